@@ -1,0 +1,348 @@
+"""The Ignite binary format to Python values.
+
+``read(data, pos, ctx)`` decodes the full value at ``data[pos]`` and returns
+``(value, next_pos)``. Dispatch is one index into a 256-slot table by type
+code; every reader works on the frame bytes by offset, never slicing just to
+read a number.
+"""
+import struct
+from collections import OrderedDict
+from datetime import datetime, timedelta
+from decimal import Decimal
+from uuid import UUID
+
+from . import _structs as S
+from .datatypes import type_codes as tc
+from .exceptions import ParseError
+
+_EPOCH = datetime(1970, 1, 1)
+_MAX_ITEMS = 1 << 31
+
+_unpack_b = S.BYTE.unpack_from
+_unpack_h = S.SHORT.unpack_from
+_unpack_H = S.USHORT.unpack_from
+_unpack_i = S.INT.unpack_from
+_unpack_q = S.LONG.unpack_from
+_unpack_f = S.FLOAT.unpack_from
+_unpack_d = S.DOUBLE.unpack_from
+_unpack_QQ = S.QQ.unpack_from
+_unpack_qi = S.QI.unpack_from
+_unpack_ii = S.INT_INT.unpack_from
+
+
+def ms_to_datetime(ms: int) -> datetime:
+    """A naive UTC datetime from milliseconds since the epoch."""
+    try:
+        return _EPOCH + timedelta(milliseconds=ms)
+    except OverflowError:
+        raise ParseError('date out of the range Python supports: {} ms'.format(ms)) from None
+
+
+def _count(data, pos, width):
+    """Read an element count and check the elements fit in what is left of the frame."""
+    n = _unpack_i(data, pos)[0]
+    if n < 0 or pos + 4 + n * width > len(data):
+        raise ParseError('bad element count {} at offset {}'.format(n, pos))
+    return n
+
+
+def read_null(data, pos, ctx):
+    return None, pos
+
+
+def read_byte(data, pos, ctx):
+    return _unpack_b(data, pos)[0], pos + 1
+
+
+def read_short(data, pos, ctx):
+    return _unpack_h(data, pos)[0], pos + 2
+
+
+def read_int(data, pos, ctx):
+    return _unpack_i(data, pos)[0], pos + 4
+
+
+def read_long(data, pos, ctx):
+    return _unpack_q(data, pos)[0], pos + 8
+
+
+def read_float(data, pos, ctx):
+    return _unpack_f(data, pos)[0], pos + 4
+
+
+def read_double(data, pos, ctx):
+    return _unpack_d(data, pos)[0], pos + 8
+
+
+def read_char(data, pos, ctx):
+    return chr(_unpack_H(data, pos)[0]), pos + 2
+
+
+def read_bool(data, pos, ctx):
+    return data[pos] != 0, pos + 1
+
+
+def _decode_utf8(raw) -> str:
+    try:
+        return str(raw, 'utf-8')
+    except UnicodeDecodeError:
+        # servers with string serialization v2 write NUL as C0 80 and surrogates one by one
+        raw = bytes(raw).replace(b'\xc0\x80', b'\x00')
+        try:
+            text = raw.decode('utf-8', 'surrogatepass')
+            return text.encode('utf-16-le', 'surrogatepass').decode('utf-16-le')
+        except UnicodeError:
+            return raw.decode('utf-8', 'replace')
+
+
+def read_string(data, pos, ctx=None):
+    n = _count(data, pos, 1)
+    end = pos + 4 + n
+    return _decode_utf8(data[pos + 4:end]), end
+
+
+def read_uuid(data, pos, ctx):
+    msb, lsb = _unpack_QQ(data, pos)
+    return UUID(int=(msb << 64) | lsb), pos + 16
+
+
+def read_date(data, pos, ctx):
+    return ms_to_datetime(_unpack_q(data, pos)[0]), pos + 8
+
+
+def read_timestamp(data, pos, ctx):
+    ms, nanos = _unpack_qi(data, pos)
+    return (ms_to_datetime(ms), nanos), pos + 12
+
+
+def read_time(data, pos, ctx):
+    return timedelta(milliseconds=_unpack_q(data, pos)[0]), pos + 8
+
+
+def read_decimal(data, pos, ctx):
+    scale, n = _unpack_ii(data, pos)
+    start = pos + 8
+    end = start + n
+    if n < 0 or end > len(data):
+        raise ParseError('bad decimal length {}'.format(n))
+    if n == 0:
+        return Decimal(0).scaleb(-scale), end
+    first = data[start]
+    magnitude = int.from_bytes(data[start:end], 'big')
+    if first & 0x80:
+        magnitude = -(magnitude ^ (0x80 << (8 * (n - 1))))
+    # the string form builds the exact value whatever the context precision
+    return Decimal('{}E{}'.format(magnitude, -scale)), end
+
+
+def read_enum(data, pos, ctx):
+    type_id = _unpack_i(data, pos)[0]
+    pos += 4
+    if type_id == 0:
+        _, pos = read(data, pos, ctx)  # unregistered: class name string
+    return (type_id, _unpack_i(data, pos)[0]), pos + 4
+
+
+def read_byte_array(data, pos, ctx):
+    n = _count(data, pos, 1)
+    return bytes(data[pos + 4:pos + 4 + n]), pos + 4 + n
+
+
+def _number_array_reader(fmt: str, width: int):
+    def read_numbers(data, pos, ctx):
+        n = _count(data, pos, width)
+        return list(struct.unpack_from('<{}{}'.format(n, fmt), data, pos + 4)), \
+            pos + 4 + n * width
+    return read_numbers
+
+
+read_short_array = _number_array_reader('h', 2)
+read_int_array = _number_array_reader('i', 4)
+read_long_array = _number_array_reader('q', 8)
+read_float_array = _number_array_reader('f', 4)
+read_double_array = _number_array_reader('d', 8)
+
+
+def read_char_array(data, pos, ctx):
+    n = _count(data, pos, 2)
+    end = pos + 4 + 2 * n
+    return list(map(chr, struct.unpack_from('<{}H'.format(n), data, pos + 4))), end
+
+
+def read_bool_array(data, pos, ctx):
+    n = _count(data, pos, 1)
+    end = pos + 4 + n
+    return [b != 0 for b in data[pos + 4:end]], end
+
+
+def read_object_list(data, pos, ctx, n):
+    """Read ``n`` full values."""
+    items = []
+    append = items.append
+    table = DECODERS
+    for _ in range(n):
+        value, pos = table[data[pos]](data, pos + 1, ctx)
+        append(value)
+    return items, pos
+
+
+def read_typed_array(data, pos, ctx):
+    # String[], UUID[], Date[], Timestamp[], Time[], Decimal[]: elements are full values
+    n = _count(data, pos, 1)
+    return read_object_list(data, pos + 4, ctx, n)
+
+
+def read_object_array(data, pos, ctx):
+    type_id = _unpack_i(data, pos)[0]
+    pos += 4
+    if type_id == 0:
+        _, pos = read(data, pos, ctx)
+    n = _count(data, pos, 1)
+    items, pos = read_object_list(data, pos + 4, ctx, n)
+    return (type_id, items), pos
+
+
+def read_collection(data, pos, ctx):
+    n = _count(data, pos, 1)
+    kind = _unpack_b(data, pos + 4)[0]
+    items, pos = read_object_list(data, pos + 5, ctx, n)
+    return (kind, items), pos
+
+
+def read_map(data, pos, ctx):
+    n = _count(data, pos, 2)
+    kind = _unpack_b(data, pos + 4)[0]
+    result = OrderedDict() if kind == 2 else {}
+    pos += 5
+    table = DECODERS
+    for _ in range(n):
+        key, pos = table[data[pos]](data, pos + 1, ctx)
+        value, pos = table[data[pos]](data, pos + 1, ctx)
+        try:
+            result[key] = value
+        except TypeError:
+            # Java map keys may be lists; keep them usable as Python keys
+            result[_hashable(key)] = value
+    return (kind, result), pos
+
+
+def _hashable(value):
+    if isinstance(value, list):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, tuple):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, dict):
+        return tuple((k, _hashable(v)) for k, v in value.items())
+    return value
+
+
+def read_wrapped(data, pos, ctx):
+    n = _count(data, pos, 1)
+    start = pos + 4
+    end = start + n
+    offset = _unpack_i(data, end)[0]
+    if not 0 <= offset < n:
+        raise ParseError('bad wrapped object offset {}'.format(offset))
+    # handles inside are relative, so the inner value decodes in place
+    value, _ = read(data, start + offset, ctx)
+    return value, end + 4
+
+
+def read_class(data, pos, ctx):
+    type_id = _unpack_i(data, pos)[0]
+    pos += 4
+    name = None
+    if type_id == 0:
+        name, pos = read(data, pos, ctx)
+    return (type_id, name), pos
+
+
+def read_optimized(data, pos, ctx):
+    n = _count(data, pos, 1)
+    return bytes(data[pos + 4:pos + 4 + n]), pos + 4 + n
+
+
+def read_complex(data, pos, ctx):
+    reader = getattr(ctx, 'read_complex', None)
+    if reader is None:
+        raise ParseError('complex objects need a client context to decode')
+    return reader(data, pos, ctx)
+
+
+def read_handle(data, pos, ctx):
+    reader = getattr(ctx, 'read_handle', None)
+    if reader is None:
+        raise ParseError('back-references need a client context to decode')
+    return reader(data, pos, ctx)
+
+
+def _unknown(data, pos, ctx):
+    raise ParseError('unknown type code {} at offset {}'.format(data[pos - 1], pos - 1))
+
+
+DECODERS = [_unknown] * 256
+for _code, _reader in {
+    tc.TC_BYTE: read_byte,
+    tc.TC_SHORT: read_short,
+    tc.TC_INT: read_int,
+    tc.TC_LONG: read_long,
+    tc.TC_FLOAT: read_float,
+    tc.TC_DOUBLE: read_double,
+    tc.TC_CHAR: read_char,
+    tc.TC_BOOL: read_bool,
+    tc.TC_STRING: read_string,
+    tc.TC_UUID: read_uuid,
+    tc.TC_DATE: read_date,
+    tc.TC_BYTE_ARRAY: read_byte_array,
+    tc.TC_SHORT_ARRAY: read_short_array,
+    tc.TC_INT_ARRAY: read_int_array,
+    tc.TC_LONG_ARRAY: read_long_array,
+    tc.TC_FLOAT_ARRAY: read_float_array,
+    tc.TC_DOUBLE_ARRAY: read_double_array,
+    tc.TC_CHAR_ARRAY: read_char_array,
+    tc.TC_BOOL_ARRAY: read_bool_array,
+    tc.TC_STRING_ARRAY: read_typed_array,
+    tc.TC_UUID_ARRAY: read_typed_array,
+    tc.TC_DATE_ARRAY: read_typed_array,
+    tc.TC_OBJECT_ARRAY: read_object_array,
+    tc.TC_COLLECTION: read_collection,
+    tc.TC_MAP: read_map,
+    tc.TC_ARRAY_WRAPPED_OBJECTS: read_wrapped,
+    tc.TC_ENUM: read_enum,
+    tc.TC_ENUM_ARRAY: read_object_array,
+    tc.TC_DECIMAL: read_decimal,
+    tc.TC_DECIMAL_ARRAY: read_typed_array,
+    tc.TC_CLASS: read_class,
+    tc.TC_TIMESTAMP: read_timestamp,
+    tc.TC_TIMESTAMP_ARRAY: read_typed_array,
+    tc.TC_TIME: read_time,
+    tc.TC_TIME_ARRAY: read_typed_array,
+    tc.TC_BINARY_ENUM: read_enum,
+    tc.TC_NULL: read_null,
+    tc.TC_HANDLE: read_handle,
+    tc.TC_COMPLEX_OBJECT: read_complex,
+    tc.TC_OPTIMIZED: read_optimized,
+}.items():
+    DECODERS[_code] = _reader
+del _code, _reader
+
+
+def read(data, pos: int, ctx=None):
+    """Decode the full value at ``data[pos]``; return ``(value, next_pos)``.
+
+    :raises ParseError: on an unknown type code or bytes that do not fit the frame.
+    """
+    try:
+        return DECODERS[data[pos]](data, pos + 1, ctx)
+    except (struct.error, IndexError) as e:
+        raise ParseError('truncated value at offset {}: {}'.format(pos, e)) from None
+
+
+def read_str_or_none(data, pos: int):
+    """Read a typed String or Null (as protocol fields are written)."""
+    code = data[pos]
+    if code == tc.TC_NULL:
+        return None, pos + 1
+    if code != tc.TC_STRING:
+        raise ParseError('expected a string at offset {}, found type code {}'.format(pos, code))
+    return read_string(data, pos + 1)

@@ -1,0 +1,61 @@
+"""Creating, listing and destroying caches."""
+from .. import _structs as S
+from .._decoder import read_str_or_none
+from .._encoder import write_string
+from .._opcodes import (
+    OP_CACHE_CREATE_WITH_NAME, OP_CACHE_DESTROY, OP_CACHE_GET_NAMES,
+    OP_CACHE_GET_OR_CREATE_WITH_NAME,
+)
+from .._request import Request
+from ..datatypes.prop_codes import PROP_NAME
+from ..exceptions import CacheCreationError, CacheError, ParameterError
+
+
+def parse_settings(settings):
+    """Split cache settings into the name and the other properties.
+
+    :raises ParameterError: no name, or a name that is not a non-empty string.
+    """
+    if isinstance(settings, str):
+        name, props = settings, {}
+    elif isinstance(settings, dict):
+        props = dict(settings)
+        name = props.pop(PROP_NAME, None)
+    else:
+        raise ParameterError('cache settings must be a name or a dict of property codes, '
+                             'not {}'.format(type(settings).__name__))
+    if not isinstance(name, str) or not name:
+        raise ParameterError('You should supply at least cache name (PROP_NAME)')
+    return name, props
+
+
+def create(client, settings, only_new: bool):
+    """Create a cache (``only_new``) or get it, creating it if needed; return its name."""
+    name, props = parse_settings(settings)
+    if props:
+        from .cache_config import create_with_config
+        yield from create_with_config(client, name, props, only_new)
+        return name
+    req = Request(OP_CACHE_CREATE_WITH_NAME if only_new else OP_CACHE_GET_OR_CREATE_WITH_NAME,
+                  CacheCreationError)
+    write_string(req.buf, name)
+    yield req
+    return name
+
+
+def destroy(client, cache):
+    req = Request(OP_CACHE_DESTROY, CacheError)
+    req.buf += S.INT.pack(cache.cache_id)
+    yield req
+
+
+def get_names(client):
+    resp = yield Request(OP_CACHE_GET_NAMES, CacheError)
+    data, pos = resp.data, resp.pos
+    count = S.INT.unpack_from(data, pos)[0]
+    pos += 4
+    names = []
+    for _ in range(count):
+        name, pos = read_str_or_none(data, pos)
+        names.append(name)
+    return names

@@ -1,0 +1,43 @@
+"""Steps shared by many operations."""
+from .. import _decoder
+from .._registry import MissingBinaryType
+from .._request import Response
+
+
+def needs_prepare(client, req) -> bool:
+    """Whether :func:`prepare` has work to do before ``req`` is sent."""
+    return bool(client._binary.pending) or (
+        req.key_pos >= 0 and client._affinity_stale(req.cache_id))
+
+
+def prepare(client, req):
+    """Register pending binary types and refresh a stale partition map, then return."""
+    if client._binary.pending:
+        from .binary_types import put_pending_types
+        yield from put_pending_types(client)
+    if req.key_pos >= 0 and client._affinity_stale(req.cache_id):
+        from .affinity import refresh_partitions
+        yield from refresh_partitions(client, req.cache_id)
+
+
+def read_value(client, resp: Response):
+    """Decode the value at the start of the payload, fetching unknown binary types."""
+    try:
+        return _decoder.read(resp.data, resp.pos, client._binary)[0]
+    except MissingBinaryType:
+        return (yield from read_fetching_types(client, _decoder.read, resp.data, resp.pos))[0]
+
+
+def read_fetching_types(client, reader, data, pos):
+    """Run ``reader(data, pos, ctx)`` until every binary type it needs is known."""
+    from .binary_types import fetch_type
+    seen = set()
+    while True:
+        try:
+            return reader(data, pos, client._binary)
+        except MissingBinaryType as missing:
+            key = (missing.type_id, missing.schema_id)
+            if key in seen:
+                raise
+            seen.add(key)
+            yield from fetch_type(client, missing.type_id)

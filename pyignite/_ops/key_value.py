@@ -1,0 +1,213 @@
+"""Key-value operations of a cache."""
+from .. import _structs as S
+from .._decoder import read
+from .._encoder import split_hinted, write
+from .._opcodes import (
+    OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
+    OP_CACHE_CONTAINS_KEYS, OP_CACHE_GET, OP_CACHE_GET_ALL, OP_CACHE_GET_AND_PUT,
+    OP_CACHE_GET_AND_PUT_IF_ABSENT, OP_CACHE_GET_AND_REMOVE, OP_CACHE_GET_AND_REPLACE,
+    OP_CACHE_GET_SIZE, OP_CACHE_LOCAL_PEEK, OP_CACHE_PUT, OP_CACHE_PUT_ALL,
+    OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS,
+    OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS, OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
+)
+from .._registry import MissingBinaryType
+from .._request import cache_request
+from ..datatypes.key_value import PeekModes
+from ..exceptions import ParameterError
+from .common import needs_prepare, prepare, read_fetching_types
+
+# what the payload of a reply holds
+NOTHING, VALUE, BOOL, LONG = range(4)
+
+
+def _finish(client, req, result):
+    """Send ``req`` and decode its reply as ``result`` says."""
+    if needs_prepare(client, req):
+        yield from prepare(client, req)
+    resp = yield req
+    if result == VALUE:
+        try:
+            return read(resp.data, resp.pos, client._binary)[0]
+        except MissingBinaryType:
+            return (yield from read_fetching_types(client, read, resp.data, resp.pos))[0]
+    if result == BOOL:
+        return resp.data[resp.pos] != 0
+    if result == LONG:
+        return S.LONG.unpack_from(resp.data, resp.pos)[0]
+    return None
+
+
+def key_op(client, cache, op_code: int, result: int, key, key_hint=None, *values):
+    """An operation on one key, followed by zero or more ``(value, hint)`` pairs."""
+    req = cache_request(op_code, cache)
+    buf = req.buf
+    ctx = client._binary
+    req.key_pos = len(buf)
+    write(buf, key, key_hint, ctx)
+    for value, hint in values:
+        write(buf, value, hint, ctx)
+    return _finish(client, req, result)
+
+
+def _write_keys(buf, keys, ctx):
+    keys = list(keys)
+    buf += S.INT.pack(len(keys))
+    for key in keys:
+        write(buf, key, None, ctx)
+
+
+def keys_op(client, cache, op_code: int, result: int, keys):
+    """An operation on a list of keys, each maybe a ``(key, hint)`` tuple."""
+    req = cache_request(op_code, cache)
+    _write_keys(req.buf, keys, client._binary)
+    return _finish(client, req, result)
+
+
+def cache_op(client, cache, op_code: int, result: int = NOTHING):
+    """An operation on the whole cache, with no payload."""
+    return _finish(client, cache_request(op_code, cache, tx_aware=False), result)
+
+
+def get(client, cache, key, key_hint=None):
+    return key_op(client, cache, OP_CACHE_GET, VALUE, key, key_hint)
+
+
+def put(client, cache, key, value, key_hint=None, value_hint=None):
+    return key_op(client, cache, OP_CACHE_PUT, NOTHING, key, key_hint, (value, value_hint))
+
+
+def get_all(client, cache, keys):
+    """Values of the keys present, as a dict keyed by the bare keys."""
+    req = cache_request(OP_CACHE_GET_ALL, cache)
+    _write_keys(req.buf, keys, client._binary)
+    if needs_prepare(client, req):
+        yield from prepare(client, req)
+    resp = yield req
+    try:
+        return _read_pairs(resp.data, resp.pos, client._binary)[0]
+    except MissingBinaryType:
+        return (yield from read_fetching_types(client, _read_pairs, resp.data, resp.pos))[0]
+
+
+def _read_pairs(data, pos, ctx):
+    count = S.INT.unpack_from(data, pos)[0]
+    pos += 4
+    result = {}
+    for _ in range(count):
+        key, pos = read(data, pos, ctx)
+        value, pos = read(data, pos, ctx)
+        result[key] = value
+    return result, pos
+
+
+def put_all(client, cache, pairs):
+    """Write a dict of key-value pairs; keys and values may be ``(item, hint)`` tuples."""
+    if not hasattr(pairs, 'items'):
+        raise ParameterError('put_all takes a dict of key-value pairs')
+    req = cache_request(OP_CACHE_PUT_ALL, cache)
+    buf = req.buf
+    ctx = client._binary
+    buf += S.INT.pack(len(pairs))
+    for key, value in pairs.items():
+        write(buf, key, None, ctx)
+        write(buf, value, None, ctx)
+    return _finish(client, req, NOTHING)
+
+
+def get_size(client, cache, peek_modes=None):
+    if peek_modes is None:
+        modes = []
+    elif isinstance(peek_modes, (list, tuple, set)):
+        modes = list(peek_modes)
+    else:
+        modes = [peek_modes]
+    try:
+        modes = [PeekModes(mode) for mode in modes]
+    except ValueError as e:
+        raise ParameterError('bad peek mode: {}'.format(e)) from None
+    req = cache_request(OP_CACHE_GET_SIZE, cache)
+    req.buf += S.INT.pack(len(modes)) + bytes(modes)
+    return _finish(client, req, LONG)
+
+
+def clear(client, cache, keys=None):
+    if keys:
+        return keys_op(client, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
+    return cache_op(client, cache, OP_CACHE_CLEAR)
+
+
+def clear_key(client, cache, key, key_hint=None):
+    return key_op(client, cache, OP_CACHE_CLEAR_KEY, NOTHING, key, key_hint)
+
+
+def clear_keys(client, cache, keys):
+    return keys_op(client, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
+
+
+def contains_key(client, cache, key, key_hint=None):
+    return key_op(client, cache, OP_CACHE_CONTAINS_KEY, BOOL, key, key_hint)
+
+
+def contains_keys(client, cache, keys):
+    return keys_op(client, cache, OP_CACHE_CONTAINS_KEYS, BOOL, keys)
+
+
+def get_and_put(client, cache, key, value, key_hint=None, value_hint=None):
+    return key_op(client, cache, OP_CACHE_GET_AND_PUT, VALUE, key, key_hint,
+                  (value, value_hint))
+
+
+def get_and_put_if_absent(client, cache, key, value, key_hint=None, value_hint=None):
+    return key_op(client, cache, OP_CACHE_GET_AND_PUT_IF_ABSENT, VALUE, key, key_hint,
+                  (value, value_hint))
+
+
+def put_if_absent(client, cache, key, value, key_hint=None, value_hint=None):
+    return key_op(client, cache, OP_CACHE_PUT_IF_ABSENT, BOOL, key, key_hint,
+                  (value, value_hint))
+
+
+def get_and_remove(client, cache, key, key_hint=None):
+    return key_op(client, cache, OP_CACHE_GET_AND_REMOVE, VALUE, key, key_hint)
+
+
+def get_and_replace(client, cache, key, value, key_hint=None, value_hint=None):
+    return key_op(client, cache, OP_CACHE_GET_AND_REPLACE, VALUE, key, key_hint,
+                  (value, value_hint))
+
+
+def replace(client, cache, key, value, key_hint=None, value_hint=None):
+    return key_op(client, cache, OP_CACHE_REPLACE, BOOL, key, key_hint, (value, value_hint))
+
+
+def replace_if_equals(client, cache, key, sample, value, key_hint=None, sample_hint=None,
+                      value_hint=None):
+    return key_op(client, cache, OP_CACHE_REPLACE_IF_EQUALS, BOOL, key, key_hint,
+                  (sample, sample_hint), (value, value_hint))
+
+
+def remove_key(client, cache, key, key_hint=None):
+    return key_op(client, cache, OP_CACHE_REMOVE_KEY, BOOL, key, key_hint)
+
+
+def remove_if_equals(client, cache, key, sample, key_hint=None, sample_hint=None):
+    return key_op(client, cache, OP_CACHE_REMOVE_IF_EQUALS, BOOL, key, key_hint,
+                  (sample, sample_hint))
+
+
+def remove_keys(client, cache, keys):
+    return keys_op(client, cache, OP_CACHE_REMOVE_KEYS, NOTHING, keys)
+
+
+def remove_all(client, cache):
+    return cache_op(client, cache, OP_CACHE_REMOVE_ALL)
+
+
+def local_peek(client, cache, key, key_hint=None):
+    """Peek at the value held by the node the request lands on (for tests and tools)."""
+    return key_op(client, cache, OP_CACHE_LOCAL_PEEK, VALUE, key, key_hint)
+
+
+def unhinted_keys(keys):
+    """The bare keys of a list that may hold ``(key, hint)`` tuples."""
+    return [split_hinted(key)[0] for key in keys]

@@ -1,0 +1,216 @@
+"""Framing, handshake and response headers of the thin client protocol. No I/O.
+
+A request frame is ``int32 length | int16 op | int64 request id | payload``.
+A response is ``int32 length | int64 request id`` and then, from protocol
+1.4.0, ``int16 flags`` (error, affinity topology changed, notification) with
+an optional topology version and error block; before 1.4.0 an ``int32``
+status and, on error, a message. The length prefix is consumed by the
+transport; everything here works on the frame body.
+"""
+from typing import NamedTuple, Optional, Tuple
+from uuid import UUID
+
+from . import _structs as S
+from ._decoder import read_str_or_none
+from .exceptions import ParseError
+
+Version = Tuple[int, int, int]
+
+#: protocol versions this client speaks, newest first
+PROTOCOL_VERSIONS = ((1, 7, 0), (1, 6, 0), (1, 5, 0), (1, 4, 0), (1, 3, 0), (1, 2, 0))
+LATEST = PROTOCOL_VERSIONS[0]
+
+# feature bits (ClientBitmaskFeature) this client implements
+FEATURE_CLUSTER_STATES = 2
+FEATURE_BINARY_CONFIGURATION = 8
+CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_BINARY_CONFIGURATION)
+
+FLAG_ERROR = 0x1
+FLAG_AFFINITY_TOPOLOGY_CHANGED = 0x2
+FLAG_NOTIFICATION = 0x4
+
+STATUS_SUCCESS = 0
+STATUS_AUTH_FAILED = 2000
+STATUS_CACHE_DOES_NOT_EXIST = 1000
+STATUS_CACHE_EXISTS = 1001
+STATUS_RESOURCE_DOES_NOT_EXIST = 1011
+
+#: largest frame accepted from a server; a bigger length means a broken stream
+MAX_FRAME = 1 << 30
+#: bytes in front of every request payload
+REQUEST_HEADER_SIZE = 14
+
+_unpack_i = S.INT.unpack_from
+_unpack_q = S.LONG.unpack_from
+_unpack_h = S.SHORT.unpack_from
+_unpack_qi = S.QI.unpack_from
+
+
+def features_to_bytes(bits) -> bytes:
+    """Java ``BitSet.toByteArray()`` of the given bit numbers."""
+    mask = 0
+    for bit in bits:
+        mask |= 1 << bit
+    return mask.to_bytes((mask.bit_length() + 7) // 8, 'little')
+
+
+def features_from_bytes(data: bytes) -> frozenset:
+    mask = int.from_bytes(data, 'little')
+    return frozenset(i for i in range(mask.bit_length()) if mask >> i & 1)
+
+
+class ProtocolContext:
+    """The protocol version and feature set negotiated with a node.
+
+    :param version: the protocol version, a tuple of three ints,
+    :param features: the feature bit numbers both sides support.
+    """
+
+    __slots__ = ('version', 'features')
+
+    def __init__(self, version: Version, features: frozenset = frozenset()):
+        self.version = tuple(version)
+        self.features = frozenset(features)
+
+    def copy(self) -> 'ProtocolContext':
+        return ProtocolContext(self.version, self.features)
+
+    def is_status_flags_supported(self) -> bool:
+        return self.version >= (1, 4, 0)
+
+    def is_partition_awareness_supported(self) -> bool:
+        return self.version >= (1, 4, 0)
+
+    def is_transactions_supported(self) -> bool:
+        return self.version >= (1, 5, 0)
+
+    def is_expiry_policy_supported(self) -> bool:
+        return self.version >= (1, 6, 0)
+
+    def is_feature_flags_supported(self) -> bool:
+        return self.version >= (1, 7, 0)
+
+    def is_cluster_api_supported(self) -> bool:
+        return FEATURE_CLUSTER_STATES in self.features
+
+    def is_binary_configuration_supported(self) -> bool:
+        return FEATURE_BINARY_CONFIGURATION in self.features
+
+    def __eq__(self, other):
+        return isinstance(other, ProtocolContext) and \
+            (self.version, self.features) == (other.version, other.features)
+
+    def __repr__(self):
+        return 'ProtocolContext(version={}, features={})'.format(
+            self.version, sorted(self.features))
+
+
+def _string(value: str) -> bytes:
+    data = value.encode('utf-8')
+    return b'\x09' + S.INT.pack(len(data)) + data
+
+
+def handshake_request(version: Version, username: Optional[str] = None,
+                      password: Optional[str] = None) -> bytes:
+    """The whole handshake frame, length prefix included."""
+    body = bytearray(b'\x01')
+    body += S.SHORT.pack(version[0]) + S.SHORT.pack(version[1]) + S.SHORT.pack(version[2])
+    body.append(2)  # thin client
+    if version >= (1, 7, 0):
+        features = features_to_bytes(CLIENT_FEATURES)
+        body += b'\x0c' + S.INT.pack(len(features)) + features
+    if username and password is not None and version >= (1, 1, 0):
+        body += _string(username)
+        body += _string(password)
+    return S.INT.pack(len(body)) + bytes(body)
+
+
+class HandshakeResult(NamedTuple):
+    """A parsed handshake reply."""
+    success: bool
+    features: frozenset = frozenset()
+    node_uuid: Optional[UUID] = None
+    server_version: Optional[Version] = None
+    message: str = ''
+    status: int = 0
+
+
+def parse_handshake_response(body: bytes, version: Version) -> HandshakeResult:
+    """Parse a handshake reply body (after the length prefix)."""
+    try:
+        if body[0] == 1:
+            pos = 1
+            features = frozenset()
+            node_uuid = None
+            if version >= (1, 7, 0):
+                if body[pos] == 0x0c:
+                    n = _unpack_i(body, pos + 1)[0]
+                    features = features_from_bytes(body[pos + 5:pos + 5 + n])
+                    pos += 5 + n
+                else:
+                    pos += 1  # null feature array
+            if version >= (1, 4, 0) and len(body) > pos and body[pos] == 0x0a:
+                msb, lsb = S.QQ.unpack_from(body, pos + 1)
+                node_uuid = UUID(int=(msb << 64) | lsb)
+            return HandshakeResult(True, features, node_uuid)
+        major, minor, patch = S.SHORT.unpack_from(body, 1)[0], S.SHORT.unpack_from(body, 3)[0], \
+            S.SHORT.unpack_from(body, 5)[0]
+        message, pos = read_str_or_none(body, 7)
+        status = _unpack_i(body, pos)[0] if len(body) >= pos + 4 else 1
+        return HandshakeResult(False, server_version=(major, minor, patch),
+                               message=message or '', status=status)
+    except (IndexError, ValueError) as e:
+        raise ParseError('malformed handshake response: {}'.format(e)) from None
+
+
+def next_version(rejected: Version, offered_by_server: Version) -> Optional[Version]:
+    """The version to retry a handshake with after a rejection, or None to give up."""
+    if offered_by_server == rejected:
+        return None
+    for candidate in PROTOCOL_VERSIONS:
+        if candidate <= offered_by_server and candidate != rejected:
+            return candidate
+    return None
+
+
+class ResponseHeader(NamedTuple):
+    """What precedes the payload of a response frame."""
+    request_id: int
+    flags: int
+    topology: Optional[Tuple[int, int]]
+    status: int
+    message: Optional[str]
+    payload_pos: int
+
+
+def parse_response_header(frame: bytes, flags_header: bool) -> ResponseHeader:
+    """Parse the header of a response frame body (after the length prefix)."""
+    request_id = _unpack_q(frame, 0)[0]
+    if flags_header:
+        flags = _unpack_h(frame, 8)[0]
+        pos = 10
+        topology = None
+        if flags & FLAG_AFFINITY_TOPOLOGY_CHANGED:
+            topology = _unpack_qi(frame, pos)
+            pos += 12
+        if flags & FLAG_NOTIFICATION:
+            pos += 2
+        if flags & FLAG_ERROR:
+            status = _unpack_i(frame, pos)[0]
+            message, pos = read_str_or_none(frame, pos + 4)
+            return ResponseHeader(request_id, flags, topology, status, message, pos)
+        return ResponseHeader(request_id, flags, topology, 0, None, pos)
+    status = _unpack_i(frame, 8)[0]
+    if status:
+        message, pos = read_str_or_none(frame, 12)
+        return ResponseHeader(request_id, FLAG_ERROR, None, status, message, pos)
+    return ResponseHeader(request_id, 0, None, 0, None, 12)
+
+
+def request_id_of(frame: bytes) -> int:
+    """The request id of a response frame body."""
+    return _unpack_q(frame, 0)[0]
+
+
+def is_notification(frame: bytes, flags_header: bool) -> bool:
+    return flags_header and bool(_unpack_h(frame, 8)[0] & FLAG_NOTIFICATION)

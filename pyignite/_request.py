@@ -1,0 +1,87 @@
+"""Requests and responses as the operation generators see them.
+
+An operation builds a :class:`Request` (one buffer that already holds room
+for the frame header), yields it, and receives a :class:`Response` holding
+the reply frame and the offset where the payload starts. The driver fills in
+the length and request id, picks the connection and moves the bytes.
+"""
+from contextvars import ContextVar
+
+from . import _structs as S
+from .exceptions import CacheError
+
+_HEADER = bytes(14)
+_pack_op = S.SHORT.pack_into
+_pack_len = S.INT.pack_into
+_pack_rid = S.LONG.pack_into
+
+#: the transaction of the current thread or task, set by Transaction objects
+current_tx: ContextVar = ContextVar('pyignite_current_tx', default=None)
+
+CACHE_FLAG_TRANSACTIONAL = 0x02
+CACHE_FLAG_EXPIRY_POLICY = 0x04
+
+
+class Request:
+    """One request frame under construction.
+
+    :ivar buf: the frame: 14 header bytes, then the payload,
+    :ivar error: the exception class for an error status,
+    :ivar conn: the connection the request must go to (cursor pages, transactions), or None,
+    :ivar cache_id: the cache a key request targets, for partition awareness,
+    :ivar key_pos: where the key starts in ``buf``, or -1 when there is no single key.
+    """
+
+    __slots__ = ('buf', 'op_code', 'error', 'conn', 'cache_id', 'key_pos')
+
+    def __init__(self, op_code: int, error=CacheError):
+        self.buf = bytearray(_HEADER)
+        _pack_op(self.buf, 4, op_code)
+        self.op_code = op_code
+        self.error = error
+        self.conn = None
+        self.cache_id = 0
+        self.key_pos = -1
+
+    def finish(self, request_id: int) -> bytearray:
+        """Fill in the length and the request id; return the frame."""
+        buf = self.buf
+        _pack_len(buf, 0, len(buf) - 4)
+        _pack_rid(buf, 6, request_id)
+        return buf
+
+
+class Response:
+    """A successful reply: ``data`` is the frame body, the payload starts at ``pos``."""
+
+    __slots__ = ('data', 'pos', 'conn')
+
+    def __init__(self, data: bytes, pos: int, conn=None):
+        self.data = data
+        self.pos = pos
+        self.conn = conn
+
+
+def cache_header(cache_id: int, expiry_policy=None) -> bytes:
+    """The fixed part of a cache request: cache id, flags and the expiry block."""
+    if expiry_policy is None:
+        return S.INT_BYTE.pack(cache_id, 0)
+    return S.INT_BYTE.pack(cache_id, CACHE_FLAG_EXPIRY_POLICY) + S.LONG.pack(
+        expiry_policy.create) + S.LONG.pack(expiry_policy.update) + S.LONG.pack(
+        expiry_policy.access)
+
+
+def cache_request(op_code: int, cache, error=CacheError, tx_aware: bool = True) -> Request:
+    """A request with the cache prefix written, joined to the current transaction if any."""
+    req = Request(op_code, error)
+    header = cache._header
+    tx = current_tx.get() if tx_aware else None
+    if tx is not None and tx.client is cache._client and not tx.closed:
+        req.buf += header
+        req.buf[18] |= CACHE_FLAG_TRANSACTIONAL
+        req.buf += S.INT.pack(tx.tx_id)
+        req.conn = tx.conn
+    else:
+        req.buf += header
+    req.cache_id = cache._cache_id
+    return req

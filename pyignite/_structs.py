@@ -1,0 +1,30 @@
+"""Precompiled little-endian structs shared by the codecs and the protocol."""
+import struct
+
+BYTE = struct.Struct('<b')
+UBYTE = struct.Struct('<B')
+SHORT = struct.Struct('<h')
+USHORT = struct.Struct('<H')
+INT = struct.Struct('<i')
+UINT = struct.Struct('<I')
+LONG = struct.Struct('<q')
+ULONG = struct.Struct('<Q')
+FLOAT = struct.Struct('<f')
+DOUBLE = struct.Struct('<d')
+
+# type code followed by the payload, packed in one call
+TC_BYTE = struct.Struct('<Bb')
+TC_SHORT = struct.Struct('<Bh')
+TC_INT = struct.Struct('<Bi')
+TC_LONG = struct.Struct('<Bq')
+TC_FLOAT = struct.Struct('<Bf')
+TC_DOUBLE = struct.Struct('<Bd')
+TC_CHAR = struct.Struct('<BH')
+TC_BOOL = struct.Struct('<BB')
+TC_UUID = struct.Struct('<BQQ')
+TC_TIMESTAMP = struct.Struct('<Bqi')
+TC_INT_INT = struct.Struct('<Bii')
+INT_INT = struct.Struct('<ii')
+QQ = struct.Struct('<QQ')
+QI = struct.Struct('<qi')
+INT_BYTE = struct.Struct('<ib')

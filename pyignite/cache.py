@@ -1,0 +1,272 @@
+"""Caches: named key-value stores of an Ignite cluster.
+
+Get a :class:`Cache` from :meth:`Client.get_cache`, :meth:`Client.create_cache`
+or :meth:`Client.get_or_create_cache` rather than building one.
+"""
+from datetime import timedelta
+from typing import Any, Iterable, Optional, Union
+
+from . import _ids
+from ._ops import cache_admin, key_value as kv
+from ._request import cache_header
+from .datatypes.expiry_policy import ExpiryPolicy
+from .exceptions import NotSupportedByClusterError, ParameterError
+
+__all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
+
+
+class BaseCache:
+    """What sync and async caches share: the name, the id and the expiry policy.
+
+    :param client: the client the cache is reached through,
+    :param name: the cache name,
+    :param expiry_policy: (optional) the expiry policy applied to every operation.
+    """
+
+    def __init__(self, client, name: str, expiry_policy: Optional[ExpiryPolicy] = None):
+        if not isinstance(name, str) or not name:
+            raise ParameterError('a cache name must be a non-empty string')
+        self._client = client
+        self._name = name
+        self._cache_id = _ids.cache_id(name)
+        self._expiry_policy = expiry_policy
+        self._header = cache_header(self._cache_id, expiry_policy)
+        self._settings = None
+
+    @property
+    def name(self) -> str:
+        """:return: the cache name."""
+        return self._name
+
+    @property
+    def cache_id(self) -> int:
+        """The cache id: the Java hash code of its name.
+
+        :return: int.
+        """
+        return self._cache_id
+
+    @property
+    def client(self):
+        """:return: the client the cache is reached through."""
+        return self._client
+
+    @property
+    def expiry_policy(self) -> Optional[ExpiryPolicy]:
+        """:return: the expiry policy applied to every operation, or None."""
+        return self._expiry_policy
+
+    def with_expire_policy(self, expiry_policy: Optional[ExpiryPolicy] = None,
+                           create: Union[int, timedelta] = ExpiryPolicy.UNCHANGED,
+                           update: Union[int, timedelta] = ExpiryPolicy.UNCHANGED,
+                           access: Union[int, timedelta] = ExpiryPolicy.UNCHANGED):
+        """A view of this cache whose operations apply an expiry policy.
+
+        :param expiry_policy: an :class:`ExpiryPolicy`, or build one from the durations,
+        :param create: time to live after creation, ms or timedelta,
+        :param update: time to live after an update, ms or timedelta,
+        :param access: time to live after a read, ms or timedelta,
+        :return: a new cache object of the same class.
+        """
+        ctx = self._client.protocol_context
+        if ctx is not None and not ctx.is_expiry_policy_supported():
+            raise NotSupportedByClusterError('expiry policies need protocol 1.6.0 or newer')
+        if expiry_policy is None:
+            expiry_policy = ExpiryPolicy(create=create, update=update, access=access)
+        return type(self)(self._client, self._name, expiry_policy)
+
+    def __repr__(self):
+        return '{}(name={!r})'.format(type(self).__name__, self._name)
+
+
+class Cache(BaseCache):
+    """An Ignite cache reached through a sync :class:`~pyignite.client.Client`.
+
+    :param client: the client,
+    :param name: the cache name,
+    :param expiry_policy: (optional) expiry policy for every operation.
+    """
+
+    def __init__(self, client, name: str, expiry_policy: Optional[ExpiryPolicy] = None):
+        super().__init__(client, name, expiry_policy)
+
+    def destroy(self) -> None:
+        """Destroy the cache and all its data."""
+        self._client._run(cache_admin.destroy(self._client, self))
+
+    def get(self, key, key_hint=None) -> Any:
+        """Read the value of a key.
+
+        :param key: the key, of any supported type,
+        :param key_hint: (optional) the Ignite type to write the key as,
+        :return: the value, or None when the key is absent.
+        """
+        client = self._client
+        return client._run(kv.get(client, self, key, key_hint))
+
+    def put(self, key, value, key_hint=None, value_hint=None) -> None:
+        """Write a value, replacing the previous one if any.
+
+        :param key: the key,
+        :param value: the value,
+        :param key_hint: (optional) the Ignite type to write the key as,
+        :param value_hint: (optional) the Ignite type to write the value as.
+        """
+        client = self._client
+        client._run(kv.put(client, self, key, value, key_hint, value_hint))
+
+    def get_all(self, keys: list) -> dict:
+        """Read several keys at once.
+
+        :param keys: keys, or ``(key, key_hint)`` tuples,
+        :return: a dict of the keys found and their values.
+        """
+        return self._client._run(kv.get_all(self._client, self, keys))
+
+    def put_all(self, pairs: dict) -> None:
+        """Write several key-value pairs at once.
+
+        :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
+        """
+        self._client._run(kv.put_all(self._client, self, pairs))
+
+    def replace(self, key, value, key_hint=None, value_hint=None) -> bool:
+        """Write a value only if the key exists.
+
+        :return: True if the value was replaced.
+        """
+        return self._client._run(kv.replace(self._client, self, key, value, key_hint,
+                                            value_hint))
+
+    def clear(self, keys: Optional[list] = None) -> None:
+        """Clear the cache, or the given keys, without notifying listeners or writers.
+
+        :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
+        """
+        self._client._run(kv.clear(self._client, self, keys))
+
+    def clear_key(self, key, key_hint=None) -> None:
+        """Clear one key without notifying listeners or writers."""
+        self._client._run(kv.clear_key(self._client, self, key, key_hint))
+
+    def clear_keys(self, keys: Iterable) -> None:
+        """Clear keys without notifying listeners or writers.
+
+        :param keys: keys or ``(key, key_hint)`` tuples.
+        """
+        self._client._run(kv.clear_keys(self._client, self, keys))
+
+    def contains_key(self, key, key_hint=None) -> bool:
+        """:return: True if the key is in the cache."""
+        return self._client._run(kv.contains_key(self._client, self, key, key_hint))
+
+    def contains_keys(self, keys: Iterable) -> bool:
+        """:return: True if all the keys are in the cache."""
+        return self._client._run(kv.contains_keys(self._client, self, keys))
+
+    def get_and_put(self, key, value, key_hint=None, value_hint=None) -> Any:
+        """Write a value and return the previous one.
+
+        :return: the old value or None.
+        """
+        return self._client._run(kv.get_and_put(self._client, self, key, value, key_hint,
+                                                value_hint))
+
+    def get_and_put_if_absent(self, key, value, key_hint=None, value_hint=None) -> Any:
+        """Write a value only if the key is absent.
+
+        :return: the existing value, or None if the new one was written.
+        """
+        return self._client._run(kv.get_and_put_if_absent(self._client, self, key, value,
+                                                          key_hint, value_hint))
+
+    def put_if_absent(self, key, value, key_hint=None, value_hint=None) -> bool:
+        """Write a value only if the key is absent.
+
+        :return: True if the value was written.
+        """
+        return self._client._run(kv.put_if_absent(self._client, self, key, value, key_hint,
+                                                  value_hint))
+
+    def get_and_remove(self, key, key_hint=None) -> Any:
+        """Remove a key and return its value.
+
+        :return: the old value or None.
+        """
+        return self._client._run(kv.get_and_remove(self._client, self, key, key_hint))
+
+    def get_and_replace(self, key, value, key_hint=None, value_hint=None) -> Any:
+        """Write a value only if the key exists, returning the previous one.
+
+        :return: the old value or None.
+        """
+        return self._client._run(kv.get_and_replace(self._client, self, key, value,
+                                                    key_hint, value_hint))
+
+    def remove_key(self, key, key_hint=None) -> bool:
+        """Remove a key, notifying listeners and writers.
+
+        :return: True if the key was there.
+        """
+        return self._client._run(kv.remove_key(self._client, self, key, key_hint))
+
+    def remove_keys(self, keys: list) -> None:
+        """Remove keys, notifying listeners and writers.
+
+        :param keys: keys or ``(key, key_hint)`` tuples.
+        """
+        self._client._run(kv.remove_keys(self._client, self, keys))
+
+    def remove_all(self) -> None:
+        """Remove every entry, notifying listeners and writers."""
+        self._client._run(kv.remove_all(self._client, self))
+
+    def remove_if_equals(self, key, sample, key_hint=None, sample_hint=None) -> bool:
+        """Remove a key if its value equals ``sample``.
+
+        :return: True if the entry was removed.
+        """
+        return self._client._run(kv.remove_if_equals(self._client, self, key, sample,
+                                                     key_hint, sample_hint))
+
+    def replace_if_equals(self, key, sample, value, key_hint=None, sample_hint=None,
+                          value_hint=None) -> bool:
+        """Write a value only if the current one equals ``sample``.
+
+        :return: True if the value was replaced.
+        """
+        return self._client._run(kv.replace_if_equals(self._client, self, key, sample, value,
+                                                      key_hint, sample_hint, value_hint))
+
+    def get_size(self, peek_modes=None) -> int:
+        """Count the entries.
+
+        :param peek_modes: (optional) a :class:`~pyignite.datatypes.key_value.PeekModes`
+         value or a list of them; primary copies by default,
+        :return: the number of entries.
+        """
+        return self._client._run(kv.get_size(self._client, self, peek_modes))
+
+
+def get_cache(client, settings: Union[str, dict]) -> Cache:
+    """A cache object for the named cache, without asking the server.
+
+    :param client: a :class:`~pyignite.client.Client`,
+    :param settings: a cache name, or a dict with only PROP_NAME.
+    """
+    name, props = cache_admin.parse_settings(settings)
+    if props:
+        raise ParameterError('Only cache name allowed as a parameter')
+    return Cache(client, name)
+
+
+def create_cache(client, settings: Union[str, dict]) -> Cache:
+    """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
+    name = client._run(cache_admin.create(client, settings, True))
+    return Cache(client, name)
+
+
+def get_or_create_cache(client, settings: Union[str, dict]) -> Cache:
+    """Get a cache, creating it if needed."""
+    name = client._run(cache_admin.create(client, settings, False))
+    return Cache(client, name)

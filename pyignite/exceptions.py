@@ -1,0 +1,97 @@
+"""Exceptions raised by pyignite.
+
+Connection problems surface as :class:`OSError` subclasses (the standard
+library's, or :class:`HandshakeError`), so ``except OSError`` catches every
+network failure; everything the server reports is a :class:`CacheError`,
+:class:`ClusterError` or one of their subclasses.
+"""
+import socket
+from typing import Optional, Tuple
+
+__all__ = [
+    'AuthenticationError', 'BinaryTypeError', 'CacheCreationError', 'CacheError',
+    'ClusterError', 'HandshakeError', 'NotSupportedByClusterError', 'NotSupportedError',
+    'ParameterError', 'ParseError', 'ReconnectError', 'SQLError', 'SocketError',
+    'connection_errors',
+]
+
+#: Alias kept for code written against the documented failover example.
+SocketError = socket.error
+
+
+class ParseError(Exception):
+    """pyignite could not build a request or parse a response."""
+
+
+class HandshakeError(OSError):
+    """The Ignite binary protocol handshake failed.
+
+    :ivar expected_version: the protocol version the server named, a tuple of three ints,
+    :ivar message: the server's message.
+    """
+
+    def __init__(self, expected_version: Tuple[int, int, int], message: str):
+        self.expected_version = tuple(expected_version)
+        self.message = message
+        super().__init__(message)
+
+    def __str__(self) -> str:
+        return 'Handshake error: {}'.format(self.message)
+
+
+class AuthenticationError(Exception):
+    """The server rejected the credentials.
+
+    :ivar message: the server's message.
+    """
+
+    def __init__(self, message: str):
+        self.message = message
+        super().__init__(message)
+
+
+class ReconnectError(Exception):
+    """No node is left to connect to."""
+
+
+class ParameterError(Exception):
+    """A parameter given to a pyignite method is not valid."""
+
+
+class CacheError(Exception):
+    """A cache operation failed on the server.
+
+    :ivar status: the server's status code, or None when the error was raised client side.
+    """
+
+    def __init__(self, message: str = '', status: Optional[int] = None):
+        self.status = status
+        super().__init__(message)
+
+
+class BinaryTypeError(CacheError):
+    """A complex object type registry operation failed on the server."""
+
+
+class CacheCreationError(CacheError):
+    """The server refused to create a cache."""
+
+
+class SQLError(CacheError):
+    """An SQL query failed."""
+
+
+class ClusterError(Exception):
+    """A cluster operation failed on the server."""
+
+
+class NotSupportedByClusterError(Exception):
+    """The cluster is too old for the requested operation."""
+
+
+class NotSupportedError(Exception):
+    """The operation is not supported by this client or Python version."""
+
+
+#: Errors after which the connection they happened on cannot be trusted.
+connection_errors = (IOError, OSError, EOFError)
