@@ -4,13 +4,16 @@ Get a :class:`Cache` from :meth:`Client.get_cache`, :meth:`Client.create_cache`
 or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from datetime import timedelta
-from typing import Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 from . import _ids
 from ._ops import cache_admin, key_value as kv
 from ._request import cache_header
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import NotSupportedByClusterError, ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cursors import ScanCursor, SqlCursor
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
 
@@ -246,6 +249,46 @@ class Cache(BaseCache):
         :return: the number of entries.
         """
         return self._client._run(kv.get_size(self._client, self, peek_modes))
+
+    @property
+    def settings(self) -> Optional[dict]:
+        """The cache configuration, read from the server once and kept.
+
+        :return: a dict of cache property codes and values.
+        """
+        if self._settings is None:
+            from ._ops import cache_config
+            self._settings = self._client._run(cache_config.get_settings(self._client, self))
+        return self._settings
+
+    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False) -> 'ScanCursor':
+        """Iterate over all entries, a page at a time.
+
+        :param page_size: (optional) entries per server round trip, 1 by default,
+        :param partitions: (optional) the partition to scan; negative (default) for all,
+        :param local: (optional) scan the connected node only,
+        :return: a :class:`~pyignite.cursors.ScanCursor` yielding ``(key, value)`` tuples.
+        """
+        from .cursors import ScanCursor
+        return ScanCursor(self._client, self, page_size, partitions, local)
+
+    def select_row(self, query_str: str, page_size: int = 1, query_args: Optional[list] = None,
+                   distributed_joins: bool = False, replicated_only: bool = False,
+                   local: bool = False, timeout: int = 0) -> 'SqlCursor':
+        """Run an SQL query over the cache's value type, returning whole entries.
+
+        :param query_str: the WHERE part (or a full query) over the cache's table,
+        :param page_size: (optional) rows per server round trip, 1 by default,
+        :param query_args: (optional) query arguments,
+        :param distributed_joins: (optional) allow distributed joins,
+        :param replicated_only: (optional) the query touches replicated tables only,
+        :param local: (optional) run on the connected node only,
+        :param timeout: (optional) server-side timeout in ms, 0 (default) for none,
+        :return: a :class:`~pyignite.cursors.SqlCursor` yielding ``(key, value)`` tuples.
+        """
+        from .cursors import SqlCursor
+        return SqlCursor(self._client, self, query_str, page_size, query_args,
+                         distributed_joins, replicated_only, local, timeout)
 
 
 def get_cache(client, settings: Union[str, dict]) -> Cache:

@@ -7,7 +7,7 @@ classes with :meth:`Client.register_binary_type`.
 """
 import logging
 import random
-from typing import Any, Iterable, List, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 
 from . import _protocol as P
 from ._ops import cache_admin
@@ -18,6 +18,12 @@ from .constants import CONNECTION_ARGS, IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT
 from .exceptions import (
     AuthenticationError, HandshakeError, ParameterError, ReconnectError, connection_errors,
 )
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .cache import BaseCache, Cache
+    from .cluster import Cluster
+    from .cursors import SqlFieldsCursor
+    from .transaction import Transaction
 
 __all__ = ['Client', 'BaseClient']
 
@@ -361,5 +367,130 @@ class Client(BaseClient):
         """
         return self._run(cache_admin.get_names(self))
 
+    # --- binary types -----------------------------------------------------------------------
 
-from .cache import Cache  # noqa: E402,F401  (type annotations above)
+    def get_binary_type(self, binary_type: Union[str, int]) -> dict:
+        """Read a binary type's metadata from the server (OP_GET_BINARY_TYPE).
+
+        :param binary_type: type name or id,
+        :return: a dict: ``type_exists``, and when it does ``type_id``, ``type_name``,
+         ``affinity_key_field``, ``is_enum``, ``schemas`` (a list of OrderedDicts of field
+         name to type hint) and, for enums, ``enums``.
+        """
+        from ._ops import binary_types
+        return self._run(binary_types.get_binary_type(self, binary_type))
+
+    def put_binary_type(self, type_name: str, affinity_key_field: str = None, is_enum=False,
+                        schema: dict = None):
+        """Register binary type metadata on the server (OP_PUT_BINARY_TYPE), without
+        touching the local registry.
+
+        :param type_name: the type name,
+        :param affinity_key_field: (optional) the affinity key field name,
+        :param is_enum: (optional) register an enum type,
+        :param schema: (optional) field name to type hint, or for an enum name to ordinal.
+        """
+        from ._ops import binary_types
+        return self._run(binary_types.put_binary_type(self, type_name, affinity_key_field,
+                                                      is_enum, schema))
+
+    def register_binary_type(self, data_class, affinity_key_field: str = None) -> None:
+        """Register a complex object class, replacing any class generated for its type.
+
+        :param data_class: a class built with :class:`~pyignite.binary.GenericObjectMeta`,
+        :param affinity_key_field: (optional) the affinity key field name.
+        """
+        from ._ops import binary_types
+        return self._run(binary_types.register_binary_type(self, data_class,
+                                                           affinity_key_field))
+
+    def query_binary_type(self, binary_type: Union[int, str], schema: Union[int, dict] = None):
+        """Find the classes of a complex object type, fetching it from the server if needed.
+
+        :param binary_type: type name or id,
+        :param schema: (optional) a schema or schema id,
+        :return: the class (or None) for the given schema, otherwise a dict of schema id
+         to class.
+        """
+        from ._ops import binary_types
+        return self._run(binary_types.query_binary_type(self, binary_type, schema))
+
+    def unwrap_binary(self, value: Any) -> Any:
+        """Turn wrapped binary data inside ``value`` into objects, recursively.
+
+        :param value: anything,
+        :return: the value with binary objects unwrapped.
+        """
+        from ._ops import binary_types
+        return self._run(binary_types.unwrap_binary(self, value))
+
+    # --- SQL, cluster, transactions ------------------------------------------------------------
+
+    def sql(self, query_str: str, page_size: int = 1024, query_args: Iterable = None,
+            schema: str = 'PUBLIC', statement_type: int = 0, distributed_joins: bool = False,
+            local: bool = False, replicated_only: bool = False,
+            enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
+            include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
+            cache: Union[int, str, 'Cache'] = None) -> 'SqlFieldsCursor':
+        """Run an SQL query.
+
+        :param query_str: the SQL text,
+        :param page_size: (optional) rows per server round trip, 1024 by default,
+        :param query_args: (optional) query arguments: values or ``(value, hint)`` tuples,
+        :param schema: (optional) the schema, ``PUBLIC`` by default,
+        :param statement_type: (optional) a :class:`~pyignite.datatypes.sql.StatementType`:
+         ANY (default), SELECT or UPDATE,
+        :param distributed_joins: (optional) allow distributed joins,
+        :param local: (optional) run on the connected node only,
+        :param replicated_only: (optional) the query touches replicated tables only,
+        :param enforce_join_order: (optional) keep the join order as written,
+        :param collocated: (optional) the data is collocated,
+        :param lazy: (optional) lazy execution,
+        :param include_field_names: (optional) the first row is the list of column names,
+        :param max_rows: (optional) at most this many rows, -1 (default) for all,
+        :param timeout: (optional) server-side timeout in ms, 0 (default) for none,
+        :param cache: (optional) cache name, id or object whose schema to use; ``schema``
+         is ignored then,
+        :return: a :class:`~pyignite.cursors.SqlFieldsCursor` yielding rows as lists.
+        """
+        from .cursors import SqlFieldsCursor
+        return SqlFieldsCursor(self, query_str, page_size, query_args, schema, statement_type,
+                               distributed_joins, local, replicated_only, enforce_join_order,
+                               collocated, lazy, include_field_names, max_rows, timeout, cache)
+
+    def get_cluster(self) -> 'Cluster':
+        """The cluster facade: state and activation.
+
+        :return: :class:`~pyignite.cluster.Cluster`.
+        """
+        from .cluster import Cluster
+        return Cluster(self)
+
+    def tx_start(self, concurrency=None, isolation=None, timeout: int = 0,
+                 label: Optional[str] = None) -> 'Transaction':
+        """Start a transaction bound to the current thread.
+
+        :param concurrency: (optional) a
+         :class:`~pyignite.datatypes.transactions.TransactionConcurrency`, PESSIMISTIC by
+         default,
+        :param isolation: (optional) a
+         :class:`~pyignite.datatypes.transactions.TransactionIsolation`, REPEATABLE_READ by
+         default,
+        :param timeout: (optional) timeout in ms, 0 (default) for none,
+        :param label: (optional) a label the server shows for the transaction,
+        :return: :class:`~pyignite.transaction.Transaction`, also a context manager.
+        """
+        from .transaction import Transaction
+        return Transaction(self, concurrency, isolation, timeout, label)
+
+    def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
+                      key_hint=None):
+        """The connection that most probably holds ``key`` (not a stable API).
+
+        :param cache: cache object, name or id,
+        :param key: (optional) the key,
+        :param key_hint: (optional) the key's type hint,
+        :return: a connection.
+        """
+        from ._ops.affinity import best_node
+        return self._run(best_node(self, cache, key, key_hint))
