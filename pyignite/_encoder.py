@@ -179,7 +179,7 @@ def write_decimal(buf, value, ctx):
     sign, digits, exponent = value.as_tuple()
     unscaled = int(''.join(map(str, digits))) if digits else 0
     magnitude = bytearray(unscaled.to_bytes(unscaled.bit_length() // 8 + 1, 'big'))
-    if sign:
+    if sign and unscaled:  # Java's BigDecimal has no negative zero
         magnitude[0] |= 0x80
     scale = -exponent
     if not -0x80000000 <= scale <= 0x7fffffff:

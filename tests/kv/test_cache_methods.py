@@ -1,0 +1,153 @@
+"""Every Cache key-value method against a real node."""
+import pytest
+
+from pyignite import Client
+from pyignite.cache import Cache, create_cache, get_cache, get_or_create_cache
+from pyignite.datatypes import CharObject, IntObject, ShortObject
+from pyignite.datatypes.key_value import PeekModes
+from pyignite.datatypes.prop_codes import PROP_NAME
+from pyignite.exceptions import CacheError, ParameterError
+
+
+def test_put_get_and_missing_key(cache):
+    cache.put('my key', 42)
+    assert cache.get('my key') == 42
+    assert cache.get('non-existent key') is None
+
+
+def test_get_all_and_put_all(cache):
+    cache.put_all({'a': 1, 'b': 'two', ('c', CharObject): (3, ShortObject)})
+    assert cache.get_all(['a', 'b', 'missing']) == {'a': 1, 'b': 'two'}
+    assert cache.get_all([('c', CharObject)]) == {'c': 3}
+    assert cache.get_all([]) == {}
+
+
+def test_hinted_keys_are_distinct_keys(cache):
+    cache.put('a', 1)
+    cache.put('a', 2, key_hint=CharObject)
+    assert cache.get('a') == 1
+    assert cache.get('a', key_hint=CharObject) == 2
+    cache.remove_keys(['a', ('a', CharObject)])
+    assert cache.get_size() == 0
+
+
+def test_replace(cache):
+    assert cache.replace('k', 1) is False
+    assert cache.get('k') is None
+    cache.put('k', 0)
+    assert cache.replace('k', 1) is True
+    assert cache.get('k') == 1
+
+
+def test_clear_variants(cache):
+    cache.put_all({i: i for i in range(10)})
+    cache.clear_key(0)
+    assert cache.get(0) is None
+    cache.clear_keys([1, 2])
+    assert cache.get_all([1, 2, 3]) == {3: 3}
+    cache.clear([3, 4])
+    assert cache.get_size() == 5
+    cache.clear()
+    assert cache.get_size() == 0
+
+
+def test_contains(cache):
+    cache.put(1, 'x', key_hint=IntObject)
+    assert cache.contains_key(1, key_hint=IntObject) is True
+    # a Long 1 is another key than an Int 1
+    assert cache.contains_key(1) is False
+    cache.put(2, 'y')
+    assert cache.contains_keys([2, (1, IntObject)]) is True
+    assert cache.contains_keys([2, 3]) is False
+
+
+def test_get_and_put_family(cache):
+    assert cache.get_and_put('k', 1) is None
+    assert cache.get_and_put('k', 2) == 1
+    assert cache.get_and_put_if_absent('k', 3) == 2
+    assert cache.get_and_put_if_absent('new', 4) is None
+    assert cache.get('new') == 4
+    assert cache.put_if_absent('k', 5) is False
+    assert cache.put_if_absent('other', 6) is True
+    assert cache.get_and_replace('k', 7) == 2
+    assert cache.get_and_replace('absent', 8) is None
+    assert cache.get('absent') is None
+    assert cache.get_and_remove('k') == 7
+    assert cache.get_and_remove('k') is None
+
+
+def test_removes(cache):
+    cache.put_all({'a': 1, 'b': 2, 'c': 3})
+    assert cache.remove_key('a') is True
+    assert cache.remove_key('a') is False
+    assert cache.remove_if_equals('b', 99) is False
+    assert cache.remove_if_equals('b', 2) is True
+    cache.remove_keys(['c'])
+    assert cache.get_size() == 0
+    cache.put_all({i: i for i in range(5)})
+    cache.remove_all()
+    assert cache.get_size() == 0
+
+
+def test_replace_if_equals(cache):
+    cache.put('k', 'old')
+    assert cache.replace_if_equals('k', 'other', 'new') is False
+    assert cache.replace_if_equals('k', 'old', 'new') is True
+    assert cache.get('k') == 'new'
+    cache.put('s', 1, value_hint=ShortObject)
+    # the sample compares as its Ignite type: a Long 1 is not a Short 1
+    assert cache.replace_if_equals('s', 1, 2) is False
+    assert cache.replace_if_equals('s', 1, 2, sample_hint=ShortObject) is True
+
+
+def test_get_size_with_peek_modes(cache):
+    cache.put_all({i: i for i in range(7)})
+    assert cache.get_size() == 7
+    assert cache.get_size(PeekModes.PRIMARY) == 7
+    assert cache.get_size([PeekModes.PRIMARY, PeekModes.BACKUP]) == 7
+    assert cache.get_size(PeekModes.BACKUP) == 0
+    with pytest.raises(ParameterError):
+        cache.get_size(42)
+
+
+def test_cache_identity(client, cache):
+    assert isinstance(cache, Cache)
+    assert cache.client is client
+    assert cache.name.startswith('kv-')
+    # the cache id is the Java hash code of the name
+    assert Cache(client, 'myCache').cache_id == 1482644790
+
+
+def test_cache_factories(client):
+    name = 'factories-test'
+    created = client.create_cache(name)
+    try:
+        assert name in client.get_cache_names()
+        with pytest.raises(CacheError):
+            client.create_cache(name)
+        assert get_or_create_cache(client, {PROP_NAME: name}).name == name
+        assert client.get_or_create_cache(name).cache_id == created.cache_id
+        assert get_cache(client, name).name == name
+        with pytest.raises(ParameterError):
+            client.get_cache({PROP_NAME: name, 1: 2})
+        with pytest.raises(ParameterError):
+            client.get_cache({})
+    finally:
+        created.destroy()
+    assert name not in client.get_cache_names()
+    other = create_cache(client, name + '2')
+    other.destroy()
+    with pytest.raises(CacheError):
+        other.get(1)
+
+
+def test_connect_forms(ignite_node):
+    for args in [(ignite_node.host, ignite_node.port), ([(ignite_node.host, ignite_node.port)],)]:
+        client = Client()
+        with client.connect(*args) as connected:
+            assert connected is client
+            assert client.get_cache_names() is not None
+    with pytest.raises(ParameterError):
+        Client().connect('host-only')
+    with pytest.raises(ParameterError):
+        Client(no_such_option=1)
