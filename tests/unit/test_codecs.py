@@ -15,7 +15,7 @@ from pyignite._protocol import (
     parse_response_header,
 )
 from pyignite.datatypes import (
-    BoolArrayObject, BoolObject, ByteArrayObject, ByteObject, CharArrayObject, CharObject,
+    BoolArrayObject, ByteArrayObject, ByteObject, CharArrayObject, CharObject,
     CollectionObject, DateArrayObject, DateObject, DecimalArrayObject, DecimalObject,
     DoubleArrayObject, DoubleObject, EnumObject, FloatArrayObject, FloatObject,
     IntArrayObject, IntObject, LongArrayObject, LongObject, MapObject, Null, ShortArrayObject,
