@@ -1,0 +1,41 @@
+# Developer and CI entry points. `make test` is what .ci/run (and so CI) runs.
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+STAMP := $(VENV)/install.stamp
+LAUNCHER := tools/ignite_server.py
+PYTEST_ARGS ?=
+# Lint only the folders that exist, so a missing one is not itself an error.
+LINT_DIRS := $(wildcard pyignite tests examples tools)
+
+.PHONY: venv ignite-libs test examples clean
+
+venv: $(STAMP)
+
+# Reinstalls only when setup.py or a requirements file changed.
+$(STAMP): setup.py $(wildcard requirements/*.txt)
+	test -x $(VPY) || $(PYTHON) -m venv $(VENV)
+	$(VPY) -m pip install -q -e . -r requirements/tests.txt
+	touch $@
+
+# Resolves the Ignite server jars once (Maven, cached under ~/.cache/pyignite-it).
+ignite-libs:
+	$(PYTHON) $(LAUNCHER) libs
+
+# pytest, then flake8, then no test node may be left running; all three always run and any
+# failure fails the target (pytest's exit 5, "no tests collected", included).
+test: venv ignite-libs
+	@status=0; \
+	$(VPY) -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests || status=1; \
+	$(VENV)/bin/flake8 $(LINT_DIRS) || status=1; \
+	$(VPY) $(LAUNCHER) cleanup --check || status=1; \
+	exit $$status
+
+examples: venv ignite-libs
+	$(VPY) $(LAUNCHER) run --layout single -- $(VPY) tools/run_examples.py
+
+clean:
+	-$(PYTHON) $(LAUNCHER) cleanup
+	rm -rf $(VENV) build dist *.egg-info .ignite-run .pytest_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +
