@@ -1,0 +1,508 @@
+"""Scan and SQL queries and the paging of their cursors.
+
+Every query opens a server-side cursor that lives on one connection: the first
+request returns a cursor id and the first page; later pages (and the close) must go
+to the same connection, so they are pinned to it with ``req.conn``. A page is
+``int count, count x row, bool has_more``; when ``has_more`` is false the server has
+already freed the cursor, so OP_RESOURCE_CLOSE is sent only while it is true.
+
+The state of a cursor is a :class:`CursorState`; the operations below fill it in and
+the sync and async cursor facades only hand them to their driver.
+
+A cursor dropped without being closed cannot talk to the server from ``__del__``
+(it may run in any thread, in the middle of another request on the same connection,
+or with no event loop to await on). It is queued on the client instead
+(:func:`abandon`), and the queue is drained by the next operation that calls
+:func:`close_abandoned` (every query, page and close, and, through
+:func:`~pyignite._ops.common.prepare`, the key-value operations).
+"""
+import struct
+from typing import Optional
+
+from .. import _ids, _structs as S
+from .._decoder import DECODERS, read_str_or_none
+from .._encoder import write, write_string
+from .._opcodes import (
+    OP_QUERY_SCAN, OP_QUERY_SCAN_CURSOR_GET_PAGE, OP_QUERY_SQL, OP_QUERY_SQL_CURSOR_GET_PAGE,
+    OP_QUERY_SQL_FIELDS, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, OP_RESOURCE_CLOSE,
+)
+from .._protocol import STATUS_RESOURCE_DOES_NOT_EXIST
+from .._registry import MissingBinaryType
+from .._request import Request, cache_request
+from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
+from ..datatypes.sql import StatementType
+from ..exceptions import CacheError, ParameterError, ParseError, SQLError
+from .common import needs_prepare, prepare, read_fetching_types
+
+_INT_MAX = (1 << 31) - 1
+_unpack_i = S.INT.unpack_from
+_unpack_q = S.LONG.unpack_from
+_unpack_d = S.DOUBLE.unpack_from
+_pack_q = S.LONG.pack
+_SQL_FIELDS_FLAGS = struct.Struct('<b??????q?')
+
+
+class CursorState:
+    """Where a cursor is: its id and connection, the current page and what is left.
+
+    :ivar cursor_id: the server's resource id,
+    :ivar conn: the connection the cursor lives on,
+    :ivar session: what identified that connection's session when the cursor was opened,
+    :ivar rows: the rows of the current page,
+    :ivar index: the next row of ``rows`` to hand out,
+    :ivar more: the server holds more pages (and so the cursor is open there),
+    :ivar limit: rows still allowed by ``max_rows``, or -1 for no limit.
+    """
+
+    __slots__ = ('cursor_id', 'conn', 'session', 'rows', 'index', 'more', 'limit',
+                 'page_op', 'reader', 'error', 'field_names')
+
+    def __init__(self):
+        self.cursor_id = None
+        self.conn = None
+        self.session = None
+        self.rows = []
+        self.index = 0
+        self.more = False
+        self.limit = -1
+        self.page_op = 0
+        self.reader = None
+        self.error = CacheError
+        self.field_names = None
+
+
+def _session(conn):
+    # a connection object is reused when it reconnects, and resource ids restart with the
+    # new session; the protocol context is a new object on every handshake
+    return getattr(conn, 'protocol_context', None)
+
+
+def _same_session(state: CursorState) -> bool:
+    conn = state.conn
+    return conn is not None and conn.alive and _session(conn) is state.session
+
+
+# --- page decoding ------------------------------------------------------------------------
+#
+# A page is decoded by offset straight from the reply frame into one flat list of values,
+# which C code then cuts into rows. Strings and the fixed-size numbers that make up most
+# SQL columns and cache entries are decoded inline, saving a call and a (value, pos) tuple
+# per value (about 1.7 times faster on a page of mixed columns); every other type, and
+# any string that is not plain UTF-8 or does not fit the frame, goes through the decoder
+# table, so the results are always those of :mod:`pyignite._decoder`.
+
+
+def read_values(data, pos: int, n: int, ctx):
+    """Decode ``n`` consecutive full values; return ``(values, next_pos)``."""
+    table = DECODERS
+    size = len(data)
+    if n > size - pos:  # every value takes at least one byte
+        raise ParseError('malformed cursor page: {} values in {} bytes'.format(n, size - pos))
+    values = [None] * n
+    try:
+        for i in range(n):
+            code = data[pos]
+            if code == 9:  # String
+                start = pos + 5
+                end = start + _unpack_i(data, pos + 1)[0]
+                if start <= end <= size:
+                    try:
+                        values[i] = str(data[start:end], 'utf-8')
+                        pos = end
+                        continue
+                    except UnicodeDecodeError:
+                        pass  # modified UTF-8: the table reader knows it
+            elif code == 3:  # Int
+                values[i] = _unpack_i(data, pos + 1)[0]
+                pos += 5
+                continue
+            elif code == 4:  # Long
+                values[i] = _unpack_q(data, pos + 1)[0]
+                pos += 9
+                continue
+            elif code == 6:  # Double
+                values[i] = _unpack_d(data, pos + 1)[0]
+                pos += 9
+                continue
+            values[i], pos = table[code](data, pos + 1, ctx)
+    except (IndexError, struct.error) as e:
+        raise ParseError('malformed cursor page: {!r}'.format(e)) from None
+    return values, pos
+
+
+def _page_header(data, pos: int) -> int:
+    try:
+        count = _unpack_i(data, pos)[0]
+    except struct.error as e:
+        raise ParseError('malformed cursor page: {!r}'.format(e)) from None
+    if count < 0:
+        raise ParseError('malformed cursor page: {} rows'.format(count))
+    return count
+
+
+def _page_end(data, pos: int):
+    try:
+        return data[pos] != 0, pos + 1
+    except IndexError:
+        raise ParseError('malformed cursor page: no end marker') from None
+
+
+def read_entry_page(data, pos: int, ctx):
+    """A page of ``(key, value)`` rows (scan and SQL cursors): ``((rows, more), next_pos)``."""
+    count = _page_header(data, pos)
+    values, pos = read_values(data, pos + 4, 2 * count, ctx)
+    more, pos = _page_end(data, pos)
+    return (list(zip(values[0::2], values[1::2])), more), pos
+
+
+_FIELDS_READERS = {}
+
+
+def fields_page_reader(columns: int):
+    """The reader of SQL-fields pages whose rows are lists of ``columns`` values."""
+    reader = _FIELDS_READERS.get(columns)
+    if reader is not None:
+        return reader
+
+    def read_fields_page(data, pos: int, ctx):
+        count = _page_header(data, pos)
+        n = count * columns
+        values, pos = read_values(data, pos + 4, n, ctx)
+        more, pos = _page_end(data, pos)
+        if columns == 1:
+            return ([[value] for value in values], more), pos
+        if columns == 0:
+            return ([[] for _ in range(count)], more), pos
+        return ([values[i:i + columns] for i in range(0, n, columns)], more), pos
+
+    _FIELDS_READERS[columns] = read_fields_page
+    return read_fields_page
+
+
+def _decode_page(client, reader, data, pos):
+    """Run a page reader, fetching binary types it does not know; ``((rows, more), pos)``."""
+    try:
+        return reader(data, pos, client._binary)
+    except MissingBinaryType:
+        return (yield from read_fetching_types(client, reader, data, pos))
+
+
+def _take_page(client, state: CursorState, rows: list, more: bool):
+    """Make ``rows`` the current page, enforcing ``max_rows``; close the cursor if done."""
+    state.rows, state.index, state.more = rows, 0, more
+    limit = state.limit
+    if limit >= 0:
+        if len(rows) < limit:
+            state.limit = limit - len(rows)
+            return
+        del rows[limit:]
+        state.limit = 0
+        yield from close_cursor(client, state)
+
+
+# --- checks -------------------------------------------------------------------------------
+
+
+def _int(name: str, value, lo: int, hi: int = _INT_MAX) -> int:
+    if value.__class__ is bool or not isinstance(value, int) or not lo <= value <= hi:
+        raise ParameterError('{} must be an int in {}..{}, not {!r}'.format(name, lo, hi, value))
+    return value
+
+
+def _bool(name: str, value) -> bool:
+    if value.__class__ is not bool:
+        if value in (0, 1) and isinstance(value, int):
+            return bool(value)
+        raise ParameterError('{} must be a bool, not {!r}'.format(name, value))
+    return value
+
+
+def _timeout(value) -> int:
+    """The SQL timeout to send, in ms.
+
+    The server applies a timeout it gets from a client without the DEFAULT_QRY_TIMEOUT
+    feature (we do not advertise it) only when it is positive, and takes 0 for "use the
+    server's default timeout". The documented meaning of 0 is "no timeout", which such a
+    client gets by sending the largest int (about 24.8 days). The value is cast to a Java
+    int on the server, so larger values are refused here rather than wrapped.
+    """
+    timeout = _int('timeout', value, 0)
+    return timeout or _INT_MAX
+
+
+def _args(buf, query_args, ctx) -> None:
+    if query_args is None:
+        buf += S.INT.pack(0)
+        return
+    if isinstance(query_args, (str, bytes, dict)) or not hasattr(query_args, '__iter__'):
+        raise ParameterError('query_args must be a list of values or (value, hint) tuples, '
+                             'not {!r}'.format(query_args))
+    args = list(query_args)
+    buf += S.INT.pack(len(args))
+    for i, arg in enumerate(args):
+        try:
+            write(buf, arg, None, ctx)
+        except ParameterError as e:
+            raise ParameterError('query_args[{}]: {}'.format(i, e)) from None
+
+
+def _cache_id(cache) -> int:
+    """The id of a cache given as a name, an id or a cache object (0 for None)."""
+    if cache is None:
+        return 0
+    if isinstance(cache, str):
+        if not cache:
+            raise ParameterError('cache name must not be empty')
+        return _ids.cache_id(cache)
+    if isinstance(cache, int) and cache.__class__ is not bool:
+        return _int('cache id', cache, -(1 << 31))
+    cache_id = getattr(cache, 'cache_id', None)
+    if isinstance(cache_id, int):
+        return cache_id
+    raise ParameterError('cache must be a cache name, a cache id or a Cache, not {!r}'.format(
+        cache))
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def _open(client, state: CursorState, req: Request, page_op: int, fields: bool):
+    """Send the first request of a query and take its first page."""
+    if needs_prepare(client, req):
+        yield from prepare(client, req)
+    resp = yield req
+    data, pos = resp.data, resp.pos
+    try:
+        cursor_id = _unpack_q(data, pos)[0]
+        pos += 8
+        if fields:
+            columns = _unpack_i(data, pos)[0]
+            pos += 4
+            if state.field_names is not None:
+                names = []
+                for _ in range(columns):
+                    name, pos = read_str_or_none(data, pos)
+                    names.append(name)
+                state.field_names = names
+            state.reader = fields_page_reader(columns)
+        else:
+            state.reader = read_entry_page
+    except (IndexError, struct.error) as e:
+        raise ParseError('malformed query response: {!r}'.format(e)) from None
+    state.cursor_id = cursor_id
+    state.conn = resp.conn
+    state.session = _session(resp.conn)
+    state.page_op = page_op
+    (rows, more), _ = yield from _decode_page(client, state.reader, data, pos)
+    yield from _take_page(client, state, rows, more)
+
+
+def scan(client, state: CursorState, cache, page_size: int = 1, partitions: int = -1,
+         local: bool = False):
+    """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
+
+    :param partitions: the one partition to scan; negative for all.
+    """
+    _int('page_size', page_size, 1)
+    _int('partitions', partitions, -(1 << 31))
+    local = _bool('local', local)
+    req = cache_request(OP_QUERY_SCAN, cache, CacheError, tx_aware=False)
+    buf = req.buf
+    buf.append(0x65)  # no filter
+    buf += S.INT.pack(page_size)
+    buf += S.INT.pack(partitions)
+    buf.append(local)
+    state.error = CacheError
+    yield from _open(client, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
+
+
+def sql_type_name(value_type_name: str) -> str:
+    """The name the server knows a value type's table by.
+
+    A Java class name loses its package and outer classes (``java.lang.String`` is
+    ``String``), as the server's ``QueryUtils.typeName`` has it; the type names SQL DDL
+    makes have neither.
+    """
+    name = value_type_name
+    dot = name.rfind('.')
+    if 0 <= dot < len(name) - 1:
+        name = name[dot + 1:]
+    if name.endswith('[]'):
+        name = name[:-2] + '_array'
+    name = name[name.rfind('$') + 1:]
+    return name[name.rfind('+') + 1:]  # .NET nested classes
+
+
+def sql(client, state: CursorState, cache, query_str: str, page_size: int = 1,
+        query_args=None, distributed_joins: bool = False, replicated_only: bool = False,
+        local: bool = False, timeout: int = 0):
+    """Open an SQL query returning whole entries (OP_QUERY_SQL) over the cache's value type.
+
+    The type is the ``value_type_name`` of the cache's first query entity; the cache
+    settings are read first if the cache object does not hold them yet.
+    """
+    if not isinstance(query_str, str):
+        raise ParameterError('query_str must be a str, not {!r}'.format(query_str))
+    _int('page_size', page_size, 1)
+    flags = bytes((_bool('distributed_joins', distributed_joins), _bool('local', local),
+                   _bool('replicated_only', replicated_only)))
+    timeout = _timeout(timeout)
+    settings = cache._settings
+    if settings is None:
+        from .cache_config import get_settings
+        settings = yield from get_settings(client, cache)
+        cache._settings = settings
+    entities = settings.get(PROP_QUERY_ENTITIES) or ()
+    type_name = entities[0].get('value_type_name') if entities else None
+    if not type_name:
+        raise SQLError('Value type is unknown: cache {!r} has no query entity'.format(
+            cache.name))
+    req = cache_request(OP_QUERY_SQL, cache, SQLError, tx_aware=False)
+    buf = req.buf
+    write_string(buf, sql_type_name(type_name))
+    write_string(buf, query_str)
+    _args(buf, query_args, client._binary)
+    buf += flags
+    buf += S.INT.pack(page_size)
+    buf += _pack_q(timeout)
+    state.error = SQLError
+    yield from _open(client, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False)
+
+
+def sql_fields(client, state: CursorState, query_str: str, page_size: int = 1024,
+               query_args=None, schema: Optional[str] = 'PUBLIC', statement_type: int = 0,
+               distributed_joins: bool = False, local: bool = False,
+               replicated_only: bool = False, enforce_join_order: bool = False,
+               collocated: bool = False, lazy: bool = False, include_field_names: bool = False,
+               max_rows: int = -1, timeout: int = 0, cache=None):
+    """Open an SQL fields query (OP_QUERY_SQL_FIELDS); rows are lists of column values.
+
+    ``max_rows`` is enforced here: the server reads the field and ignores it. With
+    ``include_field_names`` the column names end up in ``state.field_names``.
+    """
+    if not isinstance(query_str, str):
+        raise ParameterError('query_str must be a str, not {!r}'.format(query_str))
+    _int('page_size', page_size, 1)
+    if schema is not None and not isinstance(schema, str):
+        raise ParameterError('schema must be a str or None, not {!r}'.format(schema))
+    try:
+        statement_type = StatementType(statement_type)
+    except ValueError:
+        raise ParameterError('statement_type must be a StatementType (0, 1 or 2), not '
+                             '{!r}'.format(statement_type)) from None
+    _int('max_rows', max_rows, -(1 << 31))
+    flags = _SQL_FIELDS_FLAGS.pack(
+        statement_type, _bool('distributed_joins', distributed_joins), _bool('local', local),
+        _bool('replicated_only', replicated_only),
+        _bool('enforce_join_order', enforce_join_order), _bool('collocated', collocated),
+        _bool('lazy', lazy), _timeout(timeout),
+        _bool('include_field_names', include_field_names))
+    cache_id = _cache_id(cache)
+    if cache_id:
+        schema = None  # the server then uses the cache's schema
+    req = Request(OP_QUERY_SQL_FIELDS, SQLError)
+    buf = req.buf
+    buf += S.INT_BYTE.pack(cache_id, 0)
+    write_string(buf, schema)
+    if max_rows > 0:
+        state.limit = max_rows
+        # no point in the server sending rows past the limit
+        buf += S.INT.pack(min(page_size, max_rows))
+    else:
+        buf += S.INT.pack(page_size)
+    buf += S.INT.pack(max_rows)
+    write_string(buf, query_str)
+    _args(buf, query_args, client._binary)
+    buf += flags
+    state.error = SQLError
+    if include_field_names:
+        state.field_names = []
+    yield from _open(client, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True)
+    if include_field_names:
+        state.rows.insert(0, state.field_names)
+
+
+# --- paging and closing -------------------------------------------------------------------
+
+
+def fetch_page(client, state: CursorState):
+    """Fetch the next page of an open cursor into ``state``."""
+    if not state.more:
+        state.rows, state.index = [], 0
+        return
+    yield from close_abandoned(client)
+    if not _same_session(state):
+        state.more = False
+        state.rows, state.index = [], 0
+        raise ConnectionError('the connection of the cursor was lost; the server dropped '
+                              'the cursor with it')
+    req = Request(state.page_op, state.error)
+    req.buf += _pack_q(state.cursor_id)
+    req.conn = state.conn
+    try:
+        resp = yield req
+    except CacheError:
+        # a page that failed (a query cancelled by its timeout...) leaves the cursor
+        # registered on the server
+        state.rows, state.index = [], 0
+        try:
+            yield from close_cursor(client, state)
+        except CacheError:
+            pass
+        raise
+    (rows, more), _ = yield from _decode_page(client, state.reader, resp.data, resp.pos)
+    yield from _take_page(client, state, rows, more)
+
+
+def _close_request(conn, cursor_id: int) -> Request:
+    req = Request(OP_RESOURCE_CLOSE, CacheError)
+    req.buf += _pack_q(cursor_id)
+    req.conn = conn
+    return req
+
+
+def needs_close(state: CursorState) -> bool:
+    """Whether the server still holds the cursor; forget it if its session is gone."""
+    if state.more and not _same_session(state):
+        state.more = False
+    return state.more
+
+
+def close_cursor(client, state: CursorState):
+    """Release the server-side cursor if the server still holds it."""
+    if not state.more:
+        return
+    state.more = False
+    if not _same_session(state):
+        return  # the cursor went away with the old session
+    try:
+        yield _close_request(state.conn, state.cursor_id)
+    except CacheError as e:
+        if e.status != STATUS_RESOURCE_DOES_NOT_EXIST:
+            raise
+
+
+def abandon(client, state: CursorState) -> None:
+    """Queue the cursor of a dropped cursor object to be closed by the next operation.
+
+    Does no I/O and takes no lock, so it is safe from ``__del__`` in any thread.
+    """
+    if state.more:
+        state.more = False
+        client._abandoned_cursors.append((state.conn, state.session, state.cursor_id))
+
+
+def close_abandoned(client):
+    """Close the server-side cursors of cursor objects dropped while still open."""
+    pending = client._abandoned_cursors
+    while pending:
+        try:
+            conn, session, cursor_id = pending.pop()
+        except IndexError:  # another thread took the last one
+            return
+        if conn is None or not conn.alive or _session(conn) is not session:
+            continue
+        try:
+            yield _close_request(conn, cursor_id)
+        except CacheError:
+            pass  # already gone: nothing to release

@@ -1,0 +1,254 @@
+"""Cursors over the results of scan and SQL queries.
+
+A cursor hands out the rows of one server-side cursor, a page at a time. The
+paging itself (requests, decoding, ``max_rows``, closing) is written once in
+:mod:`pyignite._ops.query`; the classes here only drive it, with
+``client._run(op)`` (sync) or ``await client._run(op)`` (async).
+
+Sync cursors run the query when they are built, so DDL and DML take effect
+without iterating. Async cursors run it when awaited, entered with
+``async with`` or first iterated.
+
+Leave a cursor before its end with ``with``/``async with``, :meth:`close`, or
+simply by dropping it: the server-side cursor is then released by the next
+operation of the client (a cursor's ``__del__`` cannot do I/O safely), so
+abandoned cursors never pile up against the server's per-connection limit.
+"""
+from typing import Any, Iterable, Optional, Union
+
+from ._ops import query
+from ._ops.query import CursorState
+
+__all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor']
+
+
+class BaseCursor:
+    """What every cursor holds: the client and the state of the server-side cursor."""
+
+    def __init__(self, client):
+        self._state = CursorState()
+        self._client = client
+
+    @property
+    def client(self):
+        """:return: the client the cursor was opened through."""
+        return self._client
+
+    @property
+    def cursor_id(self) -> Optional[int]:
+        """:return: the server's id of the cursor, or None before it is opened."""
+        return self._state.cursor_id
+
+    @property
+    def more(self) -> bool:
+        """:return: True while the server holds more pages for this cursor."""
+        return self._state.more
+
+    @property
+    def connection(self):
+        """:return: the connection the cursor lives on, or None before it is opened."""
+        return self._state.conn
+
+    def _forget_rows(self) -> None:
+        state = self._state
+        state.rows, state.index = [], 0
+
+    def __del__(self):
+        state = self.__dict__.get('_state')
+        if state is not None and state.more:
+            try:
+                query.abandon(self._client, state)
+            except Exception:  # at interpreter exit the client may be half torn down
+                pass
+
+
+class _SyncCursor(BaseCursor):
+    """Iteration and context management of the sync cursors."""
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        state = self._state
+        i = state.index
+        rows = state.rows
+        if i < len(rows):
+            state.index = i + 1
+            return rows[i]
+        return self._next_page()
+
+    def _next_page(self):
+        state = self._state
+        client = self._client
+        while state.more:
+            client._run(query.fetch_page(client, state))
+            if state.rows:
+                state.index = 1
+                return state.rows[0]
+        raise StopIteration
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    def close(self) -> None:
+        """Stop iterating and release the server-side cursor if it is still open."""
+        self._forget_rows()
+        if query.needs_close(self._state):
+            try:
+                self._client._run(query.close_cursor(self._client, self._state))
+            except OSError:
+                pass  # the connection broke: the server dropped the cursor with it
+
+
+class ScanCursor(_SyncCursor):
+    """The entries of a cache as ``(key, value)`` tuples; see :meth:`Cache.scan`.
+
+    :param client: a :class:`~pyignite.client.Client`,
+    :param cache: the :class:`~pyignite.cache.Cache` to scan,
+    :param page_size: entries per server round trip,
+    :param partitions: the one partition to scan; negative for all,
+    :param local: scan the connected node only.
+    """
+
+    def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
+                 local: bool = False):
+        super().__init__(client)
+        client._run(query.scan(client, self._state, cache, page_size, partitions, local))
+
+
+class SqlCursor(_SyncCursor):
+    """Whole entries, as ``(key, value)`` tuples, matched by an SQL query over a cache's
+    value type; see :meth:`Cache.select_row`.
+
+    :param client: a :class:`~pyignite.client.Client`,
+    :param cache: the :class:`~pyignite.cache.Cache` to query,
+    :param query_str: the SQL (a WHERE clause, or a full query over the type's table),
+    :param page_size: entries per server round trip,
+    :param query_args: query arguments: values or ``(value, hint)`` tuples,
+    :param distributed_joins: allow distributed joins,
+    :param replicated_only: the query touches replicated tables only,
+    :param local: run on the connected node only,
+    :param timeout: server-side timeout in ms, 0 for none.
+    """
+
+    def __init__(self, client, cache, query_str: str, page_size: int = 1,
+                 query_args: Optional[Iterable] = None, distributed_joins: bool = False,
+                 replicated_only: bool = False, local: bool = False, timeout: int = 0):
+        super().__init__(client)
+        client._run(query.sql(client, self._state, cache, query_str, page_size, query_args,
+                              distributed_joins, replicated_only, local, timeout))
+
+
+class SqlFieldsCursor(_SyncCursor):
+    """Rows of an SQL query as lists of column values; see :meth:`Client.sql`.
+
+    The query runs when the cursor is built. With ``include_field_names`` the first
+    row is the list of column names.
+    """
+
+    def __init__(self, client, query_str: str, page_size: int = 1024,
+                 query_args: Optional[Iterable] = None, schema: Optional[str] = 'PUBLIC',
+                 statement_type: int = 0, distributed_joins: bool = False,
+                 local: bool = False, replicated_only: bool = False,
+                 enforce_join_order: bool = False, collocated: bool = False,
+                 lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
+                 timeout: int = 0, cache: Union[int, str, Any] = None):
+        super().__init__(client)
+        client._run(query.sql_fields(
+            client, self._state, query_str, page_size, query_args, schema, statement_type,
+            distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
+            include_field_names, max_rows, timeout, cache))
+
+
+class _AioCursor(BaseCursor):
+    """Awaiting, async iteration and async context management of the async cursors."""
+
+    def __init__(self, client, op_factory):
+        super().__init__(client)
+        self._op_factory = op_factory
+        self._opened = False
+
+    async def _open(self):
+        if not self._opened:
+            self._opened = True
+            op, self._op_factory = self._op_factory(self._state), None
+            await self._client._run(op)
+        return self
+
+    def __await__(self):
+        return self._open().__await__()
+
+    async def __aenter__(self):
+        return await self._open()
+
+    async def __aexit__(self, *exc):
+        await self.close()
+
+    def __aiter__(self):
+        return self
+
+    async def __anext__(self):
+        if not self._opened:
+            await self._open()
+        state = self._state
+        i = state.index
+        rows = state.rows
+        if i < len(rows):
+            state.index = i + 1
+            return rows[i]
+        client = self._client
+        while state.more:
+            await client._run(query.fetch_page(client, state))
+            if state.rows:
+                state.index = 1
+                return state.rows[0]
+        raise StopAsyncIteration
+
+    async def close(self) -> None:
+        """Stop iterating and release the server-side cursor if it is still open."""
+        self._forget_rows()
+        if query.needs_close(self._state):
+            try:
+                await self._client._run(query.close_cursor(self._client, self._state))
+            except OSError:
+                pass  # the connection broke: the server dropped the cursor with it
+
+
+class AioScanCursor(_AioCursor):
+    """The entries of a cache as ``(key, value)`` tuples; see :meth:`AioCache.scan`.
+
+    :param client: an :class:`~pyignite.aio_client.AioClient`,
+    :param cache: the :class:`~pyignite.aio_cache.AioCache` to scan,
+    :param page_size: entries per server round trip,
+    :param partitions: the one partition to scan; negative for all,
+    :param local: scan the connected node only.
+    """
+
+    def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
+                 local: bool = False):
+        super().__init__(client, lambda state: query.scan(
+            client, state, cache, page_size, partitions, local))
+
+
+class AioSqlFieldsCursor(_AioCursor):
+    """Rows of an SQL query as lists of column values; see :meth:`AioClient.sql`.
+
+    The query runs when the cursor is awaited (``await client.sql(...)`` runs DDL and
+    DML), entered with ``async with`` or first iterated. With ``include_field_names``
+    the first row is the list of column names.
+    """
+
+    def __init__(self, client, query_str: str, page_size: int = 1024,
+                 query_args: Optional[Iterable] = None, schema: Optional[str] = 'PUBLIC',
+                 statement_type: int = 0, distributed_joins: bool = False,
+                 local: bool = False, replicated_only: bool = False,
+                 enforce_join_order: bool = False, collocated: bool = False,
+                 lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
+                 timeout: int = 0, cache: Union[int, str, Any] = None):
+        super().__init__(client, lambda state: query.sql_fields(
+            client, state, query_str, page_size, query_args, schema, statement_type,
+            distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
+            include_field_names, max_rows, timeout, cache))
