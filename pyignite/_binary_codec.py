@@ -1,0 +1,357 @@
+"""The complex object (type code 103) codec: Java-identical writes, one-plan reads.
+
+Writing. :func:`make_writer` compiles, once per class, a function that appends
+an instance as Java's ``BinaryWriterExImpl`` would: the 24-byte header, the
+fields in schema order (each a full value, null as 101), and the footer with
+offsets one, two or four bytes wide as chosen from the LAST field's offset
+(< 0x100, < 0x10000, else four), compact (offsets only) or full (field id and
+offset); the header hash is ``Arrays.hashCode`` of the field bytes.
+
+Reading. :func:`read_object` looks the object's ``(type_id, schema_id)`` up in
+the registry's plans. A plan is ``(class, field names, flat)``, built once per
+schema; decoding a value is then one pass over the footer offsets through the
+shared ``DECODERS`` table, and one ``__dict__`` update.
+
+Handles (type code 102) point back at a value written earlier in the same
+top-level value. Objects whose fields may hold other objects (a non-flat plan)
+are decoded with a :class:`ReadState`, made for the outermost such object: it
+maps the start positions of the objects decoded inside it to the objects, so a
+handle, even one to an enclosing object still being decoded, resolves to the
+very same instance. A flat object (only scalar, string and array fields) on
+its own never needs one, so the common case pays nothing for handles.
+"""
+import struct
+import threading
+from contextvars import ContextVar
+from operator import attrgetter
+
+from . import _encoder
+from ._decoder import DECODERS, read_string
+from ._ids import bytes_hash, entity_id
+from .datatypes import type_codes as tc
+from .exceptions import ParameterError, ParseError
+
+USER_TYPE = 0x0001
+HAS_SCHEMA = 0x0002
+HAS_RAW_DATA = 0x0004
+OFFSET_ONE_BYTE = 0x0008
+OFFSET_TWO_BYTES = 0x0010
+COMPACT_FOOTER = 0x0020
+_WIDTH_FLAGS = OFFSET_ONE_BYTE | OFFSET_TWO_BYTES
+
+_HEADER = struct.Struct('<BBhiiiii')
+_pack_header = _HEADER.pack_into
+# version, flags, type id, hash, length, schema id, schema offset: after the type code
+_unpack_header = struct.Struct('<BHiiiii').unpack_from
+_unpack_i = struct.Struct('<i').unpack_from
+_HEADER_ROOM = bytes(24)
+_NULL = tc.TC_NULL
+
+# field types whose values hold no objects, so no handles: objects of only such fields
+# decode without a handle table
+_LEAF_TYPE_CODES = frozenset(range(tc.TC_BYTE, tc.TC_DATE_ARRAY + 1)) | {
+    tc.TC_ENUM, tc.TC_ENUM_ARRAY, tc.TC_DECIMAL, tc.TC_DECIMAL_ARRAY, tc.TC_TIMESTAMP,
+    tc.TC_TIMESTAMP_ARRAY, tc.TC_TIME, tc.TC_TIME_ARRAY, tc.TC_BINARY_ENUM,
+}
+# field types written by inference rather than by their hint
+_ANY_TYPE_CODES = frozenset((tc.TC_COMPLEX_OBJECT, tc.TC_ARRAY_WRAPPED_OBJECTS, tc.TC_NULL))
+
+
+class _TooDeep(ParameterError):
+    """An object graph too deep to write (most likely a cycle: handles are never written)."""
+
+
+def _write_any(buf, value, ctx):
+    _encoder.write(buf, value, None, ctx)
+
+
+def field_writer(type_code: int):
+    """The writer of a field value (never None) declared with ``type_code``."""
+    if type_code in _ANY_TYPE_CODES:
+        return _write_any
+    return _encoder._BY_TYPE_CODE.get(type_code, _write_any)
+
+
+def is_flat(type_codes) -> bool:
+    """Whether fields of these declared types can hold no objects (and no handles)."""
+    return all(code in _LEAF_TYPE_CODES for code in type_codes)
+
+
+# --- writing ------------------------------------------------------------------------------
+
+
+# Set while an outermost object is written with a guessed footer mode, so the objects inside
+# it follow without being recorded themselves. A write never yields to another task, so a
+# thread-local flag is enough.
+_writing = threading.local()
+# ``(registry, buffer, start, end, object)`` of the outermost objects the current thread or
+# task wrote with a guessed footer mode (a tuple, never changed in place)
+_guessed: ContextVar = ContextVar('pyignite_guessed_footers', default=())
+
+
+def _write_guessing(write, buf, value, ctx):
+    """Write with compact footers (the server default) before the server was asked.
+
+    The object is recorded, so :func:`fix_guessed_footers` can rewrite it once the
+    server's setting is known, before the request is sent.
+    """
+    start = len(buf)
+    _writing.guessing = True
+    try:
+        write(buf, value, ctx)
+    finally:
+        _writing.guessing = False
+    _guessed.set(_guessed.get() + ((ctx, buf, start, len(buf), value),))
+    # the request must go through prepare(), which asks the server and fixes the bytes
+    ctx.add_pending(value.__class__)
+
+
+def fix_guessed_footers(ctx) -> None:
+    """Rewrite the objects the current thread or task wrote with a wrong guessed footer mode.
+
+    Only outermost objects are recorded; whatever lies between them in the buffer
+    (collections, maps, other values) has counts, not byte lengths, so replacing an
+    object's bytes in place keeps the request valid.
+    """
+    items = _guessed.get()
+    if not items:
+        return
+    _guessed.set(tuple(item for item in items if item[0] is not ctx))
+    if ctx.write_compact_footer is not False:
+        return  # the guess (compact) was right
+    mine = [item for item in items if item[0] is ctx]
+    for _, buf, start, end, value in sorted(mine, key=lambda item: -item[2]):
+        fresh = bytearray()
+        value.__class__._ignite_write(fresh, value, ctx)
+        buf[start:end] = fresh
+
+
+def make_writer(cls):
+    """Compile the writer of ``cls`` instances: ``write(buf, value, ctx)``."""
+    type_id = cls._type_id
+    schema_id = cls._schema_id
+    names = cls._field_names
+    field_ids = cls._field_ids
+    writers = tuple(field_writer(code) for code in cls._field_type_codes)
+    count = len(names)
+    if count == 0:
+        getter = None
+    elif count == 1:
+        single = attrgetter(names[0])
+
+        def getter(obj):
+            return (single(obj),)
+    else:
+        getter = attrgetter(*names)
+    compact_two = struct.Struct('<{}H'.format(count)).pack
+    compact_four = struct.Struct('<{}i'.format(count)).pack
+    full_one = struct.Struct('<' + 'iB' * count).pack
+    full_two = struct.Struct('<' + 'iH' * count).pack
+    full_four = struct.Struct('<' + 'ii' * count).pack
+    pairs = [0] * (2 * count)
+    pairs[0::2] = field_ids
+
+    def field_values(value):
+        try:
+            return getter(value)
+        except AttributeError:
+            return tuple(getattr(value, name, None) for name in names)
+
+    def write(buf, value, ctx):
+        if ctx is None:
+            compact = True
+        else:
+            if value.__class__ not in ctx.known_classes:
+                ctx.add_pending(value.__class__)
+            compact = ctx.write_compact_footer
+            if compact is None:
+                if not getattr(_writing, 'guessing', False):
+                    _write_guessing(write, buf, value, ctx)
+                    return
+                compact = True
+        start = len(buf)
+        buf += _HEADER_ROOM
+        if not count:
+            flags = USER_TYPE | COMPACT_FOOTER if compact else USER_TYPE
+            _pack_header(buf, start, tc.TC_COMPLEX_OBJECT, 1, flags, type_id, 1, 24, 0, 0)
+            return
+        offsets = []
+        note = offsets.append
+        try:
+            for field_write, field_value in zip(writers, field_values(value)):
+                note(len(buf) - start)
+                if field_value is None:
+                    buf.append(_NULL)
+                else:
+                    field_write(buf, field_value, ctx)
+        except _TooDeep:
+            raise
+        except ParameterError as e:
+            raise ParameterError('{}.{}: {}'.format(
+                value.__class__.__name__, names[len(offsets) - 1], e)) from None
+        except RecursionError:
+            raise _TooDeep('cannot write {}: the objects nest too deeply (does an object '
+                           'contain itself?)'.format(value.__class__.__name__)) from None
+        footer = len(buf) - start
+        last = offsets[-1]
+        if compact:
+            if last < 0x100:
+                flags = USER_TYPE | HAS_SCHEMA | OFFSET_ONE_BYTE | COMPACT_FOOTER
+                buf += bytes(offsets)
+            elif last < 0x10000:
+                flags = USER_TYPE | HAS_SCHEMA | OFFSET_TWO_BYTES | COMPACT_FOOTER
+                buf += compact_two(*offsets)
+            else:
+                flags = USER_TYPE | HAS_SCHEMA | COMPACT_FOOTER
+                buf += compact_four(*offsets)
+        else:
+            footer_items = pairs[:]
+            footer_items[1::2] = offsets
+            if last < 0x100:
+                flags = USER_TYPE | HAS_SCHEMA | OFFSET_ONE_BYTE
+                buf += full_one(*footer_items)
+            elif last < 0x10000:
+                flags = USER_TYPE | HAS_SCHEMA | OFFSET_TWO_BYTES
+                buf += full_two(*footer_items)
+            else:
+                flags = USER_TYPE | HAS_SCHEMA
+                buf += full_four(*footer_items)
+        _pack_header(buf, start, tc.TC_COMPLEX_OBJECT, 1, flags, type_id,
+                     bytes_hash(buf, start + 24, start + footer), len(buf) - start,
+                     schema_id, footer)
+
+    return write
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+class ReadState:
+    """Per top-level read: objects decoded so far by start position, for handles.
+
+    It stands in for the registry as the decoders' ``ctx`` while the fields of a
+    non-flat object are decoded.
+    """
+
+    __slots__ = ('registry', 'table', 'resolving')
+
+    def __init__(self, registry):
+        self.registry = registry
+        self.table = {}
+        self.resolving = None
+
+    def read_complex(self, data, pos, ctx):
+        return read_object(self.registry, data, pos, ctx)
+
+    def read_handle(self, data, pos, ctx):
+        return read_handle(self.registry, data, pos, ctx)
+
+
+_new = object.__new__
+_FOOTER_STRUCTS: dict = {}
+
+
+def _footer_offsets(data, flags: int, footer_start: int, footer_end: int):
+    """The field offsets of a footer, in footer order."""
+    kind = flags & (_WIDTH_FLAGS | COMPACT_FOOTER)
+    if kind == OFFSET_ONE_BYTE | COMPACT_FOOTER:
+        return data[footer_start:footer_end]
+    width = 1 if flags & OFFSET_ONE_BYTE else 2 if flags & OFFSET_TWO_BYTES else 4
+    compact = flags & COMPACT_FOOTER
+    size = width if compact else width + 4
+    count, rest = divmod(footer_end - footer_start, size)
+    if rest or count < 0:
+        raise ParseError('bad complex object footer of {} bytes'.format(
+            footer_end - footer_start))
+    unpack = _FOOTER_STRUCTS.get((kind, count))
+    if unpack is None:
+        code = {1: 'B', 2: 'H', 4: 'i'}[width]
+        fmt = '<' + (code * count if compact else ('i' + code) * count)
+        unpack = _FOOTER_STRUCTS[(kind, count)] = struct.Struct(fmt).unpack_from
+    values = unpack(data, footer_start)
+    return values if compact else values[1::2]
+
+
+def footer_field_ids(data, flags: int, footer_start: int, footer_end: int):
+    """The field ids of a full footer."""
+    width = 1 if flags & OFFSET_ONE_BYTE else 2 if flags & OFFSET_TWO_BYTES else 4
+    count = (footer_end - footer_start) // (width + 4)
+    return [_unpack_i(data, footer_start + i * (width + 4))[0] for i in range(count)]
+
+
+def read_object(registry, data, pos: int, ctx):
+    """Decode the complex object whose type code is at ``pos - 1``; return ``(obj, end)``.
+
+    :raises MissingBinaryType: the registry lacks the type or the schema (fetch it and
+     decode again),
+    :raises ParseError: malformed bytes.
+    """
+    start = pos - 1
+    version, flags, type_id, _, length, schema_id, schema_offset = _unpack_header(data, pos)
+    end = start + length
+    if version != 1 or length < 24 or end > len(data):
+        raise ParseError('bad complex object header at offset {}'.format(start))
+    if type_id == 0:
+        # an unregistered type: its class name follows the header
+        class_name, _ = read_string(data, start + 25)
+        type_id = entity_id(class_name)
+    plan = registry.plans.get((type_id, schema_id))
+    if plan is None:
+        plan = registry.make_plan(type_id, schema_id, data, start, flags, schema_offset, end)
+    cls, names, flat = plan
+    obj = _new(cls)
+    if flags & HAS_SCHEMA:
+        footer_end = end - 4 if flags & HAS_RAW_DATA else end
+        if not 24 <= schema_offset <= footer_end - start:
+            raise ParseError('bad complex object schema offset {} at offset {}'.format(
+                schema_offset, start))
+        offsets = _footer_offsets(data, flags, start + schema_offset, footer_end)
+        if len(offsets) != len(names):
+            raise ParseError('complex object of type {} has {} fields, its schema {}'.format(
+                type_id, len(offsets), len(names)))
+        if ctx.__class__ is ReadState:
+            ctx.table[start] = obj
+        elif not flat:
+            ctx = ReadState(registry)
+            ctx.table[start] = obj
+        table = DECODERS
+        values = [table[data[(at := start + offset)]](data, at + 1, ctx)[0]
+                  for offset in offsets]
+        try:
+            obj.__dict__.update(zip(names, values))
+        except AttributeError:  # a class with __slots__
+            for name, value in zip(names, values):
+                setattr(obj, name, value)
+    elif names:
+        raise ParseError('complex object of type {} has no fields, its schema {}'.format(
+            type_id, len(names)))
+    return obj, end
+
+
+def read_handle(registry, data, pos: int, ctx):
+    """Resolve the back-reference whose type code is at ``pos - 1``; return ``(value, end)``."""
+    distance = _unpack_i(data, pos)[0]
+    target = pos - 1 - distance
+    if distance <= 0 or target < 0:
+        raise ParseError('bad handle {} at offset {}'.format(distance, pos - 1))
+    state = ctx if ctx.__class__ is ReadState else ReadState(registry)
+    found = state.table.get(target)
+    if found is not None:
+        return found, pos + 4
+    # not an object decoded in this read (a collection, or an object decoded by a sibling
+    # read): decode the value again where it starts
+    resolving = state.resolving
+    if resolving is None:
+        resolving = state.resolving = set()
+    if target in resolving:
+        raise ParseError('cyclic back-reference through a collection at offset {}'.format(
+            target))
+    resolving.add(target)
+    try:
+        value, _ = DECODERS[data[target]](data, target + 1, state)
+    finally:
+        resolving.discard(target)
+    # later handles to the same place share the value (as in Java): decoding it again for
+    # each would let nested handles cost 2**depth
+    state.table[target] = value
+    return value, pos + 4

@@ -1,0 +1,321 @@
+"""Binary type operations: metadata get/put (3002/3003), the binary configuration (3004),
+registering classes before a write and fetching unknown types on a read.
+"""
+from collections import OrderedDict
+from typing import Any, Optional, Union
+
+from .. import _binary_codec, _decoder, _structs as S
+from .._decoder import read_str_or_none
+from .._encoder import write_string
+from .._ids import entity_id, schema_id as make_schema_id
+from .._opcodes import OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE
+from .._registry import BinaryTypeInfo
+from .._request import Request
+from ..binary import GenericObjectMeta, hint_for_type_code
+from ..datatypes.base import is_hint
+from ..exceptions import BinaryTypeError, ParameterError
+from .common import read_fetching_types
+
+_pack_i = S.INT.pack
+_unpack_i = S.INT.unpack_from
+
+
+def _type_id_of(binary_type: Union[str, int]) -> int:
+    if isinstance(binary_type, str) and binary_type:
+        return entity_id(binary_type)
+    if isinstance(binary_type, int) and not isinstance(binary_type, bool):
+        if not -0x80000000 <= binary_type <= 0x7fffffff:
+            raise ParameterError('a type id is a 32-bit int, not {}'.format(binary_type))
+        return binary_type
+    raise ParameterError('a binary type is given by its name or id, not {!r}'.format(binary_type))
+
+
+# --- the metadata body ----------------------------------------------------------------------
+
+
+def write_type_body(buf: bytearray, type_name: str, affinity_key_field: Optional[str],
+                    fields, is_enum: bool = False, enums=(), schemas=None) -> None:
+    """Append a BinaryType body: ``fields`` are ``(name, type code)`` pairs, ``enums``
+    ``(name, ordinal)`` pairs, ``schemas`` ``{schema id: field ids}`` (one schema of all
+    the fields in order if None).
+    """
+    buf += _pack_i(entity_id(type_name))
+    write_string(buf, type_name)
+    write_string(buf, affinity_key_field)
+    buf += _pack_i(len(fields))
+    for name, code in fields:
+        write_string(buf, name)
+        buf += S.INT_INT.pack(code, entity_id(name))
+    buf.append(1 if is_enum else 0)
+    if is_enum:
+        buf += _pack_i(len(enums))
+        for name, ordinal in enums:
+            write_string(buf, name)
+            buf += _pack_i(ordinal)
+    if schemas is None:
+        ids = [entity_id(name) for name, _ in fields]
+        schemas = {make_schema_id(ids): ids} if ids else {}
+    buf += _pack_i(len(schemas))
+    for schema_id, ids in schemas.items():
+        buf += S.INT_INT.pack(schema_id, len(ids))
+        for field_id in ids:
+            buf += _pack_i(field_id)
+
+
+def read_type_body(data, pos: int):
+    """Parse a BinaryType body; return ``(BinaryTypeInfo, next_pos)``."""
+    type_id = _unpack_i(data, pos)[0]
+    type_name, pos = read_str_or_none(data, pos + 4)
+    affinity, pos = read_str_or_none(data, pos)
+    count = _unpack_i(data, pos)[0]
+    pos += 4
+    fields = {}
+    for _ in range(count):
+        name, pos = read_str_or_none(data, pos)
+        code, field_id = S.INT_INT.unpack_from(data, pos)
+        pos += 8
+        fields[field_id] = (name, code)
+    is_enum = data[pos] != 0
+    pos += 1
+    enums = OrderedDict()
+    if is_enum:
+        count = _unpack_i(data, pos)[0]
+        pos += 4
+        for _ in range(count):
+            name, pos = read_str_or_none(data, pos)
+            enums[name] = _unpack_i(data, pos)[0]
+            pos += 4
+    count = _unpack_i(data, pos)[0]
+    pos += 4
+    schemas = OrderedDict()
+    for _ in range(count):
+        schema_id, n = S.INT_INT.unpack_from(data, pos)
+        pos += 8
+        schemas[schema_id] = tuple(S.INT.unpack_from(data, pos + 4 * i)[0] for i in range(n))
+        pos += 4 * n
+    return BinaryTypeInfo(type_id, type_name, affinity, fields, schemas, is_enum, enums), pos
+
+
+def _fields_of(schema) -> list:
+    from ..binary import _field_type_code
+    if schema is None:
+        return []
+    if not hasattr(schema, 'items'):
+        raise ParameterError('a schema is a dict of field names to type hints')
+    fields = []
+    for name, hint in schema.items():
+        if not isinstance(name, str) or not name:
+            raise ParameterError('field names must be non-empty strings, not {!r}'.format(name))
+        if not (is_hint(hint) or isinstance(hint, GenericObjectMeta)):
+            raise ParameterError('field {!r}: {!r} is not a type hint'.format(name, hint))
+        fields.append((name, _field_type_code(hint)))
+    return fields
+
+
+def _enums_of(schema) -> list:
+    if schema is None:
+        return []
+    if not hasattr(schema, 'items'):
+        raise ParameterError('an enum schema is a dict of value names to ordinals')
+    enums = []
+    for name, ordinal in schema.items():
+        if not isinstance(name, str) or not name:
+            raise ParameterError('enum value names must be non-empty strings, not {!r}'.format(
+                name))
+        if not isinstance(ordinal, int) or isinstance(ordinal, bool) or \
+                not -0x80000000 <= ordinal <= 0x7fffffff:
+            raise ParameterError('the ordinal of {!r} must be a 32-bit int, not {!r}'.format(
+                name, ordinal))
+        enums.append((name, ordinal))
+    return enums
+
+
+# --- operations ---------------------------------------------------------------------------
+
+
+def _put(client, type_name, affinity_key_field, fields, is_enum=False, enums=()):
+    if not isinstance(type_name, str) or not type_name:
+        raise ParameterError('type_name must be a non-empty string')
+    if affinity_key_field is not None and not isinstance(affinity_key_field, str):
+        raise ParameterError('affinity_key_field must be a string or None')
+    req = Request(OP_PUT_BINARY_TYPE, BinaryTypeError)
+    write_type_body(req.buf, type_name, affinity_key_field, fields, is_enum, enums)
+    yield req
+    client._binary.forget_type(entity_id(type_name))
+
+
+def put_binary_type(client, type_name: str, affinity_key_field: Optional[str] = None,
+                    is_enum: bool = False, schema: Optional[dict] = None):
+    """OP_PUT_BINARY_TYPE for a complex object type or an enum type.
+
+    :return: ``{'type_id': ..., 'schema_id': ...}`` (schema id 0 for enums and no fields).
+    """
+    if is_enum:
+        fields, enums = [], _enums_of(schema)
+    else:
+        fields, enums = _fields_of(schema), []
+    yield from _put(client, type_name, affinity_key_field, fields, bool(is_enum), enums)
+    return {
+        'type_id': entity_id(type_name),
+        'schema_id': make_schema_id([entity_id(name) for name, _ in fields]),
+    }
+
+
+def _get(client, type_id: int) -> Optional[BinaryTypeInfo]:
+    req = Request(OP_GET_BINARY_TYPE, BinaryTypeError)
+    req.buf += _pack_i(type_id)
+    resp = yield req
+    data, pos = resp.data, resp.pos
+    if data[pos] == 0:
+        return None
+    return read_type_body(data, pos + 1)[0]
+
+
+def get_binary_type(client, binary_type: Union[str, int]) -> dict:
+    """OP_GET_BINARY_TYPE: the type's metadata as the documented dict."""
+    info = yield from _get(client, _type_id_of(binary_type))
+    if info is None:
+        return {'type_exists': False}
+    result = {
+        'type_exists': True,
+        'type_id': info.type_id,
+        'type_name': info.type_name,
+        'affinity_key_field': info.affinity_key_field,
+        'is_enum': info.is_enum,
+        'schemas': [
+            OrderedDict((info.fields[f][0], hint_for_type_code(info.fields[f][1]))
+                        for f in field_ids if f in info.fields)
+            for field_ids in info.schemas.values()
+        ],
+    }
+    if info.is_enum:
+        result['enums'] = OrderedDict(info.enums)
+    return result
+
+
+def fetch_type(client, type_id: int):
+    """Fetch a type's metadata into the registry, with classes for its schemas."""
+    info = yield from _get(client, type_id)
+    if info is not None:
+        client._binary.type_fetched(info)
+    return info
+
+
+def fetch_binary_configuration(client):
+    """Learn the server's compact footer setting (OP_GET_BINARY_CONFIGURATION)."""
+    ctx = client.protocol_context
+    compact = True  # the server default, for servers that cannot be asked
+    if ctx is not None and ctx.is_binary_configuration_supported():
+        resp = yield Request(OP_GET_BINARY_CONFIGURATION, BinaryTypeError)
+        compact = resp.data[resp.pos] != 0
+    client._binary.set_server_compact_footer(compact)
+
+
+def _check_class(data_class) -> None:
+    if not isinstance(data_class, GenericObjectMeta):
+        raise ParameterError('{!r} is not a complex object class (built with '
+                             'GenericObjectMeta)'.format(data_class))
+
+
+def _server_affinity_field(client, type_id: int):
+    """The affinity key field the server has for a type (it refuses a PUT naming another,
+    None included), fetching the type if the registry has not seen it.
+    """
+    registry = client._binary
+    info = registry.types.get(type_id)
+    if info is None:
+        if type_id in registry.affinity_fields:
+            return registry.affinity_fields[type_id]
+        info = yield from fetch_type(client, type_id)
+    return None if info is None else info.affinity_key_field
+
+
+def _put_class(client, data_class, affinity_key_field=None):
+    if affinity_key_field is None:
+        affinity_key_field = yield from _server_affinity_field(client, data_class.type_id)
+    fields = list(zip(data_class._field_names, data_class._field_type_codes))
+    yield from _put(client, data_class.type_name, affinity_key_field, fields)
+    return affinity_key_field
+
+
+def register_binary_type(client, data_class, affinity_key_field: Optional[str] = None):
+    """Put the class's type to the server and use the class for its schema from now on."""
+    _check_class(data_class)
+    affinity_key_field = yield from _put_class(client, data_class, affinity_key_field)
+    client._binary.class_registered(data_class, affinity_key_field)
+
+
+def put_pending_types(client):
+    """Run before a request holding complex objects: learn the footer mode if it was
+    guessed, fix the guessed objects, and register the classes the server lacks.
+    """
+    registry = client._binary
+    if registry.needs_server_footer:
+        yield from fetch_binary_configuration(client)
+    _binary_codec.fix_guessed_footers(registry)
+    for cls in registry.pending:
+        if cls in registry.known_classes:
+            registry.drop_pending(cls)
+            continue
+        try:
+            affinity_key_field = yield from _put_class(client, cls)
+        except BaseException:
+            # the request fails; later ones must not try this class again on its behalf
+            registry.drop_pending(cls)
+            raise
+        registry.class_registered(cls, affinity_key_field)
+
+
+def query_binary_type(client, binary_type: Union[int, str],
+                      schema: Union[int, dict, None] = None):
+    """The class of one schema (or None) if ``schema`` is given, else ``{schema id: class}``;
+    fetches the type from the server when the registry lacks it.
+    """
+    type_id = _type_id_of(binary_type)
+    if schema is None:
+        wanted = None
+    elif isinstance(schema, int) and not isinstance(schema, bool):
+        wanted = schema
+    elif hasattr(schema, 'keys'):
+        wanted = make_schema_id([entity_id(name) for name in schema.keys()])
+    else:
+        raise ParameterError('a schema is a dict of field names to hints or a schema id')
+
+    def lookup():
+        classes = client._binary.classes.get(type_id, {})
+        return dict(classes) if wanted is None else classes.get(wanted)
+
+    found = lookup()
+    if not found:
+        yield from fetch_type(client, type_id)
+        found = lookup()
+    return found
+
+
+def _is_wrapped(value) -> bool:
+    return value.__class__ is tuple and len(value) == 2 and \
+        isinstance(value[0], (bytes, bytearray, memoryview)) and \
+        isinstance(value[1], int) and not isinstance(value[1], bool)
+
+
+def unwrap_binary(client, value: Any) -> Any:
+    """Decode wrapped ``(bytes, offset)`` binary objects inside ``value``, recursively."""
+    if _is_wrapped(value):
+        data, offset = bytes(value[0]), value[1]
+        if not 0 <= offset < len(data):
+            raise ParameterError('wrapped binary data offset {} out of range'.format(offset))
+        return (yield from read_fetching_types(client, _decoder.read, data, offset))[0]
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int) \
+            and isinstance(value[1], (list, tuple, dict)):
+        return value[0], (yield from unwrap_binary(client, value[1]))
+    if isinstance(value, list):
+        result = []
+        for item in value:
+            result.append((yield from unwrap_binary(client, item)))
+        return result
+    if isinstance(value, dict):
+        result = value.__class__()
+        for key, item in value.items():
+            result[key] = yield from unwrap_binary(client, item)
+        return result
+    return value
