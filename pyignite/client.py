@@ -7,16 +7,26 @@ classes with :meth:`Client.register_binary_type`.
 """
 import logging
 import random
+import threading
+from time import perf_counter
 from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 
 from . import _protocol as P
+from ._opcodes import OP_NAMES
 from ._ops import cache_admin
 from ._registry import BinaryRegistry
 from ._request import Response
+from ._routing import RetrySchedule
 from .connection import Connection
 from .constants import CONNECTION_ARGS, IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT
 from .exceptions import (
-    AuthenticationError, HandshakeError, ParameterError, ReconnectError, connection_errors,
+    AuthenticationError, CacheError, HandshakeError, ParameterError, ReconnectError,
+    connection_errors,
+)
+from .monitoring import (
+    AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener,
+    ConnectionLostEvent, HandshakeFailedEvent, HandshakeStartEvent, HandshakeSuccessEvent,
+    QueryEventListener, QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -28,13 +38,17 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ['Client', 'BaseClient']
 
 log = logging.getLogger('pyignite.connection')
+qlog = logging.getLogger('pyignite.queries')
+
+#: what every handshake offers, as reported by handshake start and failure events
+_OFFERED = P.ProtocolContext(P.LATEST, frozenset(P.CLIENT_FEATURES))
 
 
 def _server_error(cls, message, status):
-    try:
+    """The exception for an error status: CacheError and its kin keep the status."""
+    if issubclass(cls, CacheError):
         return cls(message, status)
-    except TypeError:
-        return cls(message)
+    return cls(message)
 
 
 def parse_nodes(args) -> List[tuple]:
@@ -76,10 +90,17 @@ class BaseClient:
         self._connection_args = kwargs
         self._partition_aware = partition_aware
         self._event_listeners = list(event_listeners or ())
+        self._connection_listeners = tuple(
+            x for x in self._event_listeners if isinstance(x, ConnectionEventListener))
+        self._query_listeners = tuple(
+            x for x in self._event_listeners if isinstance(x, QueryEventListener))
         self._binary = BinaryRegistry(compact_footer)
         self._nodes: list = []
         self._current = None
         self._router = None
+        self._retry = RetrySchedule()
+        # (connection, session, cursor id) of cursors dropped while open; see _ops.query
+        self._abandoned_cursors: list = []
 
     # --- properties ---------------------------------------------------------------------
 
@@ -110,7 +131,19 @@ class BaseClient:
         """True when requests are routed to the node holding the key."""
         return self._partition_aware and self.partition_awareness_supported_by_protocol
 
-    # --- routing (pure) -----------------------------------------------------------------
+    # --- routing and failover decisions (pure) -----------------------------------------
+    #
+    # The drivers (Client._run, AioClient._run) own the I/O; everything they decide is
+    # here so both decide alike:
+    # * before an operation, if ``self._retry.due()``, try to connect the connections
+    #   ``_retry_targets()`` lists (partition awareness keeps one connection per node,
+    #   and a node that comes back must be used again), then call ``_retry_done()``;
+    # * per request: ``req.conn`` if set (cursors, transactions), else ``_select(req)``,
+    #   else reconnect: try ``_reconnect_order()`` in turn, first success becomes
+    #   ``_current``; none: ReconnectError('Can not reconnect: out of nodes.');
+    # * a connection error while sending or receiving is raised to the caller as it
+    #   is (the connection is already closed; later calls go elsewhere);
+    # * a reply whose header carries a topology version goes to ``_on_topology_change``.
 
     def _alive_nodes(self) -> list:
         return [conn for conn in self._nodes if conn.alive]
@@ -118,8 +151,8 @@ class BaseClient:
     def _select(self, req):
         """The live connection a request should go to, or None if none is alive."""
         router = self._router
-        if req.key_pos >= 0 and router is not None:
-            conn = router.connection_for(self, req)
+        if router is not None and req.key_pos >= 0:
+            conn = router.connection_for(self._binary, req.cache_id, req.buf, req.key_pos)
             if conn is not None:
                 return conn
         conn = self._current
@@ -139,14 +172,46 @@ class BaseClient:
             nodes = nodes[start:] + nodes[:start]
         return [conn for conn in nodes if not conn.alive]
 
+    def _retry_targets(self) -> list:
+        """Connections to (re)connect now that ``self._retry.due()``: the dead ones and
+        those that look alive but lead to a node that left (see ``Router.stale``). Marks
+        the attempt as made, so concurrent callers do not pile up."""
+        self._retry.attempted(True)
+        router = self._router
+        return [conn for conn in self._nodes
+                if not conn.alive or (router is not None and router.stale(conn))]
+
+    def _retry_done(self) -> None:
+        """After an attempt: plan the next one while some connection is still dead."""
+        still_dead = self._router is not None and any(not c.alive for c in self._nodes)
+        self._retry.attempted(still_dead)
+
     def _affinity_stale(self, cache_id: int) -> bool:
         router = self._router
         return router is not None and router.is_stale(cache_id)
 
+    def _on_affinity_update(self) -> None:
+        """Called after new partition maps arrived: reach the owners we cannot reach."""
+        router = self._router
+        if router is not None and router.unreachable_owner():
+            self._retry.soon()
+
     def _on_topology_change(self, conn, topology) -> None:
         router = self._router
-        if router is not None:
-            router.on_topology_change(topology)
+        if router is not None and router.on_topology_change(topology):
+            # maybe a node we lost is back: try it on the next operation
+            if any(not c.alive for c in self._nodes):
+                self._retry.soon()
+
+    def _init_affinity(self) -> None:
+        """Set up partition-aware routing after connecting, when it applies."""
+        self._router = None
+        self._retry.clear()
+        if self.partition_aware and len(self._nodes) > 1:
+            from ._routing import Router
+            self._router = Router(self._alive_nodes())
+            if any(not c.alive for c in self._nodes):
+                self._retry.node_lost()
 
     def _make_nodes(self, nodes) -> None:
         raise NotImplementedError
@@ -163,38 +228,102 @@ class BaseClient:
             raise ReconnectError('Can not connect.')
         return random.choice(alive)
 
-    # --- events -------------------------------------------------------------------------
+    # --- events ---------------------------------------------------------------------------
 
-    def _emit(self, method: str, *args) -> None:
-        for listener in self._event_listeners:
-            handler = getattr(listener, method, None)
-            if handler is not None:
-                try:
-                    handler(*args)
-                except Exception:  # a listener must never break the client
-                    log.exception('event listener %r failed', listener)
+    @staticmethod
+    def _emit(listeners, method: str, event) -> None:
+        for listener in listeners:
+            try:
+                getattr(listener, method)(event)
+            except Exception:  # a listener must never break the client
+                log.exception('event listener %r failed in %s', listener, method)
 
     def _emit_handshake_start(self, conn) -> None:
         log.debug('Connecting to node(address=%s, port=%d)', conn.host, conn.port)
+        if self._connection_listeners:
+            self._emit(self._connection_listeners, 'on_handshake_start',
+                       HandshakeStartEvent(conn.host, conn.port, _OFFERED))
 
     def _emit_handshake_success(self, conn) -> None:
         log.debug('Connected to node(address=%s, port=%d, node_uuid=%s) with protocol %s',
                   conn.host, conn.port, conn.uuid, conn.protocol_context)
+        router = self._router
+        if router is not None:
+            router.set_connections(self._alive_nodes())
+        if self._connection_listeners:
+            self._emit(self._connection_listeners, 'on_handshake_success',
+                       HandshakeSuccessEvent(conn.host, conn.port, conn.protocol_context,
+                                             conn.uuid))
 
     def _emit_handshake_fail(self, conn, error) -> None:
         if isinstance(error, AuthenticationError):
             log.error('Authentication failed while connecting to node(address=%s, port=%d): '
                       '%s', conn.host, conn.port, error)
-        else:
-            log.error('Failed to perform handshake, connection to node(address=%s, port=%d) '
-                      'failed: %r', conn.host, conn.port, error)
+            if self._connection_listeners:
+                self._emit(self._connection_listeners, 'on_authentication_fail',
+                           AuthenticationFailedEvent(conn.host, conn.port, _OFFERED,
+                                                     repr(error)))
+            return
+        log.error('Failed to perform handshake, connection to node(address=%s, port=%d) '
+                  'failed: %r', conn.host, conn.port, error)
+        if self._connection_listeners:
+            self._emit(self._connection_listeners, 'on_handshake_fail',
+                       HandshakeFailedEvent(conn.host, conn.port, _OFFERED, repr(error)))
 
     def _emit_connection_closed(self, conn, error) -> None:
         if error is None:
             log.debug('Connection closed to node(address=%s, port=%d)', conn.host, conn.port)
-        else:
-            log.info('Connection lost with node(address=%s, port=%d): %r',
-                     conn.host, conn.port, error)
+            if self._connection_listeners:
+                self._emit(self._connection_listeners, 'on_connection_closed',
+                           ConnectionClosedEvent(conn.host, conn.port, conn.uuid))
+            return
+        log.info('Connection lost with node(address=%s, port=%d): %r',
+                 conn.host, conn.port, error)
+        if self._router is not None:
+            self._retry.node_lost()
+        if self._connection_listeners:
+            self._emit(self._connection_listeners, 'on_connection_lost',
+                       ConnectionLostEvent(conn.host, conn.port, conn.uuid, repr(error)))
+
+    def _observing_queries(self) -> bool:
+        """Whether the driver must report requests (listeners, or DEBUG logging on)."""
+        return bool(self._query_listeners) or qlog.isEnabledFor(logging.DEBUG)
+
+    def _query_started(self, conn, req):
+        """Report a request about to go out; return ``(request id, start time)``.
+
+        The driver must send the request with that id: ``conn.request(req, rid)``.
+        """
+        rid = conn.new_request_id()
+        op_name = OP_NAMES.get(req.op_code, str(req.op_code))
+        qlog.debug('Query started(query_id=%d, op=%s, address=%s, port=%d, node_uuid=%s)',
+                   rid, op_name, conn.host, conn.port, conn.uuid)
+        if self._query_listeners:
+            self._emit(self._query_listeners, 'on_query_start', QueryStartEvent(
+                conn.host, conn.port, conn.uuid, rid, req.op_code, op_name))
+        return rid, perf_counter()
+
+    def _query_finished(self, conn, req, rid: int, started: float, header=None,
+                        error: Optional[BaseException] = None) -> None:
+        """Report the outcome of a request: its reply ``header``, or the ``error`` raised."""
+        duration = (perf_counter() - started) * 1000.0
+        op_name = OP_NAMES.get(req.op_code, str(req.op_code))
+        if error is None and not header.status:
+            qlog.debug('Query succeeded(query_id=%d, op=%s, address=%s, port=%d, '
+                       'node_uuid=%s, duration=%.3f ms)',
+                       rid, op_name, conn.host, conn.port, conn.uuid, duration)
+            if self._query_listeners:
+                self._emit(self._query_listeners, 'on_query_success', QuerySuccessEvent(
+                    conn.host, conn.port, conn.uuid, rid, req.op_code, op_name, duration))
+            return
+        message = repr(error) if error is not None else header.message
+        qlog.debug('Query failed(query_id=%d, op=%s, address=%s, port=%d, node_uuid=%s, '
+                   'duration=%.3f ms, error=%s)',
+                   rid, op_name, conn.host, conn.port, conn.uuid, duration, message)
+        if self._query_listeners:
+            self._emit(self._query_listeners, 'on_query_fail', QueryFailEvent(
+                conn.host, conn.port, conn.uuid, rid, req.op_code, op_name, duration,
+                message))
 
 
 class _Connected:
@@ -238,6 +367,8 @@ class Client(BaseClient):
     def __init__(self, compact_footer: bool = None, partition_aware: bool = True,
                  event_listeners: Optional[Sequence] = None, **kwargs):
         super().__init__(compact_footer, partition_aware, event_listeners, **kwargs)
+        # serialises (re)connecting: a Connection must not be connected by two threads
+        self._connect_lock = threading.Lock()
 
     def __enter__(self):
         return self
@@ -248,6 +379,13 @@ class Client(BaseClient):
     def connect(self, *args) -> _Connected:
         """Connect to Ignite node(s).
 
+        With partition awareness the client connects to every node of the list and
+        sends each key operation to the node holding the key; otherwise it uses one
+        node at a time. If a connection breaks, the call that was using it raises the
+        original :class:`OSError`; later calls go to the other nodes, reconnecting in
+        list order, and :class:`~pyignite.exceptions.ReconnectError` is raised when no
+        node can be reached.
+
         :param args: nothing (``localhost:10800``), a host and a port, or a list of
          ``(host, port)`` pairs,
         :return: a context manager that closes the client on exit,
@@ -255,63 +393,81 @@ class Client(BaseClient):
         """
         nodes = parse_nodes(args)
         self.close()
-        self._nodes = [Connection(self, host, port, **self._connection_args)
-                       for host, port in nodes]
-        errors = []
-        for conn in self._nodes:
-            try:
-                conn.connect()
-            except (AuthenticationError, HandshakeError) as e:
-                errors.append(e)
-                if len(nodes) == 1:
-                    self._nodes = []
-                    raise
-                continue
-            except connection_errors as e:
-                errors.append(e)
-                continue
+        with self._connect_lock:
+            self._nodes = [Connection(self, host, port, **self._connection_args)
+                           for host, port in nodes]
+            errors = []
+            for conn in self._nodes:
+                try:
+                    conn.connect()
+                except (AuthenticationError, HandshakeError) as e:
+                    errors.append(e)
+                    if len(nodes) == 1:
+                        self._nodes = []
+                        raise
+                    continue
+                except connection_errors as e:
+                    errors.append(e)
+                    continue
+                if self._current is None:
+                    self._current = conn
+                if not self._partition_aware:
+                    break
             if self._current is None:
-                self._current = conn
-            if not self._partition_aware:
-                break
-        if self._current is None:
-            self._nodes = []
-            raise ReconnectError('Can not connect.') from (errors[-1] if errors else None)
-        self._init_affinity()
+                self._nodes = []
+                raise ReconnectError('Can not connect.') from (errors[-1] if errors else None)
+            self._init_affinity()
         return _Connected(self)
-
-    def _init_affinity(self) -> None:
-        if self.partition_aware and len(self._nodes) > 1:
-            try:
-                from ._routing import Router
-            except ImportError:  # partition awareness lands with the cluster work
-                return
-            self._router = Router()
 
     def close(self) -> None:
         """Close every connection."""
-        for conn in self._nodes:
-            conn.close()
-        self._nodes = []
+        nodes, self._nodes = self._nodes, []
         self._current = None
         self._router = None
+        self._retry.clear()
+        for conn in nodes:
+            conn.close()
 
     # --- the driver -----------------------------------------------------------------------
 
     def _reconnect(self):
-        for conn in self._reconnect_order():
-            try:
-                conn.connect()
-            except connection_errors:
-                continue
-            self._current = conn
-            return conn
+        """A live connection after every one broke: reconnect the nodes in turn."""
+        with self._connect_lock:
+            for conn in self._nodes:
+                if conn.alive:  # another thread got there first
+                    self._current = conn
+                    return conn
+            for conn in self._reconnect_order():
+                try:
+                    conn.connect()
+                except connection_errors:
+                    continue
+                self._current = conn
+                return conn
         raise ReconnectError('Can not reconnect: out of nodes.')
+
+    def _retry_dead(self) -> None:
+        """Try to reconnect dead nodes (partition awareness), without blocking on a busy
+        lock: another thread is at it then."""
+        if not self._connect_lock.acquire(blocking=False):
+            return
+        try:
+            for conn in self._retry_targets():
+                try:
+                    conn.connect()
+                except Exception:  # best effort: the node stays dead until next time
+                    continue
+            self._retry_done()
+        finally:
+            self._connect_lock.release()
 
     def _run(self, op):
         """Drive an operation generator over the connections; return its result."""
         if not self._nodes:
             self._check_connected()
+        if self._retry.at is not None and self._retry.due():
+            self._retry_dead()
+        observe = self._observing_queries()
         send = op.send
         try:
             req = send(None)
@@ -321,7 +477,16 @@ class Client(BaseClient):
                     conn = self._select(req)
                     if conn is None:
                         conn = self._reconnect()
-                reply, header = conn.request(req)
+                if observe:
+                    rid, started = self._query_started(conn, req)
+                    try:
+                        reply, header = conn.request(req, rid)
+                    except BaseException as e:
+                        self._query_finished(conn, req, rid, started, error=e)
+                        raise
+                    self._query_finished(conn, req, rid, started, header)
+                else:
+                    reply, header = conn.request(req)
                 if header.topology is not None:
                     self._on_topology_change(conn, header.topology)
                 if header.status:

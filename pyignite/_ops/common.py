@@ -6,12 +6,16 @@ from .._request import Response
 
 def needs_prepare(client, req) -> bool:
     """Whether :func:`prepare` has work to do before ``req`` is sent."""
-    return bool(client._binary.pending) or (
+    return bool(client._binary.pending) or bool(client._abandoned_cursors) or (
         req.key_pos >= 0 and client._affinity_stale(req.cache_id))
 
 
 def prepare(client, req):
-    """Register pending binary types and refresh a stale partition map, then return."""
+    """Register pending binary types, close cursors dropped while open and refresh a stale
+    partition map, then return."""
+    if client._abandoned_cursors:
+        from .query import close_abandoned
+        yield from close_abandoned(client)
     if client._binary.pending:
         from .binary_types import put_pending_types
         yield from put_pending_types(client)

@@ -1,0 +1,67 @@
+"""Partition maps (OP_CACHE_PARTITIONS) and the best node for a key."""
+from .. import _structs as S
+from .._affinity import parse_cache_partitions
+from .._encoder import write
+from .._ids import cache_id as name_to_id
+from .._opcodes import OP_CACHE_GET, OP_CACHE_PARTITIONS
+from .._request import Request
+from ..exceptions import CacheError, ParameterError, ParseError, ReconnectError
+
+
+def refresh_partitions(client, cache_id: int):
+    """Fetch the partition maps of every cache the client routes, plus ``cache_id``.
+
+    A server error (e.g. an inactive cluster) is not the caller's problem: the
+    caches then route by default until the topology changes.
+    """
+    router = client._router
+    if router is None:
+        return
+    ids = router.refresh_ids(cache_id)
+    req = Request(OP_CACHE_PARTITIONS, CacheError)
+    req.buf += S.INT.pack(len(ids))
+    for cid in ids:
+        req.buf += S.INT.pack(cid)
+    try:
+        resp = yield req
+    except CacheError:
+        router.give_up(ids)
+        return
+    try:
+        version, groups, _ = parse_cache_partitions(resp.data, resp.pos)
+    except (ValueError, IndexError) as e:
+        raise ParseError('bad OP_CACHE_PARTITIONS reply: {}'.format(e)) from None
+    router.update(version, groups, ids)
+    client._on_affinity_update()
+
+
+def _cache_id_of(cache) -> int:
+    if isinstance(cache, bool):
+        raise ParameterError('cache must be a cache object, a name or an id')
+    if isinstance(cache, int):
+        return cache
+    if isinstance(cache, str):
+        return name_to_id(cache)
+    cid = getattr(cache, 'cache_id', None)
+    if isinstance(cid, int):
+        return cid
+    raise ParameterError('cache must be a cache object, a name or an id, not {}'.format(
+        type(cache).__name__))
+
+
+def best_node(client, cache, key=None, key_hint=None):
+    """The live connection most likely to hold ``key`` (any live one without a key).
+
+    :raises ReconnectError: no connection is alive.
+    """
+    req = Request(OP_CACHE_GET, CacheError)
+    req.cache_id = _cache_id_of(cache)
+    if key is not None:
+        req.key_pos = len(req.buf)
+        write(req.buf, key, key_hint, client._binary)
+        if client._affinity_stale(req.cache_id):
+            yield from refresh_partitions(client, req.cache_id)
+    conn = client._select(req)
+    if conn is None:
+        raise ReconnectError('Can not connect.')
+    return conn

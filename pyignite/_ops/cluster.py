@@ -1,0 +1,46 @@
+"""Cluster state: OP_CLUSTER_GET_STATE and OP_CLUSTER_CHANGE_STATE."""
+from .._opcodes import OP_CLUSTER_CHANGE_STATE, OP_CLUSTER_GET_STATE
+from .._request import Request
+from ..datatypes.cluster_state import ClusterState
+from ..exceptions import ClusterError, NotSupportedByClusterError
+
+
+def _check_supported(client) -> None:
+    ctx = client.protocol_context
+    if ctx is not None and not ctx.is_cluster_api_supported():
+        raise NotSupportedByClusterError('the cluster API needs a server that negotiates '
+                                         'the cluster states feature')
+
+
+def state_of(value) -> ClusterState:
+    """Validate a cluster state given by the user.
+
+    :raises ValueError: not one of the :class:`ClusterState` values.
+    """
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ValueError('cluster state must be a ClusterState, not {!r}'.format(value))
+    try:
+        return ClusterState(value)
+    except (ValueError, TypeError):
+        raise ValueError('cluster state must be one of {}, not {!r}'.format(
+            ', '.join(s.name for s in ClusterState), value)) from None
+
+
+def get_state(client):
+    """:return: the cluster state, a :class:`ClusterState`."""
+    _check_supported(client)
+    resp = yield Request(OP_CLUSTER_GET_STATE, ClusterError)
+    raw = resp.data[resp.pos]
+    try:
+        return ClusterState(raw)
+    except ValueError:
+        return raw  # a state newer than this client knows
+
+
+def set_state(client, state):
+    """Change the cluster state; returns when the change is complete."""
+    state = state_of(state)
+    _check_supported(client)
+    req = Request(OP_CLUSTER_CHANGE_STATE, ClusterError)
+    req.buf.append(state)
+    yield req

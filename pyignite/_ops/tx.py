@@ -1,0 +1,39 @@
+"""Transactions: OP_TX_START and OP_TX_END (protocol 1.5.0 and newer)."""
+import struct
+
+from .. import _structs as S
+from .._encoder import write_string
+from .._opcodes import OP_TX_END, OP_TX_START
+from .._request import Request
+from ..exceptions import CacheError, NotSupportedByClusterError
+
+_START = struct.Struct('<bbq')
+_END = struct.Struct('<i?')
+
+
+def _check_supported(client) -> None:
+    ctx = client.protocol_context
+    if ctx is not None and not ctx.is_transactions_supported():
+        raise NotSupportedByClusterError('transactions need protocol 1.5.0 or newer, '
+                                         'the server speaks {}'.format(ctx.version))
+
+
+def tx_start(client, concurrency: int, isolation: int, timeout: int, label):
+    """Start a transaction; return ``(connection, tx id)``.
+
+    Every later request of the transaction must go on that connection.
+    """
+    _check_supported(client)
+    req = Request(OP_TX_START, CacheError)
+    req.buf += _START.pack(concurrency, isolation, timeout)
+    write_string(req.buf, label)
+    resp = yield req
+    return resp.conn, S.INT.unpack_from(resp.data, resp.pos)[0]
+
+
+def tx_end(client, conn, tx_id: int, committed: bool):
+    """Commit (``committed``) or roll back a transaction on its connection."""
+    req = Request(OP_TX_END, CacheError)
+    req.conn = conn
+    req.buf += _END.pack(tx_id, committed)
+    yield req

@@ -1,0 +1,244 @@
+"""Events of connections and requests, for monitoring.
+
+Subclass :class:`ConnectionEventListener` and/or :class:`QueryEventListener`,
+override the handlers you need and pass instances to the client::
+
+    client = Client(event_listeners=[MyConnectionListener(), MyQueryListener()])
+
+Handlers run synchronously in the thread or task that caused the event, so keep
+them short. An exception raised by a handler is logged and swallowed; the other
+listeners still get the event. Objects that are neither kind of listener are
+ignored.
+
+Query events cover every request the client sends (key-value operations, SQL,
+cursor pages, binary type and partition map requests...): ``query_id`` is the
+request id, unique per connection.
+
+The same happenings are logged on the standard loggers ``pyignite.connection``
+(DEBUG: connecting, connected, closed; INFO: connection lost; ERROR: handshake
+or authentication failed) and ``pyignite.queries`` (DEBUG: start, success and
+failure of each request).
+"""
+from typing import Optional
+
+from ._protocol import ProtocolContext
+
+__all__ = [
+    'ConnectionEventListener', 'QueryEventListener',
+    'HandshakeStartEvent', 'HandshakeSuccessEvent', 'HandshakeFailedEvent',
+    'AuthenticationFailedEvent', 'ConnectionClosedEvent', 'ConnectionLostEvent',
+    'QueryStartEvent', 'QuerySuccessEvent', 'QueryFailEvent',
+]
+
+
+class _Event:
+    """An immutable record: attributes are set once, by the constructor."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name, value):
+        raise TypeError('{} is immutable'.format(type(self).__name__))
+
+    def __delattr__(self, name):
+        raise TypeError('{} is immutable'.format(type(self).__name__))
+
+    def _set(self, **fields) -> None:
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    def _fields(self):
+        names = []
+        for cls in reversed(type(self).__mro__):
+            names.extend(n for n in cls.__dict__.get('__slots__', ()) if n not in names)
+        return names
+
+    def __eq__(self, other):
+        if type(other) is not type(self):
+            return NotImplemented
+        return all(getattr(self, n) == getattr(other, n) for n in self._fields())
+
+    __hash__ = None
+
+    def __repr__(self):
+        return '{}({})'.format(type(self).__name__, ', '.join(
+            '{}={!r}'.format(n, getattr(self, n)) for n in self._fields()))
+
+
+class _NodeEvent(_Event):
+    __slots__ = ('host', 'port')
+
+    def __init__(self, host: str, port: int):
+        self._set(host=host, port=port)
+
+
+class HandshakeStartEvent(_NodeEvent):
+    """A connection to a node is being opened.
+
+    :ivar host: the node's host,
+    :ivar port: the node's port,
+    :ivar protocol_context: the protocol version and features offered (a copy), or None.
+    """
+
+    __slots__ = ('protocol_context',)
+
+    def __init__(self, host: str, port: int, protocol_context: Optional[ProtocolContext] = None):
+        super().__init__(host, port)
+        self._set(protocol_context=protocol_context.copy() if protocol_context else None)
+
+
+class HandshakeSuccessEvent(_NodeEvent):
+    """A connection to a node is open.
+
+    :ivar host: the node's host,
+    :ivar port: the node's port,
+    :ivar protocol_context: the negotiated protocol version and features (a copy),
+    :ivar node_uuid: the node id, a str.
+    """
+
+    __slots__ = ('protocol_context', 'node_uuid')
+
+    def __init__(self, host: str, port: int, protocol_context: Optional[ProtocolContext],
+                 node_uuid: Optional[str]):
+        super().__init__(host, port)
+        self._set(protocol_context=protocol_context.copy() if protocol_context else None,
+                  node_uuid=str(node_uuid) if node_uuid is not None else None)
+
+
+class HandshakeFailedEvent(_NodeEvent):
+    """A connection to a node could not be opened.
+
+    :ivar host: the node's host,
+    :ivar port: the node's port,
+    :ivar protocol_context: the protocol version and features offered (a copy), or None,
+    :ivar error_msg: ``repr`` of the error.
+    """
+
+    __slots__ = ('protocol_context', 'error_msg')
+
+    def __init__(self, host: str, port: int, protocol_context: Optional[ProtocolContext],
+                 error_msg: str):
+        super().__init__(host, port)
+        self._set(protocol_context=protocol_context.copy() if protocol_context else None,
+                  error_msg=error_msg)
+
+
+class AuthenticationFailedEvent(HandshakeFailedEvent):
+    """The node rejected the credentials (a kind of :class:`HandshakeFailedEvent`)."""
+
+    __slots__ = ()
+
+
+class ConnectionClosedEvent(_NodeEvent):
+    """A connection was closed by the client.
+
+    :ivar host: the node's host,
+    :ivar port: the node's port,
+    :ivar node_uuid: the node id, a str (None if the handshake never completed).
+    """
+
+    __slots__ = ('node_uuid',)
+
+    def __init__(self, host: str, port: int, node_uuid: Optional[str]):
+        super().__init__(host, port)
+        self._set(node_uuid=str(node_uuid) if node_uuid is not None else None)
+
+
+class ConnectionLostEvent(ConnectionClosedEvent):
+    """A connection broke (a kind of :class:`ConnectionClosedEvent`).
+
+    :ivar error_msg: ``repr`` of the error.
+    """
+
+    __slots__ = ('error_msg',)
+
+    def __init__(self, host: str, port: int, node_uuid: Optional[str], error_msg: str):
+        super().__init__(host, port, node_uuid)
+        self._set(error_msg=error_msg)
+
+
+class _QueryEvent(_NodeEvent):
+    __slots__ = ('node_uuid', 'query_id', 'op_code', 'op_name')
+
+    def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
+                 op_code: int, op_name: str):
+        super().__init__(host, port)
+        self._set(node_uuid=str(node_uuid) if node_uuid is not None else None,
+                  query_id=query_id, op_code=op_code, op_name=op_name)
+
+
+class QueryStartEvent(_QueryEvent):
+    """A request is about to be sent.
+
+    :ivar host: the node's host,
+    :ivar port: the node's port,
+    :ivar node_uuid: the node id, a str,
+    :ivar query_id: the request id (unique per connection),
+    :ivar op_code: the operation code,
+    :ivar op_name: the operation name, e.g. ``OP_CACHE_GET``.
+    """
+
+    __slots__ = ()
+
+
+class QuerySuccessEvent(_QueryEvent):
+    """A request succeeded (same fields as :class:`QueryStartEvent`, and more).
+
+    :ivar duration: milliseconds from sending to the reply, a float.
+    """
+
+    __slots__ = ('duration',)
+
+    def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
+                 op_code: int, op_name: str, duration: float):
+        super().__init__(host, port, node_uuid, query_id, op_code, op_name)
+        self._set(duration=duration)
+
+
+class QueryFailEvent(_QueryEvent):
+    """A request failed (same fields as :class:`QueryStartEvent`, and more).
+
+    :ivar duration: milliseconds from sending to the failure, a float,
+    :ivar err_msg: the server's error message, or ``repr`` of a connection error.
+    """
+
+    __slots__ = ('duration', 'err_msg')
+
+    def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
+                 op_code: int, op_name: str, duration: float, err_msg: str):
+        super().__init__(host, port, node_uuid, query_id, op_code, op_name)
+        self._set(duration=duration, err_msg=err_msg)
+
+
+class ConnectionEventListener:
+    """Base class of connection event listeners: every handler does nothing."""
+
+    def on_handshake_start(self, event: HandshakeStartEvent) -> None:
+        """A connection is being opened."""
+
+    def on_handshake_success(self, event: HandshakeSuccessEvent) -> None:
+        """A connection is open."""
+
+    def on_handshake_fail(self, event: HandshakeFailedEvent) -> None:
+        """A connection could not be opened (not for authentication failures)."""
+
+    def on_authentication_fail(self, event: AuthenticationFailedEvent) -> None:
+        """The server rejected the credentials."""
+
+    def on_connection_closed(self, event: ConnectionClosedEvent) -> None:
+        """The client closed a connection."""
+
+    def on_connection_lost(self, event: ConnectionLostEvent) -> None:
+        """A connection broke."""
+
+
+class QueryEventListener:
+    """Base class of request event listeners: every handler does nothing."""
+
+    def on_query_start(self, event: QueryStartEvent) -> None:
+        """A request is about to be sent."""
+
+    def on_query_success(self, event: QuerySuccessEvent) -> None:
+        """A request succeeded."""
+
+    def on_query_fail(self, event: QueryFailEvent) -> None:
+        """A request failed (server error or connection error)."""

@@ -1,0 +1,45 @@
+"""Fixtures of the cluster tests (partition awareness, failover, transactions, expiry,
+cluster state, monitoring).
+
+Most tests use the shared three-node ``ignite_cluster``. Tests that kill every node or
+deactivate a cluster use ``own_cluster``: three more nodes on ports of their own, started
+once per session, so the shared fixtures keep their caches.
+"""
+import ignite_server  # tools/, put on sys.path by tests/conftest.py
+import pytest
+from cluster_util import (
+    OWN_CLIENT_PORT, OWN_COMMUNICATION_PORT, OWN_DISCOVERY_PORT, Recorder,
+)
+
+from pyignite import Client
+
+
+@pytest.fixture(scope='module')
+def recorder():
+    return Recorder()
+
+
+@pytest.fixture(scope='module')
+def client(ignite_cluster, recorder):
+    """A partition-aware client connected to the three running nodes of ``ignite_cluster``."""
+    client = Client(event_listeners=[recorder])
+    with client.connect(ignite_cluster.endpoints):
+        yield client
+
+
+@pytest.fixture(scope='session')
+def own_cluster():
+    """Three in-memory nodes (ports 10840..10842, slot 10843 free) for destructive tests.
+
+    Tests may kill, restart and deactivate it; each must leave nodes 0..2 running and the
+    cluster active when it ends.
+    """
+    cluster = ignite_server.IgniteCluster(
+        'pyignite-own', nodes=3, slots=4, client_port=OWN_CLIENT_PORT,
+        discovery_port=OWN_DISCOVERY_PORT, communication_port=OWN_COMMUNICATION_PORT,
+        discovery_range=10)
+    cluster.start()
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
