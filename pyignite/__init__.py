@@ -1,6 +1,8 @@
 """pyignite: a fast Python thin client for Apache Ignite 2.x."""
+from .aio_client import AioClient
+from .binary import GenericObjectMeta
 from .client import Client
 
 __version__ = '0.1.0'
 
-__all__ = ['Client', '__version__']
+__all__ = ['AioClient', 'Client', 'GenericObjectMeta', '__version__']

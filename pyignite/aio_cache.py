@@ -1,0 +1,297 @@
+"""Caches reached through the asyncio client.
+
+:class:`AioCache` has every method of :class:`~pyignite.cache.Cache` as a
+coroutine, built over the same operation generators. Each of those coroutines
+also takes a keyword-only ``timeout`` (seconds, checked on the client side)::
+
+    value = await cache.get('key', timeout=0.5)
+
+Over the limit the call raises ``TimeoutError`` (an :class:`OSError`, also an
+:class:`asyncio.TimeoutError`); its request is abandoned, and a reply that comes
+later is dropped, so the connection stays usable. The server is not told: it may
+still carry out a write that timed out on the client.
+"""
+import asyncio
+import functools
+import inspect
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
+
+from ._ops import cache_admin, key_value as kv
+from .cache import BaseCache
+from .connection.aio_connection import TimeoutError as _TimeoutError
+from .datatypes.expiry_policy import ExpiryPolicy
+from .exceptions import ParameterError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .aio_client import AioClient
+    from .cursors import AioScanCursor
+
+__all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
+
+_TIMEOUT = inspect.Parameter('timeout', inspect.Parameter.KEYWORD_ONLY, default=None,
+                             annotation=Optional[float])
+
+
+async def _run_within(client, op, timeout):
+    """Run ``op`` on ``client``, giving up after ``timeout`` seconds."""
+    if timeout.__class__ not in (int, float) or not timeout > 0:
+        op.close()
+        raise ParameterError('timeout must be a positive number of seconds or None, '
+                             'not {!r}'.format(timeout))
+    try:
+        return await asyncio.wait_for(client._run(op), timeout)
+    except asyncio.TimeoutError as e:
+        if isinstance(e, OSError) and e.args:
+            raise  # one request of the operation timed out: its message says which
+        raise _TimeoutError('the operation did not finish within {}s'.format(timeout)) \
+            from None
+
+
+def _operation(build):
+    """Make a coroutine method out of ``build(self, ...)``, which returns the operation
+    generator to run: the method takes ``build``'s parameters plus the keyword-only
+    ``timeout``, and returns what the operation returns.
+    """
+    async def method(self, *args, timeout=None, **kwargs):
+        if timeout is None:
+            return await self._client._run(build(self, *args, **kwargs))
+        return await _run_within(self._client, build(self, *args, **kwargs), timeout)
+
+    functools.update_wrapper(method, build)
+    signature = inspect.signature(build)
+    method.__signature__ = signature.replace(
+        parameters=list(signature.parameters.values()) + [_TIMEOUT])
+    return method
+
+
+class AioCache(BaseCache):
+    """An Ignite cache reached through an :class:`~pyignite.aio_client.AioClient`.
+
+    Get one with :meth:`AioClient.get_cache`, :meth:`AioClient.create_cache` or
+    :meth:`AioClient.get_or_create_cache`. Every coroutine method also takes a
+    keyword-only ``timeout`` in seconds (None, the default: no limit but the client's).
+
+    :param client: the async client,
+    :param name: the cache name,
+    :param expiry_policy: (optional) expiry policy for every operation.
+    """
+
+    def __init__(self, client: 'AioClient', name: str,
+                 expiry_policy: Optional[ExpiryPolicy] = None):
+        super().__init__(client, name, expiry_policy)
+
+    @_operation
+    def settings(self) -> Optional[dict]:
+        """The cache configuration, read from the server once and kept.
+
+        :return: a dict of cache property codes and values.
+        """
+        if self._settings is None:
+            from ._ops import cache_config
+            self._settings = yield from cache_config.get_settings(self._client, self)
+        return self._settings
+
+    @_operation
+    def destroy(self) -> None:
+        """Destroy the cache and all its data."""
+        return cache_admin.destroy(self._client, self)
+
+    @_operation
+    def get(self, key, key_hint=None) -> Any:
+        """Read the value of a key.
+
+        :param key: the key, of any supported type,
+        :param key_hint: (optional) the Ignite type to write the key as,
+        :return: the value, or None when the key is absent.
+        """
+        return kv.get(self._client, self, key, key_hint)
+
+    @_operation
+    def put(self, key, value, key_hint=None, value_hint=None) -> None:
+        """Write a value, replacing the previous one if any.
+
+        :param key: the key,
+        :param value: the value,
+        :param key_hint: (optional) the Ignite type to write the key as,
+        :param value_hint: (optional) the Ignite type to write the value as.
+        """
+        return kv.put(self._client, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def get_all(self, keys: list) -> dict:
+        """Read several keys at once.
+
+        :param keys: keys, or ``(key, key_hint)`` tuples,
+        :return: a dict of the keys found and their values.
+        """
+        return kv.get_all(self._client, self, keys)
+
+    @_operation
+    def put_all(self, pairs: dict) -> None:
+        """Write several key-value pairs at once.
+
+        :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
+        """
+        return kv.put_all(self._client, self, pairs)
+
+    @_operation
+    def replace(self, key, value, key_hint=None, value_hint=None) -> bool:
+        """Write a value only if the key exists.
+
+        :return: True if the value was replaced.
+        """
+        return kv.replace(self._client, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def clear(self, keys: Optional[list] = None) -> None:
+        """Clear the cache, or the given keys, without notifying listeners or writers.
+
+        :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
+        """
+        return kv.clear(self._client, self, keys)
+
+    @_operation
+    def clear_key(self, key, key_hint=None) -> None:
+        """Clear one key without notifying listeners or writers."""
+        return kv.clear_key(self._client, self, key, key_hint)
+
+    @_operation
+    def clear_keys(self, keys: Iterable) -> None:
+        """Clear keys without notifying listeners or writers.
+
+        :param keys: keys or ``(key, key_hint)`` tuples.
+        """
+        return kv.clear_keys(self._client, self, keys)
+
+    @_operation
+    def contains_key(self, key, key_hint=None) -> bool:
+        """:return: True if the key is in the cache."""
+        return kv.contains_key(self._client, self, key, key_hint)
+
+    @_operation
+    def contains_keys(self, keys: Iterable) -> bool:
+        """:return: True if all the keys are in the cache."""
+        return kv.contains_keys(self._client, self, keys)
+
+    @_operation
+    def get_and_put(self, key, value, key_hint=None, value_hint=None) -> Any:
+        """Write a value and return the previous one.
+
+        :return: the old value or None.
+        """
+        return kv.get_and_put(self._client, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def get_and_put_if_absent(self, key, value, key_hint=None, value_hint=None) -> Any:
+        """Write a value only if the key is absent.
+
+        :return: the existing value, or None if the new one was written.
+        """
+        return kv.get_and_put_if_absent(self._client, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def put_if_absent(self, key, value, key_hint=None, value_hint=None) -> bool:
+        """Write a value only if the key is absent.
+
+        :return: True if the value was written.
+        """
+        return kv.put_if_absent(self._client, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def get_and_remove(self, key, key_hint=None) -> Any:
+        """Remove a key and return its value.
+
+        :return: the old value or None.
+        """
+        return kv.get_and_remove(self._client, self, key, key_hint)
+
+    @_operation
+    def get_and_replace(self, key, value, key_hint=None, value_hint=None) -> Any:
+        """Write a value only if the key exists, returning the previous one.
+
+        :return: the old value or None.
+        """
+        return kv.get_and_replace(self._client, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def remove_key(self, key, key_hint=None) -> bool:
+        """Remove a key, notifying listeners and writers.
+
+        :return: True if the key was there.
+        """
+        return kv.remove_key(self._client, self, key, key_hint)
+
+    @_operation
+    def remove_keys(self, keys: list) -> None:
+        """Remove keys, notifying listeners and writers.
+
+        :param keys: keys or ``(key, key_hint)`` tuples.
+        """
+        return kv.remove_keys(self._client, self, keys)
+
+    @_operation
+    def remove_all(self) -> None:
+        """Remove every entry, notifying listeners and writers."""
+        return kv.remove_all(self._client, self)
+
+    @_operation
+    def remove_if_equals(self, key, sample, key_hint=None, sample_hint=None) -> bool:
+        """Remove a key if its value equals ``sample``.
+
+        :return: True if the entry was removed.
+        """
+        return kv.remove_if_equals(self._client, self, key, sample, key_hint, sample_hint)
+
+    @_operation
+    def replace_if_equals(self, key, sample, value, key_hint=None, sample_hint=None,
+                          value_hint=None) -> bool:
+        """Write a value only if the current one equals ``sample``.
+
+        :return: True if the value was replaced.
+        """
+        return kv.replace_if_equals(self._client, self, key, sample, value, key_hint,
+                                    sample_hint, value_hint)
+
+    @_operation
+    def get_size(self, peek_modes=None) -> int:
+        """Count the entries.
+
+        :param peek_modes: (optional) a :class:`~pyignite.datatypes.key_value.PeekModes`
+         value or a list of them; primary copies by default,
+        :return: the number of entries.
+        """
+        return kv.get_size(self._client, self, peek_modes)
+
+    def scan(self, page_size: int = 1, partitions: int = -1,
+             local: bool = False) -> 'AioScanCursor':
+        """Iterate over all entries, a page at a time, with ``async with`` and ``async for``.
+
+        :param page_size: (optional) entries per server round trip, 1 by default,
+        :param partitions: (optional) the partition to scan; negative (default) for all,
+        :param local: (optional) scan the connected node only,
+        :return: a :class:`~pyignite.cursors.AioScanCursor` yielding ``(key, value)`` pairs.
+        """
+        from .cursors import AioScanCursor
+        return AioScanCursor(self._client, self, page_size, partitions, local)
+
+
+async def get_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
+    """A cache object for the named cache, without asking the server.
+
+    :param client: an :class:`~pyignite.aio_client.AioClient`,
+    :param settings: a cache name, or a dict with only PROP_NAME.
+    """
+    name, props = cache_admin.parse_settings(settings)
+    if props:
+        raise ParameterError('Only cache name allowed as a parameter')
+    return AioCache(client, name)
+
+
+async def create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
+    """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
+    return AioCache(client, await client._run(cache_admin.create(client, settings, True)))
+
+
+async def get_or_create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
+    """Get a cache, creating it if needed."""
+    return AioCache(client, await client._run(cache_admin.create(client, settings, False)))

@@ -1,0 +1,425 @@
+"""The asyncio client.
+
+:class:`AioClient` has the API of :class:`~pyignite.client.Client` with coroutines
+where the sync client blocks. It drives the very same operation generators; only
+the driver (:meth:`AioClient._run`) and the connections move bytes differently.
+Many requests may be in flight at once, also on one connection::
+
+    client = AioClient()
+    async with client.connect('127.0.0.1', 10800):
+        cache = await client.get_or_create_cache('my cache')
+        await asyncio.gather(*[cache.put(i, i * i) for i in range(100)])
+"""
+import asyncio
+import random
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
+
+from ._ops import cache_admin
+from ._request import Response
+from .client import BaseClient, _server_error, parse_nodes
+from .connection.aio_connection import AioConnection
+from .exceptions import AuthenticationError, HandshakeError, ReconnectError, connection_errors
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .aio_cache import AioCache
+    from .aio_cluster import AioCluster
+    from .cache import BaseCache
+    from .cursors import AioSqlFieldsCursor
+    from .transaction import AioTransaction
+
+__all__ = ['AioClient']
+
+
+class _Connecting:
+    """What :meth:`AioClient.connect` returns: await it, or enter it with ``async with``
+    (leaving the block closes the client).
+    """
+
+    __slots__ = ('_client', '_nodes')
+
+    def __init__(self, client: 'AioClient', nodes: list):
+        self._client = client
+        self._nodes = nodes
+
+    def __await__(self):
+        return self._client._connect(self._nodes).__await__()
+
+    async def __aenter__(self) -> 'AioClient':
+        return await self._client._connect(self._nodes)
+
+    async def __aexit__(self, *exc) -> None:
+        await self._client.close()
+
+
+_SKIP_NODE = (AuthenticationError,) + connection_errors
+
+
+async def _try_connect(conn: AioConnection, skip=_SKIP_NODE) -> Optional[BaseException]:
+    """Connect; return the error (one of ``skip``) that made it fail, or None."""
+    try:
+        await conn.connect()
+    except skip as e:
+        return e
+    return None
+
+
+class AioClient(BaseClient):
+    """The asyncio Ignite thin client.
+
+    :param compact_footer: (optional) write complex objects with compact (True) or full
+     (False) schema footers; None (default) uses the server's setting,
+    :param partition_aware: (optional) send key operations straight to the node that
+     holds the key (True by default); the nodes are then connected concurrently,
+    :param event_listeners: (optional) :mod:`pyignite.monitoring` listeners,
+    :param timeout: (optional) time limit of every request, seconds; None (default) or 0
+     waits forever. A request with no reply in time raises ``TimeoutError`` (an
+     :class:`OSError`, also an :class:`asyncio.TimeoutError`); the connection stays usable,
+    :param handshake_timeout: (optional) time limit of connecting plus the handshake,
+     seconds (10.0 by default); over it the node counts as unreachable (``TimeoutError``),
+    :param username: (optional) user name to authenticate with,
+    :param password: (optional) password to authenticate with,
+    :param use_ssl: (optional) connect over TLS (False by default),
+    :param ssl_version: (optional) an ``ssl.PROTOCOL_*`` constant,
+    :param ssl_ciphers: (optional) an OpenSSL cipher list,
+    :param ssl_cert_reqs: (optional) ``ssl.CERT_NONE`` (default), ``CERT_OPTIONAL`` or
+     ``CERT_REQUIRED``: whether to verify the server's certificate,
+    :param ssl_keyfile: (optional) the client's private key file,
+    :param ssl_keyfile_password: (optional) the key file's password,
+    :param ssl_certfile: (optional) the client's certificate file,
+    :param ssl_ca_certfile: (optional) CA certificates to verify the server with.
+    """
+
+    def __init__(self, compact_footer: bool = None, partition_aware: bool = True,
+                 event_listeners: Optional[Sequence] = None, **kwargs):
+        super().__init__(compact_footer, partition_aware, event_listeners, **kwargs)
+        # serialises (re)connecting; made on first use, inside the loop that uses it
+        self._connect_lock: Optional[asyncio.Lock] = None
+        self._retry_task: Optional[asyncio.Task] = None
+
+    async def __aenter__(self) -> 'AioClient':
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.close()
+
+    def connect(self, *args) -> _Connecting:
+        """Connect to Ignite node(s) when awaited or entered with ``async with``.
+
+        With partition awareness the client connects to every node of the list at once
+        and sends each key operation to the node holding the key; otherwise it uses one
+        node at a time. If a connection breaks, every request in flight on it raises an
+        :class:`OSError`; later calls go to the other nodes, reconnecting in list order,
+        and :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be
+        reached.
+
+        :param args: nothing (``localhost:10800``), a host and a port, or a list of
+         ``(host, port)`` pairs,
+        :return: an awaitable that is also an async context manager closing the client
+         on exit,
+        :raises ParameterError: the arguments are none of the above (at once),
+        :raises ReconnectError: no node could be reached (when awaited).
+        """
+        return _Connecting(self, parse_nodes(args))
+
+    def _lock(self) -> asyncio.Lock:
+        lock = self._connect_lock
+        if lock is None:
+            lock = self._connect_lock = asyncio.Lock()
+        return lock
+
+    async def _connect(self, nodes: list) -> 'AioClient':
+        await self.close()
+        async with self._lock():
+            self._nodes = [AioConnection(self, host, port, **self._connection_args)
+                           for host, port in nodes]
+            try:
+                if self._partition_aware:
+                    errors = await asyncio.gather(*[_try_connect(c) for c in self._nodes])
+                else:
+                    errors = []
+                    for conn in self._nodes:
+                        errors.append(await _try_connect(conn))
+                        if errors[-1] is None:
+                            break
+            except BaseException:
+                await self.close()
+                raise
+            failures = [e for e in errors if e is not None]
+            for conn, error in zip(self._nodes, errors):
+                if error is None and self._current is None:
+                    self._current = conn
+                elif isinstance(error, (AuthenticationError, HandshakeError)) and \
+                        len(nodes) == 1:
+                    self._nodes = []
+                    raise error
+            if self._current is None:
+                self._nodes = []
+                raise ReconnectError('Can not connect.') from (
+                    failures[-1] if failures else None)
+            self._init_affinity()
+        return self
+
+    async def close(self) -> None:
+        """Close every connection."""
+        nodes, self._nodes = self._nodes, []
+        self._current = None
+        self._router = None
+        self._retry.clear()
+        self._connect_lock = None
+        task, self._retry_task = self._retry_task, None
+        if task is not None:
+            task.cancel()
+        for conn in nodes:
+            await conn.close()
+
+    # --- the driver -----------------------------------------------------------------------
+
+    async def _reconnect(self) -> AioConnection:
+        """A live connection after every one broke: reconnect the nodes in turn."""
+        async with self._lock():
+            for conn in self._nodes:
+                if conn.alive:  # another task got there first
+                    self._current = conn
+                    return conn
+            nodes = self._nodes
+            for conn in self._reconnect_order():
+                try:
+                    await conn.connect()
+                except connection_errors:
+                    continue
+                if self._nodes is not nodes:  # the client was closed meanwhile
+                    await conn.close()
+                    break
+                self._current = conn
+                return conn
+        raise ReconnectError('Can not reconnect: out of nodes.')
+
+    def _retry_dead_soon(self) -> None:
+        """Try to reconnect dead nodes (partition awareness) in a background task: the
+        operation that noticed it is due goes on over the live connections meanwhile."""
+        task = self._retry_task
+        if task is None or task.done():
+            self._retry_task = asyncio.get_running_loop().create_task(self._retry_dead())
+
+    async def _retry_dead(self) -> None:
+        lock = self._lock()
+        if lock.locked():
+            return  # another task is (re)connecting
+        async with lock:
+            await asyncio.gather(*[_try_connect(conn, Exception)
+                                   for conn in self._retry_targets()])
+            self._retry_done()
+
+    async def _run(self, op):
+        """Drive an operation generator over the connections; return its result."""
+        if not self._nodes:
+            self._check_connected()
+        if self._retry.at is not None and self._retry.due():
+            self._retry_dead_soon()
+        observe = self._observing_queries()
+        send = op.send
+        try:
+            req = send(None)
+            while True:
+                conn = req.conn
+                if conn is None:
+                    conn = self._select(req)
+                    if conn is None:
+                        conn = await self._reconnect()
+                if observe:
+                    rid, started = self._query_started(conn, req)
+                    try:
+                        reply, header = await conn.request(req, rid)
+                    except BaseException as e:
+                        self._query_finished(conn, req, rid, started, error=e)
+                        raise
+                    self._query_finished(conn, req, rid, started, header)
+                else:
+                    reply, header = await conn.request(req)
+                if header.topology is not None:
+                    self._on_topology_change(conn, header.topology)
+                if header.status:
+                    req = op.throw(_server_error(req.error, header.message, header.status))
+                else:
+                    req = send(Response(reply, header.payload_pos, conn))
+        except StopIteration as done:
+            return done.value
+
+    async def random_node(self) -> AioConnection:
+        """A random live connection, reconnecting if there is none (not a stable API).
+
+        :return: :class:`~pyignite.connection.aio_connection.AioConnection`.
+        """
+        self._check_connected()
+        alive = self._alive_nodes()
+        if alive:
+            return random.choice(alive)
+        return await self._reconnect()
+
+    # --- caches ---------------------------------------------------------------------------
+
+    async def get_cache(self, settings: Union[str, dict]) -> 'AioCache':
+        """A cache object for the named cache, without asking the server.
+
+        :param settings: a cache name, or a dict with only PROP_NAME,
+        :return: :class:`~pyignite.aio_cache.AioCache`.
+        """
+        from .aio_cache import get_cache
+        return await get_cache(self, settings)
+
+    async def create_cache(self, settings: Union[str, dict]) -> 'AioCache':
+        """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists.
+
+        :param settings: a cache name, or a dict of cache property codes and values,
+        :return: :class:`~pyignite.aio_cache.AioCache`.
+        """
+        from .aio_cache import create_cache
+        return await create_cache(self, settings)
+
+    async def get_or_create_cache(self, settings: Union[str, dict]) -> 'AioCache':
+        """Get a cache, creating it if it does not exist.
+
+        :param settings: a cache name, or a dict of cache property codes and values,
+        :return: :class:`~pyignite.aio_cache.AioCache`.
+        """
+        from .aio_cache import get_or_create_cache
+        return await get_or_create_cache(self, settings)
+
+    async def get_cache_names(self) -> list:
+        """Names of the caches in the cluster.
+
+        :return: a list of str.
+        """
+        return await self._run(cache_admin.get_names(self))
+
+    # --- binary types -----------------------------------------------------------------------
+
+    async def get_binary_type(self, binary_type: Union[str, int]) -> dict:
+        """Read a binary type's metadata from the server (OP_GET_BINARY_TYPE).
+
+        :param binary_type: type name or id,
+        :return: a dict: ``type_exists``, and when it does ``type_id``, ``type_name``,
+         ``affinity_key_field``, ``is_enum``, ``schemas`` (a list of OrderedDicts of field
+         name to type hint) and, for enums, ``enums``.
+        """
+        from ._ops import binary_types
+        return await self._run(binary_types.get_binary_type(self, binary_type))
+
+    async def put_binary_type(self, type_name: str, affinity_key_field: str = None,
+                              is_enum=False, schema: dict = None):
+        """Register binary type metadata on the server (OP_PUT_BINARY_TYPE), without
+        touching the local registry.
+
+        :param type_name: the type name,
+        :param affinity_key_field: (optional) the affinity key field name,
+        :param is_enum: (optional) register an enum type,
+        :param schema: (optional) field name to type hint, or for an enum name to ordinal.
+        """
+        from ._ops import binary_types
+        return await self._run(binary_types.put_binary_type(self, type_name,
+                                                            affinity_key_field, is_enum,
+                                                            schema))
+
+    async def register_binary_type(self, data_class, affinity_key_field: str = None) -> None:
+        """Register a complex object class, replacing any class generated for its type.
+
+        :param data_class: a class built with :class:`~pyignite.binary.GenericObjectMeta`,
+        :param affinity_key_field: (optional) the affinity key field name.
+        """
+        from ._ops import binary_types
+        return await self._run(binary_types.register_binary_type(self, data_class,
+                                                                 affinity_key_field))
+
+    async def query_binary_type(self, binary_type: Union[int, str],
+                                schema: Union[int, dict] = None):
+        """Find the classes of a complex object type, fetching it from the server if needed.
+
+        :param binary_type: type name or id,
+        :param schema: (optional) a schema or schema id,
+        :return: the class (or None) for the given schema, otherwise a dict of schema id
+         to class.
+        """
+        from ._ops import binary_types
+        return await self._run(binary_types.query_binary_type(self, binary_type, schema))
+
+    async def unwrap_binary(self, value: Any) -> Any:
+        """Turn wrapped binary data inside ``value`` into objects, recursively.
+
+        :param value: anything,
+        :return: the value with binary objects unwrapped.
+        """
+        from ._ops import binary_types
+        return await self._run(binary_types.unwrap_binary(self, value))
+
+    # --- SQL, cluster, transactions ------------------------------------------------------------
+
+    def sql(self, query_str: str, page_size: int = 1024, query_args: Iterable = None,
+            schema: str = 'PUBLIC', statement_type: int = 0, distributed_joins: bool = False,
+            local: bool = False, replicated_only: bool = False,
+            enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
+            include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
+            cache: Union[int, str, 'AioCache'] = None) -> 'AioSqlFieldsCursor':
+        """Run an SQL query when the returned cursor is awaited or entered with
+        ``async with``.
+
+        :param query_str: the SQL text,
+        :param page_size: (optional) rows per server round trip, 1024 by default,
+        :param query_args: (optional) query arguments: values or ``(value, hint)`` tuples,
+        :param schema: (optional) the schema, ``PUBLIC`` by default,
+        :param statement_type: (optional) a :class:`~pyignite.datatypes.sql.StatementType`:
+         ANY (default), SELECT or UPDATE,
+        :param distributed_joins: (optional) allow distributed joins,
+        :param local: (optional) run on the connected node only,
+        :param replicated_only: (optional) the query touches replicated tables only,
+        :param enforce_join_order: (optional) keep the join order as written,
+        :param collocated: (optional) the data is collocated,
+        :param lazy: (optional) lazy execution,
+        :param include_field_names: (optional) the first row is the list of column names,
+        :param max_rows: (optional) at most this many rows, -1 (default) for all,
+        :param timeout: (optional) server-side timeout in ms, 0 (default) for none,
+        :param cache: (optional) cache name, id or object whose schema to use; ``schema``
+         is ignored then,
+        :return: a :class:`~pyignite.cursors.AioSqlFieldsCursor` yielding rows as lists.
+        """
+        from .cursors import AioSqlFieldsCursor
+        return AioSqlFieldsCursor(self, query_str, page_size, query_args, schema,
+                                  statement_type, distributed_joins, local, replicated_only,
+                                  enforce_join_order, collocated, lazy, include_field_names,
+                                  max_rows, timeout, cache)
+
+    def get_cluster(self) -> 'AioCluster':
+        """The cluster facade: state and activation.
+
+        :return: :class:`~pyignite.aio_cluster.AioCluster`.
+        """
+        from .aio_cluster import AioCluster
+        return AioCluster(self)
+
+    def tx_start(self, concurrency=None, isolation=None, timeout: int = 0,
+                 label: Optional[str] = None) -> 'AioTransaction':
+        """A transaction bound to the current task, started by ``async with`` or ``await``.
+
+        :param concurrency: (optional) a
+         :class:`~pyignite.datatypes.transactions.TransactionConcurrency`, PESSIMISTIC by
+         default,
+        :param isolation: (optional) a
+         :class:`~pyignite.datatypes.transactions.TransactionIsolation`, REPEATABLE_READ by
+         default,
+        :param timeout: (optional) timeout in ms, 0 (default) for none,
+        :param label: (optional) a label the server shows for the transaction,
+        :return: :class:`~pyignite.transaction.AioTransaction`.
+        """
+        from .transaction import AioTransaction
+        return AioTransaction(self, concurrency, isolation, timeout, label)
+
+    async def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
+                            key_hint=None) -> AioConnection:
+        """The connection that most probably holds ``key`` (not a stable API).
+
+        :param cache: cache object, name or id,
+        :param key: (optional) the key,
+        :param key_hint: (optional) the key's type hint,
+        :return: a connection.
+        """
+        from ._ops.affinity import best_node
+        return await self._run(best_node(self, cache, key, key_hint))

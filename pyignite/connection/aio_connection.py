@@ -1,0 +1,401 @@
+"""An asyncio connection to one Ignite node.
+
+Theory of operation: one :class:`_FrameProtocol` per transport cuts the byte
+stream into frames as it arrives and hands each reply to the future waiting
+for its request id. Any number of requests may be in flight. A request frame
+is never split: the first one of an event loop iteration is written at once,
+the ones that follow in the same iteration (``asyncio.gather`` of many
+requests) are joined into one ``transport.write`` at its end. The stream
+never depends on who is still waiting: a reply for an id nobody waits for any
+more (a cancelled task, a timed out request) is simply dropped, so cancelling
+a request cannot desynchronise the connection. When the transport goes away
+every waiter gets an :class:`OSError` (a frame that makes no sense:
+:class:`~pyignite.exceptions.ParseError`) and the connection is marked dead;
+reconnecting is the client's job.
+
+Timeouts (both raise :data:`TimeoutError`, an :class:`OSError` that on every
+Python version is also an :class:`asyncio.TimeoutError`):
+
+* ``handshake_timeout`` bounds opening the socket (and TLS) plus the handshake;
+  the connection is closed and stays dead;
+* ``timeout`` bounds each request; the connection stays usable, since a late
+  reply is matched by id and dropped.
+"""
+import asyncio
+import itertools
+from typing import Optional
+
+from .. import _protocol as P
+from .._ops.handshake import handshake
+from ..exceptions import HandshakeError, ParseError
+from .ssl_context import make_ssl_context
+
+__all__ = ['AioConnection', 'TimeoutError']
+
+_unpack_i = P.S.INT.unpack_from
+_unpack_q = P.S.LONG.unpack_from
+_parse_header = P.parse_response_header
+_FLAG_NOTIFICATION = P.FLAG_NOTIFICATION
+#: the shortest reply frame: request id and flags (protocol 1.4.0+) or status (before)
+_MIN_REPLY = {True: 10, False: 12}
+
+if issubclass(asyncio.TimeoutError, OSError):  # Python 3.11+: they are one class
+    TimeoutError = TimeoutError
+else:  # pragma: no cover - older Pythons
+    class TimeoutError(TimeoutError, asyncio.TimeoutError):  # noqa: A001
+        """A timeout: the built-in ``TimeoutError`` that is also ``asyncio.TimeoutError``."""
+
+
+def _expire(fut, conn) -> None:
+    if not fut.done():
+        fut.set_exception(TimeoutError('request to {}:{} timed out after {}s'.format(
+            conn.host, conn.port, conn.timeout)))
+
+
+class _FrameProtocol(asyncio.Protocol):
+    """Frames in, replies to their waiters. One instance per transport.
+
+    :ivar pending: request id to the future waiting for its reply,
+    :ivar raw: during the handshake, the future waiting for the next whole frame,
+    :ivar shortest: the shortest frame that makes sense, bytes,
+    :ivar limit: the longest frame accepted, bytes: a longer one means a broken stream.
+    """
+
+    def __init__(self, conn: 'AioConnection'):
+        self.conn = conn
+        self.transport = None
+        self.pending = {}
+        self.raw = None
+        self.handshaking = True
+        self.shortest = 1
+        self.limit = P.MAX_HANDSHAKE_FRAME
+        self.notifications = False
+        self.error: Optional[BaseException] = None
+        self._loop = asyncio.get_running_loop()
+        self.lost = self._loop.create_future()
+        self.paused = None
+        self._buf = bytearray()
+        self._out = None
+
+    def send(self, frame) -> None:
+        """Write a frame, coalescing bursts.
+
+        A frame sent while no other was sent recently goes out at once, so a lone
+        request waits for nothing. It opens a window: frames sent after it (the rest of an
+        ``asyncio.gather`` of many requests) are joined into one write at the end of the
+        loop iteration, one syscall instead of hundreds. Arriving data closes the window,
+        so requests awaited one by one are each written at once, with no extra iteration.
+        """
+        out = self._out
+        if out is None:
+            transport = self.transport
+            # after an abort, until connection_lost fails the waiters, writes go nowhere
+            if not transport.is_closing():
+                transport.write(frame)
+            self._out = []
+        else:
+            if not out:
+                self._loop.call_soon(self._flush)
+            out.append(frame)
+
+    def _flush(self) -> None:
+        out, self._out = self._out, None
+        if out and not self.transport.is_closing():
+            self.transport.write(b''.join(out))
+
+    def connection_made(self, transport) -> None:
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        out = self._out
+        if out is not None and not out:
+            self._out = None  # nothing waits to be flushed: close the write window
+        buf = self._buf
+        if buf:
+            buf += data
+            data = buf
+        size = len(data)
+        pos = 0
+        pending = self.pending
+        shortest = self.shortest
+        limit = self.limit
+        notifications = self.notifications
+        # the common case: whole frames in one chunk, sliced straight out of ``data``;
+        # a frame's length is checked before waiting for (or buffering) its body
+        while size - pos >= 4:
+            n = _unpack_i(data, pos)[0]
+            if n < shortest or n > limit:
+                self._broken(ParseError('bad frame length {} from {}:{}'.format(
+                    n, self.conn.host, self.conn.port)))
+                return
+            end = pos + 4 + n
+            if end > size:
+                break
+            frame = bytes(data[pos + 4:end])
+            pos = end
+            if self.handshaking:
+                fut, self.raw = self.raw, None
+                if fut is not None and not fut.done():
+                    fut.set_result(frame)
+                continue
+            if notifications and frame[8] & _FLAG_NOTIFICATION:
+                continue  # a push for a subscription this client never makes
+            fut = pending.pop(_unpack_q(frame, 0)[0], None)
+            # no waiter: the request was cancelled or timed out; the reply is dropped
+            if fut is not None and not fut.done():
+                fut.set_result(frame)
+        if buf:
+            del buf[:pos]
+        elif pos < size:
+            buf += data[pos:]
+
+    def _broken(self, error: BaseException) -> None:
+        """The stream can't be trusted any more: fail everyone, drop the transport and
+        mark the connection dead now, so that the next request reconnects."""
+        self._fail_waiters(error)
+        self.transport.abort()
+        self.conn._lost(self, error)
+
+    def _fail_waiters(self, error: BaseException) -> None:
+        if self.error is None:
+            self.error = error
+        pending, self.pending = self.pending, {}
+        for fut in pending.values():
+            if not fut.done():
+                fut.set_exception(error)
+        fut, self.raw = self.raw, None
+        if fut is not None and not fut.done():
+            fut.set_exception(error)
+        paused, self.paused = self.paused, None
+        if paused is not None and not paused.done():
+            paused.set_result(None)  # the writers waiting on it find their futures failed
+
+    def connection_lost(self, exc: Optional[BaseException]) -> None:
+        conn = self.conn
+        error = self.error
+        if error is None:
+            error = ConnectionError('Connection to {}:{} lost{}'.format(
+                conn.host, conn.port, ': {}'.format(exc) if exc else '.'))
+            if exc is not None:
+                error.__cause__ = exc
+        self._fail_waiters(error)
+        if not self.lost.done():
+            self.lost.set_result(None)
+        conn._lost(self, error)
+
+    def pause_writing(self) -> None:
+        if self.paused is None:
+            self.paused = self._loop.create_future()
+
+    def resume_writing(self) -> None:
+        paused, self.paused = self.paused, None
+        if paused is not None and not paused.done():
+            paused.set_result(None)
+
+
+class AioConnection:
+    """An asyncio connection to one Ignite node. Not a stable API.
+
+    :param client: the :class:`~pyignite.aio_client.AioClient` that owns it,
+    :param host: node host,
+    :param port: node port,
+    :param username: (optional) user name for authentication,
+    :param password: (optional) password for authentication,
+    :param timeout: (optional) time limit of each request, seconds; None (default) for none.
+     A request over the limit raises :data:`TimeoutError`; the connection stays usable,
+    :param handshake_timeout: (optional) time limit of connecting plus the handshake,
+     seconds (10.0 by default); over it, :meth:`connect` raises :data:`TimeoutError`,
+    :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
+    """
+
+    def __init__(self, client, host: str, port: int, username: Optional[str] = None,
+                 password: Optional[str] = None, timeout: Optional[float] = None,
+                 handshake_timeout: float = 10.0, **ssl_params):
+        self.client = client
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        self.timeout = timeout or None
+        self.handshake_timeout = handshake_timeout
+        self.ssl_params = ssl_params
+        self.protocol_context: Optional[P.ProtocolContext] = None
+        self.uuid = None
+        self.alive = False
+        self.closed = True
+        self._proto: Optional[_FrameProtocol] = None
+        self._loop = None
+        self._flags_header = True
+        self._ids = itertools.count(1)
+
+    def __repr__(self):
+        return 'AioConnection({}:{}, {})'.format(
+            self.host, self.port, 'alive' if self.alive else 'closed')
+
+    # --- connecting ---------------------------------------------------------------------
+
+    async def connect(self) -> None:
+        """Open the connection (TLS if configured) and run the handshake, closing the old
+        connection first.
+
+        :raises OSError: the node is unreachable or the connection broke;
+         :data:`TimeoutError` when ``handshake_timeout`` passed,
+        :raises HandshakeError: the server refused the session, or its reply is not a
+         handshake reply (an OSError),
+        :raises AuthenticationError: the server rejected the credentials,
+        :raises ParameterError: the ``ssl_*`` parameters are invalid (before any traffic).
+        """
+        await self.close()
+        context = make_ssl_context(self.ssl_params)
+        self.client._emit_handshake_start(self)
+        try:
+            version, result = await self._open_within(context)
+        except BaseException as e:
+            self._drop()
+            self.client._emit_handshake_fail(self, e)
+            raise
+        proto = self._proto
+        flags = self._flags_header = version >= (1, 4, 0)
+        proto.handshaking = False
+        proto.shortest = _MIN_REPLY[flags]
+        proto.limit = P.MAX_FRAME
+        proto.notifications = flags
+        self.protocol_context = P.ProtocolContext(version, result.features)
+        self.uuid = result.node_uuid
+        self.alive = True
+        self.closed = False
+        self.client._emit_handshake_success(self)
+
+    async def _open_within(self, context):
+        try:
+            return await asyncio.wait_for(self._open(context), self.handshake_timeout)
+        except asyncio.TimeoutError:
+            raise TimeoutError('connecting to {}:{} timed out after {}s'.format(
+                self.host, self.port, self.handshake_timeout)) from None
+        except ParseError as e:
+            # not an Ignite node, or a broken one: a failed handshake (an OSError), so the
+            # client goes on to the next node
+            raise HandshakeError((), 'the reply of {}:{} is not an Ignite handshake reply: '
+                                 '{}'.format(self.host, self.port, e)) from e
+
+    async def _open(self, context):
+        loop = self._loop = asyncio.get_running_loop()
+        transport, proto = await loop.create_connection(
+            lambda: _FrameProtocol(self), self.host, self.port, ssl=context)
+        self._proto = proto
+        steps = handshake(self.username, self.password)
+        frame = next(steps)
+        while True:
+            proto.raw = fut = loop.create_future()
+            transport.write(frame)
+            try:
+                body = await fut
+            except ConnectionError as e:
+                hint = 'does the node want TLS (use_ssl=True)' if context is None else \
+                    'does the node want a client certificate (ssl_certfile)'
+                raise ConnectionError('{} during the handshake; {}?'.format(e, hint)) from e
+            try:
+                frame = steps.send(body)
+            except StopIteration as done:
+                return done.value
+
+    def _drop(self) -> None:
+        """Abort the transport at once, failing whatever waits on it."""
+        proto, self._proto = self._proto, None
+        self.alive = False
+        self.closed = True
+        if proto is not None:
+            proto._fail_waiters(ConnectionError('Connection closed.'))
+            if proto.transport is not None:
+                proto.transport.abort()
+
+    async def close(self) -> None:
+        """Close the connection; requests still waiting get a :class:`ConnectionError`."""
+        proto, self._proto = self._proto, None
+        was_alive = self.alive
+        self.alive = False
+        self.closed = True
+        if proto is None:
+            return
+        proto._fail_waiters(ConnectionError('Connection closed.'))
+        transport = proto.transport
+        if transport is not None:
+            transport.close()
+            try:
+                # a TLS goodbye may hang on a dead peer: don't wait long for it
+                await asyncio.wait_for(asyncio.shield(proto.lost), 2.0)
+            except asyncio.TimeoutError:
+                transport.abort()
+            except asyncio.CancelledError:
+                transport.abort()
+                raise
+        if was_alive:
+            self.client._emit_connection_closed(self, None)
+
+    def _lost(self, proto: _FrameProtocol, error: BaseException) -> None:
+        """The transport of ``proto`` went away (called by the protocol)."""
+        if proto is not self._proto:
+            return  # an old transport, or one closed on purpose
+        self._proto = None
+        was_alive = self.alive
+        self.alive = False
+        self.closed = True
+        if was_alive:
+            self.client._emit_connection_closed(self, error)
+
+    # --- requests -----------------------------------------------------------------------
+
+    def new_request_id(self) -> int:
+        """A fresh request id, for callers that must know it before :meth:`request`."""
+        return next(self._ids)
+
+    async def request(self, req, request_id: Optional[int] = None):
+        """Send a request; return the reply frame and its parsed header.
+
+        :param request_id: (optional) an id from :meth:`new_request_id`,
+        :raises OSError: the connection is dead or died (it must be reconnected),
+         or :data:`TimeoutError`: no reply within ``timeout`` (the connection stays usable).
+        """
+        proto = self._proto
+        if proto is None or not self.alive or proto.error is not None:
+            raise ConnectionError('Connection to {}:{} is closed.'.format(self.host, self.port))
+        rid = next(self._ids) if request_id is None else request_id
+        fut = self._loop.create_future()
+        pending = proto.pending
+        pending[rid] = fut
+        if proto.paused is not None:
+            await self._drain(proto, rid)
+        proto.send(req.finish(rid))
+        # a delivered reply has left ``pending`` already; an abandoned request must leave
+        # it too, so that its late reply is dropped
+        timeout = self.timeout
+        if timeout is None:
+            try:
+                reply = await fut
+            except BaseException:
+                pending.pop(rid, None)
+                raise
+        else:
+            handle = self._loop.call_later(timeout, _expire, fut, self)
+            try:
+                reply = await fut
+            except BaseException:
+                pending.pop(rid, None)
+                raise
+            finally:
+                handle.cancel()
+        try:
+            return reply, _parse_header(reply, self._flags_header)
+        except ParseError as e:
+            proto._broken(e)
+            raise
+
+    @staticmethod
+    async def _drain(proto: _FrameProtocol, rid: int) -> None:
+        """Wait while the transport's write buffer is over its high-water mark."""
+        try:
+            while proto.paused is not None:
+                await asyncio.shield(proto.paused)
+        except BaseException:
+            proto.pending.pop(rid, None)
+            raise
