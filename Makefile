@@ -27,13 +27,20 @@ ignite-libs:
 # failure fails the target (pytest's exit 5, "no tests collected", included).
 test: venv ignite-libs
 	@status=0; \
-	$(VPY) -m pytest -p no:cacheprovider $(PYTEST_ARGS) tests || status=1; \
+	$(VPY) -m pytest -p no:cacheprovider --examples $(PYTEST_ARGS) tests || status=1; \
 	$(VENV)/bin/flake8 $(LINT_DIRS) || status=1; \
 	$(VPY) $(LAUNCHER) cleanup --check || status=1; \
 	exit $$status
 
 examples: venv ignite-libs
-	$(VPY) $(LAUNCHER) run --layout single -- $(VPY) tools/run_examples.py
+	$(VPY) tools/run_examples.py
+
+# Side-by-side benchmarks with the reference client; writes docs/benchmarks.rst and
+# bench/results/. QUICK=1 for a short run, BENCH_ARGS for more options (bench/run.py --help).
+.PHONY: bench
+bench: venv ignite-libs
+	BENCH_COMMAND='make bench$(if $(QUICK), QUICK=$(QUICK))$(if $(BENCH_ARGS), BENCH_ARGS="$(BENCH_ARGS)")' \
+	$(PYTHON) bench/run.py --python $(VPY) $(if $(QUICK),--quick) $(BENCH_ARGS)
 
 clean:
 	-$(PYTHON) $(LAUNCHER) cleanup

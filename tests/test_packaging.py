@@ -1,0 +1,135 @@
+"""The package builds (sdist, and a wheel from that sdist) and installs into a fresh venv.
+
+Offline: the build runs without isolation, so setuptools, wheel and build come from the test
+environment (requirements/tests.txt), and the wheel is installed without dependencies from a
+local file. The sources are copied first, so the check sees only what a checkout holds and
+leaves no build artefacts in the working tree.
+"""
+import importlib.util
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SOURCES = ('pyignite', 'requirements', 'setup.py', 'pyproject.toml', 'MANIFEST.in',
+           'README.md', 'LICENSE', 'NOTICE')
+PUBLIC_MODULES = (
+    'pyignite', 'pyignite.client', 'pyignite.aio_client', 'pyignite.cache', 'pyignite.aio_cache',
+    'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
+    'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
+    'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
+)
+
+pytestmark = pytest.mark.slow
+
+
+def _source_version() -> str:
+    text = (ROOT / 'pyignite' / '__init__.py').read_text(encoding='utf-8')
+    return re.search(r"__version__ = '([^']+)'", text).group(1)
+
+
+def _run(args, cwd=None) -> str:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ('PYTHONPATH', 'PYTHONHOME', 'PIP_REQUIRE_VIRTUALENV')}
+    proc = subprocess.run([str(a) for a in args], cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert proc.returncode == 0, f'{" ".join(map(str, args))} failed:\n{proc.stdout[-4000:]}'
+    return proc.stdout
+
+
+@pytest.fixture(scope='module')
+def dists(tmp_path_factory):
+    """``(sdist, wheel)`` built from a copy of the sources."""
+    for module in ('build', 'setuptools', 'wheel'):
+        if importlib.util.find_spec(module) is None:
+            pytest.fail(f'{module} is not installed: pip install -r requirements/tests.txt')
+    tmp = tmp_path_factory.mktemp('packaging')
+    src = tmp / 'src'
+    src.mkdir()
+    ignore = shutil.ignore_patterns('__pycache__', '*.pyc')
+    for name in SOURCES:
+        path = ROOT / name
+        if path.is_dir():
+            shutil.copytree(path, src / name, ignore=ignore)
+        else:
+            shutil.copy2(path, src / name)
+    out = tmp / 'dist'
+    # Without --sdist/--wheel, build makes the sdist and then the wheel from it, which
+    # also proves the sdist carries everything setup.py needs.
+    _run([sys.executable, '-m', 'build', '--no-isolation', '--outdir', out, src])
+    version = _source_version()
+    sdists = list(out.glob('pyignite-*.tar.gz'))
+    wheels = list(out.glob('pyignite-*.whl'))
+    assert [p.name for p in sdists] == [f'pyignite-{version}.tar.gz']
+    assert [p.name for p in wheels] == [f'pyignite-{version}-py3-none-any.whl']
+    return sdists[0], wheels[0]
+
+
+def test_wheel_holds_the_package_typing_marker_and_license(dists):
+    _, wheel = dists
+    names = zipfile.ZipFile(wheel).namelist()
+    assert 'pyignite/py.typed' in names
+    assert 'pyignite/datatypes/prop_codes.py' in names
+    assert any(n.endswith('.dist-info/LICENSE') or '/licenses/LICENSE' in n for n in names)
+    assert not [n for n in names if n.startswith(('tests/', 'examples/', 'docs/'))]
+    metadata = next(n for n in names if n.endswith('.dist-info/METADATA'))
+    text = zipfile.ZipFile(wheel).read(metadata).decode()
+    assert re.search(r'^Requires-Dist: attrs', text, re.M)
+    assert re.search(r'^Requires-Python: >=3\.8', text, re.M)
+
+
+def test_sdist_holds_what_a_rebuild_needs(dists):
+    sdist, _ = dists
+    with tarfile.open(sdist) as tar:
+        names = {n.split('/', 1)[1] for n in tar.getnames() if '/' in n}
+    for needed in ('setup.py', 'pyproject.toml', 'README.md', 'LICENSE', 'NOTICE',
+                   'requirements/install.txt', 'pyignite/__init__.py', 'pyignite/py.typed'):
+        assert needed in names
+
+
+def _lend_dependencies(python: Path, tmp_path: Path) -> None:
+    """Make the runtime dependencies of this environment importable in the venv, without
+    the network and without exposing anything else (not a pyignite, in particular)."""
+    lent = tmp_path / 'lent'
+    lent.mkdir()
+    for package in ('attr', 'attrs'):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            shutil.copytree(Path(spec.origin).parent, lent / package,
+                            ignore=shutil.ignore_patterns('__pycache__'))
+    site = _run([python, '-c', 'import sysconfig; print(sysconfig.get_paths()["purelib"])'])
+    (Path(site.strip()) / 'lent_dependencies.pth').write_text(f'{lent}\n')
+
+
+def test_installs_into_a_fresh_venv_and_imports_from_elsewhere(dists, tmp_path):
+    _, wheel = dists
+    venv = tmp_path / 'venv'
+    _run([sys.executable, '-m', 'venv', '--without-pip', venv])
+    python = venv / 'bin' / 'python'
+    # This environment's pip installs into the venv (quicker than bootstrapping a pip there).
+    _run([sys.executable, '-m', 'pip', '--python', python, 'install', '--no-index',
+          '--no-deps', '--quiet', wheel])
+    _lend_dependencies(python, tmp_path)
+
+    elsewhere = tmp_path / 'elsewhere'
+    elsewhere.mkdir()
+    script = ('import importlib, pyignite\n'
+              'print(pyignite.__version__)\n'
+              'print(pyignite.__file__)\n'
+              f'for name in {PUBLIC_MODULES!r}:\n'
+              '    importlib.import_module(name)\n'
+              'print(sorted(n for n in ("Client", "AioClient", "GenericObjectMeta") '
+              'if hasattr(pyignite, n)))\n')
+    version, location, names = _run([python, '-c', script], cwd=elsewhere).splitlines()[-3:]
+    assert version == _source_version()
+    installed = Path(location).resolve()
+    assert str(installed).startswith(str(venv.resolve()) + os.sep)
+    assert (installed.parent / 'py.typed').is_file()
+    assert names == "['AioClient', 'Client', 'GenericObjectMeta']"
