@@ -116,7 +116,11 @@ def read_timestamp(data, pos, ctx):
 
 
 def read_time(data, pos, ctx):
-    return timedelta(milliseconds=_unpack_q(data, pos)[0]), pos + 8
+    ms = _unpack_q(data, pos)[0]
+    try:
+        return timedelta(milliseconds=ms), pos + 8
+    except OverflowError:
+        raise ParseError('time out of the range Python supports: {} ms'.format(ms)) from None
 
 
 def read_decimal(data, pos, ctx):
@@ -126,13 +130,30 @@ def read_decimal(data, pos, ctx):
     if n < 0 or end > len(data):
         raise ParseError('bad decimal length {}'.format(n))
     if n == 0:
-        return Decimal(0).scaleb(-scale), end
+        return Decimal((0, (0,), -scale)), end
     first = data[start]
     magnitude = int.from_bytes(data[start:end], 'big')
     if first & 0x80:
         magnitude = -(magnitude ^ (0x80 << (8 * (n - 1))))
-    # the string form builds the exact value whatever the context precision
-    return Decimal('{}E{}'.format(magnitude, -scale)), end
+    if n <= _DECIMAL_STR_BYTES:
+        # the string form builds the exact value whatever the context precision
+        return Decimal('{}E{}'.format(magnitude, -scale)), end
+    return _big_decimal(magnitude, scale, n), end
+
+
+# magnitudes up to this many bytes have fewer digits than Python's int-to-str limit (4300)
+_DECIMAL_STR_BYTES = 1024
+# a bound on the work of one value (the conversion is quadratic): about 79 000 digits,
+# a tenth of a second
+_DECIMAL_MAX_BYTES = 1 << 15
+
+
+def _big_decimal(magnitude: int, scale: int, n: int) -> Decimal:
+    """An exact Decimal from a huge unscaled value, without going through ``str(int)``."""
+    if n > _DECIMAL_MAX_BYTES:
+        raise ParseError('decimal of {} bytes is too big'.format(n))
+    sign, digits, _ = Decimal(magnitude).as_tuple()
+    return Decimal((sign, digits, -scale))
 
 
 def read_enum(data, pos, ctx):
@@ -180,10 +201,17 @@ def read_object_list(data, pos, ctx, n):
     items = []
     append = items.append
     table = DECODERS
-    for _ in range(n):
-        value, pos = table[data[pos]](data, pos + 1, ctx)
-        append(value)
+    try:
+        for _ in range(n):
+            value, pos = table[data[pos]](data, pos + 1, ctx)
+            append(value)
+    except RecursionError:
+        raise _too_deep(pos) from None
     return items, pos
+
+
+def _too_deep(pos) -> ParseError:
+    return ParseError('values nested too deep at offset {}'.format(pos))
 
 
 def read_typed_array(data, pos, ctx):
@@ -215,14 +243,22 @@ def read_map(data, pos, ctx):
     result = OrderedDict() if kind == 2 else {}
     pos += 5
     table = DECODERS
-    for _ in range(n):
-        key, pos = table[data[pos]](data, pos + 1, ctx)
-        value, pos = table[data[pos]](data, pos + 1, ctx)
-        try:
-            result[key] = value
-        except TypeError:
-            # Java map keys may be lists; keep them usable as Python keys
-            result[_hashable(key)] = value
+    try:
+        for _ in range(n):
+            key, pos = table[data[pos]](data, pos + 1, ctx)
+            value, pos = table[data[pos]](data, pos + 1, ctx)
+            try:
+                result[key] = value
+            except TypeError:
+                # Java map keys may be lists; keep them usable as Python keys
+                key = _hashable(key)
+                try:
+                    result[key] = value
+                except TypeError:
+                    raise ParseError('a map key of type {} can not be a Python dict key'
+                                     .format(type(key).__name__)) from None
+    except RecursionError:
+        raise _too_deep(pos) from None
     return (kind, result), pos
 
 
@@ -257,9 +293,14 @@ def read_class(data, pos, ctx):
     return (type_id, name), pos
 
 
+class OptimizedObject(bytes):
+    """A Java object in the optimized marshaller's format (type code -2), opaque outside a
+    JVM; the encoder writes it back unchanged (SQL ``DATE`` values come this way)."""
+
+
 def read_optimized(data, pos, ctx):
     n = _count(data, pos, 1)
-    return bytes(data[pos + 4:pos + 4 + n]), pos + 4 + n
+    return OptimizedObject(data[pos + 4:pos + 4 + n]), pos + 4 + n
 
 
 def read_complex(data, pos, ctx):
@@ -336,6 +377,8 @@ def read(data, pos: int, ctx=None):
         return DECODERS[data[pos]](data, pos + 1, ctx)
     except (struct.error, IndexError) as e:
         raise ParseError('truncated value at offset {}: {}'.format(pos, e)) from None
+    except RecursionError:
+        raise _too_deep(pos) from None
 
 
 def read_str_or_none(data, pos: int):

@@ -13,6 +13,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from . import _structs as S
+from ._decoder import OptimizedObject
 from .datatypes import type_codes as tc
 from .datatypes.base import is_hint
 from .datatypes.complex import CollectionObject, MapObject
@@ -350,6 +351,11 @@ def write_wrapped(buf, value, ctx):
     raise ParameterError('WrappedDataObject is read only: write the unwrapped value')
 
 
+def write_optimized(buf, value, ctx):
+    buf += _pack_tc_int(tc.TC_OPTIMIZED, len(value))
+    buf += value
+
+
 def write_complex(buf, value, ctx):
     writer = getattr(value.__class__, '_ignite_write', None)
     if writer is None:
@@ -432,6 +438,7 @@ _BY_PYTYPE = {
     frozenset: write_set,
     dict: write_map,
     OrderedDict: write_map,
+    OptimizedObject: write_optimized,
 }
 
 _BY_TYPE_CODE = {

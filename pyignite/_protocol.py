@@ -7,6 +7,7 @@ an optional topology version and error block; before 1.4.0 an ``int32``
 status and, on error, a message. The length prefix is consumed by the
 transport; everything here works on the frame body.
 """
+import struct
 from typing import NamedTuple, Optional, Tuple
 from uuid import UUID
 
@@ -37,6 +38,11 @@ STATUS_RESOURCE_DOES_NOT_EXIST = 1011
 
 #: largest frame accepted from a server; a bigger length means a broken stream
 MAX_FRAME = 1 << 30
+#: largest handshake reply accepted (a real one is a few dozen bytes plus a message)
+MAX_HANDSHAKE_FRAME = 1 << 20
+#: feature bytes looked at in a handshake reply: more than any server defines, and a bound
+#: on the work a hostile reply can cause
+_MAX_FEATURE_BYTES = 64
 #: bytes in front of every request payload
 REQUEST_HEADER_SIZE = 14
 
@@ -44,6 +50,7 @@ _unpack_i = S.INT.unpack_from
 _unpack_q = S.LONG.unpack_from
 _unpack_h = S.SHORT.unpack_from
 _unpack_qi = S.QI.unpack_from
+_unpack_hhh = struct.Struct('<hhh').unpack_from
 
 
 def features_to_bytes(bits) -> bytes:
@@ -55,8 +62,9 @@ def features_to_bytes(bits) -> bytes:
 
 
 def features_from_bytes(data: bytes) -> frozenset:
-    mask = int.from_bytes(data, 'little')
-    return frozenset(i for i in range(mask.bit_length()) if mask >> i & 1)
+    """The bit numbers set in a Java ``BitSet.toByteArray()``."""
+    return frozenset(8 * i + bit for i, byte in enumerate(data[:_MAX_FEATURE_BYTES]) if byte
+                     for bit in range(8) if byte >> bit & 1)
 
 
 class ProtocolContext:
@@ -136,30 +144,39 @@ class HandshakeResult(NamedTuple):
 
 
 def parse_handshake_response(body: bytes, version: Version) -> HandshakeResult:
-    """Parse a handshake reply body (after the length prefix)."""
+    """Parse a handshake reply body (after the length prefix).
+
+    :raises ParseError: the bytes are not a handshake reply.
+    """
     try:
         if body[0] == 1:
             pos = 1
             features = frozenset()
             node_uuid = None
             if version >= (1, 7, 0):
-                if body[pos] == 0x0c:
+                code = body[pos]
+                if code == 0x0c:
                     n = _unpack_i(body, pos + 1)[0]
+                    if n < 0 or pos + 5 + n > len(body):
+                        raise ParseError('bad feature array length {}'.format(n))
                     features = features_from_bytes(body[pos + 5:pos + 5 + n])
                     pos += 5 + n
+                elif code == 0x65:
+                    pos += 1
                 else:
-                    pos += 1  # null feature array
+                    raise ParseError('expected a feature array, found type code {}'.format(code))
             if version >= (1, 4, 0) and len(body) > pos and body[pos] == 0x0a:
                 msb, lsb = S.QQ.unpack_from(body, pos + 1)
                 node_uuid = UUID(int=(msb << 64) | lsb)
             return HandshakeResult(True, features, node_uuid)
-        major, minor, patch = S.SHORT.unpack_from(body, 1)[0], S.SHORT.unpack_from(body, 3)[0], \
-            S.SHORT.unpack_from(body, 5)[0]
+        if body[0] != 0:
+            raise ParseError('a handshake reply starts with 0 or 1, not {}'.format(body[0]))
+        major, minor, patch = _unpack_hhh(body, 1)
         message, pos = read_str_or_none(body, 7)
         status = _unpack_i(body, pos)[0] if len(body) >= pos + 4 else 1
         return HandshakeResult(False, server_version=(major, minor, patch),
                                message=message or '', status=status)
-    except (IndexError, ValueError) as e:
+    except (IndexError, ValueError, struct.error) as e:
         raise ParseError('malformed handshake response: {}'.format(e)) from None
 
 
@@ -184,27 +201,34 @@ class ResponseHeader(NamedTuple):
 
 
 def parse_response_header(frame: bytes, flags_header: bool) -> ResponseHeader:
-    """Parse the header of a response frame body (after the length prefix)."""
-    request_id = _unpack_q(frame, 0)[0]
-    if flags_header:
-        flags = _unpack_h(frame, 8)[0]
-        pos = 10
-        topology = None
-        if flags & FLAG_AFFINITY_TOPOLOGY_CHANGED:
-            topology = _unpack_qi(frame, pos)
-            pos += 12
-        if flags & FLAG_NOTIFICATION:
-            pos += 2
-        if flags & FLAG_ERROR:
-            status = _unpack_i(frame, pos)[0]
-            message, pos = read_str_or_none(frame, pos + 4)
-            return ResponseHeader(request_id, flags, topology, status, message, pos)
-        return ResponseHeader(request_id, flags, topology, 0, None, pos)
-    status = _unpack_i(frame, 8)[0]
-    if status:
-        message, pos = read_str_or_none(frame, 12)
-        return ResponseHeader(request_id, FLAG_ERROR, None, status, message, pos)
-    return ResponseHeader(request_id, 0, None, 0, None, 12)
+    """Parse the header of a response frame body (after the length prefix).
+
+    :raises ParseError: the frame is too short for its header, or its error message is
+     not a string.
+    """
+    try:
+        request_id = _unpack_q(frame, 0)[0]
+        if flags_header:
+            flags = _unpack_h(frame, 8)[0]
+            pos = 10
+            topology = None
+            if flags & FLAG_AFFINITY_TOPOLOGY_CHANGED:
+                topology = _unpack_qi(frame, pos)
+                pos += 12
+            if flags & FLAG_NOTIFICATION:
+                pos += 2
+            if flags & FLAG_ERROR:
+                status = _unpack_i(frame, pos)[0]
+                message, pos = read_str_or_none(frame, pos + 4)
+                return ResponseHeader(request_id, flags, topology, status, message, pos)
+            return ResponseHeader(request_id, flags, topology, 0, None, pos)
+        status = _unpack_i(frame, 8)[0]
+        if status:
+            message, pos = read_str_or_none(frame, 12)
+            return ResponseHeader(request_id, FLAG_ERROR, None, status, message, pos)
+        return ResponseHeader(request_id, 0, None, 0, None, 12)
+    except (IndexError, struct.error) as e:
+        raise ParseError('malformed response header: {}'.format(e)) from None
 
 
 def request_id_of(frame: bytes) -> int:

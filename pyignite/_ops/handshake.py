@@ -9,17 +9,28 @@ def handshake(username: Optional[str] = None, password: Optional[str] = None,
               version: P.Version = P.LATEST):
     """Yield handshake frames to send, receive reply bodies; return ``(version, result)``.
 
-    :raises AuthenticationError: the server rejected the credentials,
-    :raises HandshakeError: no protocol version both sides speak.
+    :raises AuthenticationError: the server rejected the credentials we sent,
+    :raises HandshakeError: no protocol version both sides speak, or the server refused
+     the session for another reason (among them: it requires credentials and none were
+     given); the server's message is kept,
+    :raises ParseError: the reply is not a handshake reply.
     """
+    sends_credentials = bool(username) and password is not None
+    tried = {version}
     while True:
         body = yield P.handshake_request(version, username, password)
         result = P.parse_handshake_response(body, version)
         if result.success:
             return version, result
         if result.status == P.STATUS_AUTH_FAILED:
-            raise AuthenticationError(result.message)
-        retry = P.next_version(version, result.server_version)
-        if retry is None or username and retry < (1, 1, 0):
+            if sends_credentials:
+                raise AuthenticationError(result.message)
+            # the server wants credentials: a refused session, not refused credentials
             raise HandshakeError(result.server_version, result.message)
+        retry = P.next_version(version, result.server_version)
+        # a version already refused is never offered again, so a server that keeps
+        # naming other versions cannot keep us here
+        if retry is None or retry in tried or sends_credentials and retry < (1, 1, 0):
+            raise HandshakeError(result.server_version, result.message)
+        tried.add(retry)
         version = retry

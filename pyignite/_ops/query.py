@@ -172,6 +172,8 @@ def fields_page_reader(columns: int):
         if columns == 1:
             return ([[value] for value in values], more), pos
         if columns == 0:
+            if count > len(data):  # rows of no bytes: a hostile count would eat memory
+                raise ParseError('malformed cursor page: {} empty rows'.format(count))
             return ([[] for _ in range(count)], more), pos
         return ([values[i:i + columns] for i in range(0, n, columns)], more), pos
 

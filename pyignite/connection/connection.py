@@ -1,25 +1,273 @@
 """A blocking connection to one node, safe to share between threads.
 
-Requests from many threads may be in flight at once. Each thread sends its
-frame under a send lock, then either becomes the reader (one at a time) or
-waits on a condition; the reader files frames meant for other threads by
-request id and wakes them. A response for an id nobody waits for any more is
-dropped. Any I/O error or timeout breaks the connection: its stream position
-cannot be trusted afterwards, so every waiter gets the error.
+Theory of operation
+-------------------
+Each socket a :class:`Connection` opens gets its own :class:`_Stream`: the
+socket, the bytes received but not consumed yet, the requests waiting for a
+reply and the error that broke it, if any. Reconnecting makes a new stream, so
+a thread still busy with the old one can never touch the new one's state.
+
+Sending: a thread writes its whole frame with one ``sendall`` under the
+stream's send lock, so frames never interleave.
+
+Receiving: requests from many threads may be in flight at once. The first
+thread that needs a reply becomes the *reader*: it reads frames and hands each
+one to the thread waiting for that request id, waking only that thread, until
+its own reply arrives; then it wakes one other waiting thread to take over
+reading. A reply for an id nobody waits for any more (its request timed out)
+is dropped, and so are server notifications (this client subscribes to none).
+
+TLS: OpenSSL forbids using one SSL object from two threads at once, which a
+reader blocked in ``recv`` while another thread sends would do. So TLS runs
+over memory BIOs: the socket carries ciphertext, and the SSL object is only
+touched under a short lock, never while blocked on the network.
+
+Failures: an I/O error, a frame that makes no sense or an interrupted send
+leave the stream position unknown, so the stream is closed; the thread that
+hit the problem raises it, every other waiting thread gets a
+:class:`ConnectionError` whose ``__cause__`` is that error, and the client
+reconnects on a later call.
+
+Timeouts: ``handshake_timeout`` bounds connecting, TLS and the handshake
+together; when it passes :meth:`Connection.connect` raises ``socket.timeout``.
+``timeout`` bounds each request, counted from before it is sent; when it
+passes the request raises ``socket.timeout`` (both are the built-in
+:class:`TimeoutError` on Python 3.10+; always an :class:`OSError`). If no whole
+frame arrived from the node while that request waited, the node is taken as
+unresponsive (or stuck in the middle of a frame) and the stream is closed, so
+the next call reconnects or fails over; otherwise only that request is
+abandoned and its late reply is dropped.
+
+Thread safety: :meth:`Connection.request`, :meth:`Connection.close` and
+:meth:`Connection.connect` may be called from any thread at any time; a
+``close()`` that overtakes a ``connect()`` in progress makes it give up.
 """
 import itertools
+import select
 import socket
+import ssl
 import threading
+from time import monotonic
 from typing import Optional
 
 from .. import _protocol as P
 from .._ops.handshake import handshake
-from ..exceptions import ParseError
+from ..exceptions import HandshakeError, ParseError
 from .ssl_context import make_ssl_context
+
+__all__ = ['Connection']
 
 _unpack_i = P.S.INT.unpack_from
 _unpack_q = P.S.LONG.unpack_from
-_CHUNK = 1 << 20
+_parse_header = P.parse_response_header
+_FLAG_NOTIFICATION = P.FLAG_NOTIFICATION
+
+#: bytes asked of one ``recv`` when no big frame is being read, and the most ever asked
+_RECV = 1 << 16
+_RECV_MAX = 1 << 20
+#: plaintext asked of the TLS object per call
+_TLS_READ = 1 << 17
+#: the shortest reply frame: request id and flags (protocol 1.4.0+) or status (before)
+_MIN_REPLY = {True: 10, False: 12}
+
+
+class _Expired(Exception):
+    """A deadline passed while waiting for bytes (internal)."""
+
+
+def _lost(stream) -> ConnectionError:
+    """A fresh error for a thread whose request died with the stream."""
+    error = ConnectionError('connection to {}:{} lost: {!r}'.format(
+        stream.host, stream.port, stream.error))
+    error.__cause__ = stream.error
+    return error
+
+
+class _Waiter:
+    """A request waiting for its reply; ``cond`` is made only if the thread must sleep."""
+
+    __slots__ = ('reply', 'cond')
+
+    def __init__(self):
+        self.reply = None
+        self.cond = None
+
+
+class _Stream:
+    """One socket's life: its bytes, its waiting requests, its fate.
+
+    :ivar lock: guards ``waiters``, ``reading`` and ``error``,
+    :ivar send_lock: held for a whole frame (and, with TLS, for encrypting it),
+    :ivar last_rx: ``monotonic()`` when the last whole frame arrived.
+    """
+
+    def __init__(self, sock, host: str, port: int):
+        self.sock = sock
+        self.host = host
+        self.port = port
+        self.rbuf = bytearray()
+        self.lock = threading.Lock()
+        self.send_lock = threading.Lock()
+        self.waiters = {}
+        self.reading = False
+        self.error: Optional[BaseException] = None
+        self.flags_header = True
+        self.shortest = _MIN_REPLY[True]
+        self.last_rx = monotonic()
+        self._poll = None
+
+    # --- raw I/O (overridden for TLS) ---------------------------------------------------
+
+    def send(self, data) -> None:
+        with self.send_lock:
+            self.sock.sendall(data)
+
+    def fill(self, want: int, deadline: Optional[float]) -> None:
+        """Append at least one received byte to ``rbuf``."""
+        self.rbuf += self.recv(min(max(want, _RECV), _RECV_MAX), deadline)
+
+    def recv(self, size: int, deadline: Optional[float]) -> bytes:
+        """Some bytes from the socket; raises at the deadline or the end of the stream."""
+        sock = self.sock
+        if deadline is not None:
+            self._wait(sock, deadline)
+        data = sock.recv(size)
+        if not data:
+            raise ConnectionError('connection closed by {}:{}'.format(self.host, self.port))
+        return data
+
+    def _wait(self, sock, deadline: float) -> None:
+        # only one thread reads at a time, so one poll object serves every wait
+        remaining = deadline - monotonic()
+        if remaining <= 0:
+            raise _Expired
+        poll = self._poll
+        try:
+            if poll is None:
+                if hasattr(select, 'poll'):
+                    poll = select.poll()
+                    poll.register(sock, select.POLLIN)
+                    self._poll = poll = poll.poll
+                else:  # pragma: no cover - Windows
+                    self._poll = poll = lambda ms: select.select([sock], [], [], ms / 1000)[0]
+            ready = poll(int(remaining * 1000) + 1)
+        except ValueError:  # the socket was closed under us
+            raise ConnectionError('connection to {}:{} closed'.format(
+                self.host, self.port)) from None
+        if not ready:
+            raise _Expired
+
+    def shutdown(self) -> None:
+        """Close the socket, waking a thread blocked reading it."""
+        sock = self.sock
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        try:
+            sock.close()
+        except OSError:
+            pass
+
+    # --- frames -------------------------------------------------------------------------
+
+    def read_frame(self, deadline: Optional[float], limit: int = P.MAX_FRAME,
+                   shortest: int = 0) -> bytes:
+        """The next frame body; checks its declared length before waiting for it."""
+        shortest = shortest or self.shortest
+        buf = self.rbuf
+        while len(buf) < 4:
+            self.fill(4 - len(buf), deadline)
+        n = _unpack_i(buf, 0)[0]
+        if n < shortest or n > limit:
+            raise ParseError('bad frame length {} from {}:{}'.format(n, self.host, self.port))
+        end = 4 + n
+        while len(buf) < end:
+            self.fill(end - len(buf), deadline)
+        view = memoryview(buf)
+        part = view[4:end]
+        frame = part.tobytes()
+        part.release()
+        view.release()
+        del buf[:end]
+        self.last_rx = monotonic()
+        return frame
+
+    def wake_reader(self) -> None:
+        """Wake one sleeping waiter to take over reading (call under ``lock``)."""
+        for waiter in self.waiters.values():
+            if waiter.reply is None and waiter.cond is not None:
+                waiter.cond.notify()
+                return
+
+
+class _TlsStream(_Stream):
+    """A stream whose bytes go through an :class:`ssl.SSLObject` over memory BIOs."""
+
+    def __init__(self, sock, host: str, port: int, context: ssl.SSLContext):
+        super().__init__(sock, host, port)
+        self.incoming = ssl.MemoryBIO()
+        self.outgoing = ssl.MemoryBIO()
+        self.tls = context.wrap_bio(self.incoming, self.outgoing, server_side=False,
+                                    server_hostname=host or None)
+        self.tls_lock = threading.Lock()
+
+    def tls_handshake(self, deadline: float) -> None:
+        tls = self.tls
+        while True:
+            try:
+                tls.do_handshake()
+                break
+            except ssl.SSLWantReadError:
+                self.sock.sendall(self.outgoing.read())
+                self.incoming.write(self.recv(_RECV, deadline))
+        self.sock.sendall(self.outgoing.read())
+
+    def send(self, data) -> None:
+        view = memoryview(data)
+        with self.send_lock:
+            with self.tls_lock:
+                written = 0
+                while written < len(view):
+                    written += self.tls.write(view[written:])
+                out = self.outgoing.read()
+            self.sock.sendall(out)
+
+    def fill(self, want: int, deadline: Optional[float]) -> None:
+        buf = self.rbuf
+        size = min(max(want, _RECV), _RECV_MAX)
+        while True:
+            raw = self.recv(size, deadline)
+            before = len(buf)
+            with self.tls_lock:
+                self.incoming.write(raw)
+                try:
+                    while True:
+                        data = self.tls.read(_TLS_READ)
+                        if not data:
+                            break
+                        buf += data
+                except ssl.SSLWantReadError:
+                    pass
+                except ssl.SSLZeroReturnError:
+                    raise ConnectionError('connection closed by {}:{} (TLS close_notify)'.format(
+                        self.host, self.port)) from None
+                reply_pending = self.outgoing.pending
+            if reply_pending:
+                self._flush()
+            if len(buf) > before:
+                return
+
+    def _flush(self) -> None:
+        # TLS records the SSL object produced while reading (a key update, an alert) go
+        # out now unless a sender holds the lock; that sender, or the next, sends them
+        if self.send_lock.acquire(blocking=False):
+            try:
+                with self.tls_lock:
+                    out = self.outgoing.read()
+                self.sock.sendall(out)
+            finally:
+                self.send_lock.release()
 
 
 class Connection:
@@ -30,8 +278,8 @@ class Connection:
     :param port: node port,
     :param username: user name for authentication,
     :param password: password for authentication,
-    :param timeout: socket timeout for requests, seconds (None blocks),
-    :param handshake_timeout: timeout for connecting and the handshake, seconds,
+    :param timeout: time limit of each request, seconds (None: no limit),
+    :param handshake_timeout: time limit of connecting plus the handshake, seconds,
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters.
     """
 
@@ -50,16 +298,13 @@ class Connection:
         self.uuid = None
         self.alive = False
         self.closed = True
-        self._sock = None
-        self._flags_header = True
+        self._stream: Optional[_Stream] = None
         self._ids = itertools.count(1)
-        self._send_lock = threading.Lock()
-        self._cond = threading.Condition(threading.Lock())
-        self._reading = False
-        self._stash = {}
-        self._waiting = set()
-        self._error: Optional[BaseException] = None
-        self._rbuf = bytearray()
+        self._connect_lock = threading.Lock()
+        # guards swapping ``_stream`` with ``alive``/``closed``; never held during I/O
+        self._state_lock = threading.Lock()
+        # counts close() calls, so a connect() that a close() overtook gives up
+        self._closes = 0
 
     def __repr__(self):
         return 'Connection({}:{}, {})'.format(
@@ -68,158 +313,248 @@ class Connection:
     # --- connecting ---------------------------------------------------------------------
 
     def connect(self) -> None:
-        """Open the socket and run the handshake.
+        """Open the socket (TLS if configured) and run the handshake, closing the old one.
 
-        :raises OSError: the node is unreachable, or :class:`HandshakeError`,
-        :raises AuthenticationError: the credentials were rejected.
+        :raises OSError: the node is unreachable, the connection broke, or
+         ``socket.timeout`` when ``handshake_timeout`` passed,
+        :raises HandshakeError: the server refused the session (an OSError),
+        :raises AuthenticationError: the server rejected the credentials,
+        :raises ParameterError: the ``ssl_*`` parameters are invalid.
         """
-        self.close()
-        self.client._emit_handshake_start(self)
-        sock = socket.create_connection((self.host, self.port), self.handshake_timeout)
+        with self._connect_lock:
+            self.close()
+            closes = self._closes
+            context = make_ssl_context(self.ssl_params)
+            self.client._emit_handshake_start(self)
+            try:
+                stream, version, result = self._open(context)
+            except BaseException as e:
+                self.client._emit_handshake_fail(self, e)
+                raise
+            with self._state_lock:
+                overtaken = self._closes != closes
+                if not overtaken:
+                    self.protocol_context = P.ProtocolContext(version, result.features)
+                    self.uuid = result.node_uuid
+                    self._stream = stream
+                    self.alive = True
+                    self.closed = False
+            if overtaken:
+                stream.shutdown()
+                raise ConnectionError('connection to {}:{} was closed while connecting'.format(
+                    self.host, self.port))
+        self.client._emit_handshake_success(self)
+
+    def _open(self, context):
+        deadline = monotonic() + self.handshake_timeout
+        try:
+            sock = socket.create_connection((self.host, self.port), self.handshake_timeout)
+        except socket.timeout:
+            raise socket.timeout('connecting to {}:{} timed out after {}s'.format(
+                self.host, self.port, self.handshake_timeout)) from None
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-            context = make_ssl_context(self.ssl_params)
-            if context is not None:
-                sock = context.wrap_socket(sock)
-            self._sock = sock
-            self._rbuf = bytearray()
+            sock.settimeout(max(deadline - monotonic(), 0.001))
+            if context is None:
+                stream = _Stream(sock, self.host, self.port)
+            else:
+                stream = _TlsStream(sock, self.host, self.port, context)
+                try:
+                    stream.tls_handshake(deadline)
+                except ConnectionError as e:
+                    raise ConnectionError('{} during the TLS handshake; is TLS on at the '
+                                          'node?'.format(e)) from e
             steps = handshake(self.username, self.password)
             frame = next(steps)
             while True:
-                sock.sendall(frame)
+                stream.send(frame)
                 try:
-                    frame = steps.send(self._read_frame())
+                    body = stream.read_frame(deadline, P.MAX_HANDSHAKE_FRAME, 1)
+                except ConnectionError as e:
+                    hint = 'does the node want TLS (use_ssl=True)' if context is None else \
+                        'does the node want a client certificate (ssl_certfile)'
+                    raise ConnectionError('{} during the handshake; {}?'.format(e, hint)) from e
+                try:
+                    frame = steps.send(body)
                 except StopIteration as done:
                     version, result = done.value
                     break
-        except BaseException as e:
-            self._sock = None
+            # from here on a send may block for up to ``timeout``; reads wait by deadline
+            sock.settimeout(self.timeout)
+        except _Expired:
             sock.close()
-            self.client._emit_handshake_fail(self, e)
+            raise socket.timeout('handshake with {}:{} timed out after {}s'.format(
+                self.host, self.port, self.handshake_timeout)) from None
+        except ParseError as e:
+            # not an Ignite node, or a broken one: a failed handshake (an OSError), so the
+            # client goes on to the next node
+            sock.close()
+            raise HandshakeError((), 'the reply of {}:{} is not an Ignite handshake reply: '
+                                 '{}'.format(self.host, self.port, e)) from e
+        except BaseException:
+            sock.close()
             raise
-        sock.settimeout(self.timeout)
-        self.protocol_context = P.ProtocolContext(version, result.features)
-        self._flags_header = version >= (1, 4, 0)
-        self.uuid = result.node_uuid
-        self._error = None
-        self._stash = {}
-        self._waiting = set()
-        self.alive = True
-        self.closed = False
-        self.client._emit_handshake_success(self)
+        stream.flags_header = version >= (1, 4, 0)
+        stream.shortest = _MIN_REPLY[stream.flags_header]
+        stream.last_rx = monotonic()
+        return stream, version, result
 
     def close(self) -> None:
-        """Close the socket; requests still waiting get an error."""
-        sock, self._sock = self._sock, None
-        was_alive = self.alive
-        self.alive = False
-        self.closed = True
-        if sock is not None:
-            try:
-                sock.close()
-            except OSError:
-                pass
-            if was_alive:
-                self.client._emit_connection_closed(self, None)
-        with self._cond:
-            if self._error is None:
-                self._error = ConnectionError('Connection closed.')
-            self._cond.notify_all()
+        """Close the socket; requests still waiting get a :class:`ConnectionError`."""
+        with self._state_lock:
+            self._closes += 1
+            stream, self._stream = self._stream, None
+            was_alive = self.alive
+            self.alive = False
+            self.closed = True
+        if stream is None:
+            return
+        self._end(stream, ConnectionError('connection to {}:{} closed'.format(
+            self.host, self.port)))
+        if was_alive:
+            self.client._emit_connection_closed(self, None)
 
-    def _fail(self, error: BaseException) -> None:
-        """Break the connection after an I/O error, keeping the first error for waiters."""
-        sock, self._sock = self._sock, None
-        was_alive = self.alive
-        self.alive = False
-        self.closed = True
-        with self._cond:
-            if self._error is None:
-                self._error = error
-            self._cond.notify_all()
-        if sock is not None:
-            try:
-                sock.close()
-            except OSError:
-                pass
+    def _break(self, stream: _Stream, error: BaseException) -> None:
+        """Close a stream after ``error`` left its position unknown."""
+        if not self._end(stream, error):
+            return
+        with self._state_lock:
+            if self._stream is not stream:
+                return
+            self._stream = None
+            was_alive = self.alive
+            self.alive = False
+            self.closed = True
         if was_alive:
             self.client._emit_connection_closed(self, error)
 
-    # --- frames -------------------------------------------------------------------------
+    @staticmethod
+    def _end(stream: _Stream, error: BaseException) -> bool:
+        """Record why ``stream`` ended and wake its waiters; False if it had ended already."""
+        with stream.lock:
+            if stream.error is not None:
+                return False
+            stream.error = error
+            for waiter in stream.waiters.values():
+                if waiter.cond is not None:
+                    waiter.cond.notify()
+        stream.shutdown()
+        return True
 
-    def _read_frame(self) -> bytes:
-        buf = self._rbuf
-        sock = self._sock
-        while len(buf) < 4:
-            self._fill(sock, buf)
-        n = _unpack_i(buf, 0)[0]
-        if n <= 0 or n > P.MAX_FRAME:
-            raise ParseError('bad frame length {} from {}:{}'.format(n, self.host, self.port))
-        end = 4 + n
-        while len(buf) < end:
-            self._fill(sock, buf, end - len(buf))
-        frame = bytes(buf[4:end])
-        del buf[:end]
-        return frame
+    # --- requests -----------------------------------------------------------------------
 
-    def _fill(self, sock, buf: bytearray, want: int = 0) -> None:
-        if sock is None:
-            raise ConnectionError('Connection closed.')
-        chunk = sock.recv(min(max(want, 65536), _CHUNK))
-        if not chunk:
-            raise ConnectionError('Connection broken.')
-        buf += chunk
+    def new_request_id(self) -> int:
+        """A fresh request id, for callers that must know it before :meth:`request`."""
+        return next(self._ids)
 
-    def request(self, req):
+    def request(self, req, request_id: Optional[int] = None):
         """Send a request; return the reply frame and its parsed header.
 
-        :raises OSError: the connection broke; it is closed and must be reconnected.
+        :param req: a :class:`~pyignite._request.Request`,
+        :param request_id: (optional) an id from :meth:`new_request_id`,
+        :return: ``(frame, header)``: the reply body and its
+         :class:`~pyignite._protocol.ResponseHeader`,
+        :raises OSError: the connection broke (it is closed and reconnects on a later
+         call), or ``socket.timeout`` when ``timeout`` passed,
+        :raises ParseError: the reply makes no sense (the connection is closed).
         """
-        rid = next(self._ids)
+        rid = next(self._ids) if request_id is None else request_id
         frame = req.finish(rid)
-        cond = self._cond
-        with cond:
-            if self._error is not None or not self.alive:
-                raise self._error or ConnectionError('Connection closed.')
-            self._waiting.add(rid)
+        stream = self._stream
+        if stream is None:
+            raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
+        waiter = _Waiter()
+        with stream.lock:
+            if stream.error is not None:
+                raise _lost(stream)
+            stream.waiters[rid] = waiter
+        timeout = self.timeout
+        started = monotonic() if timeout is not None else 0.0
         try:
-            with self._send_lock:
-                sock = self._sock
-                if sock is None:
-                    raise ConnectionError('Connection closed.')
-                sock.sendall(frame)
-            reply = self._receive(rid)
+            stream.send(frame)
+        except BaseException as e:
+            # part of the frame may be out: the server can no longer parse the stream
+            with stream.lock:
+                stream.waiters.pop(rid, None)
+            self._break(stream, e)
+            raise
+        deadline = None if timeout is None else started + timeout
+        reply = self._receive(stream, rid, waiter, deadline, started)
+        try:
+            return reply, _parse_header(reply, stream.flags_header)
+        except ParseError as e:
+            self._break(stream, e)
+            raise
+
+    def _receive(self, stream: _Stream, rid: int, waiter: _Waiter,
+                 deadline: Optional[float], started: float) -> bytes:
+        lock = stream.lock
+        reader = False
+        try:
+            with lock:
+                while True:
+                    if waiter.reply is not None:
+                        return waiter.reply
+                    if stream.error is not None:
+                        raise _lost(stream)
+                    if not stream.reading:
+                        stream.reading = reader = True
+                        break
+                    if waiter.cond is None:
+                        waiter.cond = threading.Condition(lock)
+                    if deadline is None:
+                        waiter.cond.wait()
+                    else:
+                        remaining = deadline - monotonic()
+                        if remaining <= 0:
+                            raise _Expired
+                        waiter.cond.wait(remaining)
+            return self._read_until(stream, rid, deadline)
+        except _Expired:
+            raise self._expired(stream, started) from None
         except (OSError, ParseError) as e:
-            self._fail(e)
+            if reader:
+                self._break(stream, e)
+            raise
+        except BaseException as e:
+            if reader:  # interrupted mid-frame, maybe: the position is unknown
+                self._break(stream, e)
             raise
         finally:
-            self._waiting.discard(rid)
-        return reply, P.parse_response_header(reply, self._flags_header)
+            with lock:
+                stream.waiters.pop(rid, None)
+                if reader:
+                    stream.reading = False
+                if not stream.reading:
+                    stream.wake_reader()
 
-    def _receive(self, rid: int) -> bytes:
-        cond = self._cond
-        with cond:
-            while True:
-                reply = self._stash.pop(rid, None)
-                if reply is not None:
-                    return reply
-                if self._error is not None:
-                    raise self._error
-                if not self._reading:
-                    self._reading = True
-                    break
-                cond.wait()
-        try:
-            while True:
-                reply = self._read_frame()
-                got = _unpack_q(reply, 0)[0]
-                if got == rid:
-                    return reply
-                with cond:
-                    # replies for abandoned requests and notifications are dropped
-                    if got in self._waiting:
-                        self._stash[got] = reply
-                        cond.notify_all()
-        finally:
-            with cond:
-                self._reading = False
-                cond.notify_all()
+    @staticmethod
+    def _read_until(stream: _Stream, rid: int, deadline: Optional[float]) -> bytes:
+        """Read frames, handing out the others', until the one for ``rid`` arrives."""
+        lock = stream.lock
+        waiters = stream.waiters
+        notifications = stream.flags_header
+        while True:
+            frame = stream.read_frame(deadline)
+            if notifications and frame[8] & _FLAG_NOTIFICATION:
+                continue  # a push for a subscription this client never makes
+            got = _unpack_q(frame, 0)[0]
+            if got == rid:
+                return frame
+            with lock:
+                other = waiters.get(got)
+                if other is not None:
+                    other.reply = frame
+                    if other.cond is not None:
+                        other.cond.notify()
+
+    def _expired(self, stream: _Stream, started: float) -> OSError:
+        """The error for a request whose time ran out; closes a stream gone silent."""
+        if stream.last_rx < started:
+            error = socket.timeout('no reply from {}:{} within {}s, nor any other frame: '
+                                   'connection closed'.format(self.host, self.port,
+                                                              self.timeout))
+            self._break(stream, error)
+            return error
+        return socket.timeout('no reply from {}:{} within {}s'.format(
+            self.host, self.port, self.timeout))

@@ -1,0 +1,25 @@
+"""Fixtures of the TLS and authentication tests."""
+import uuid
+
+import pytest
+
+
+def tls_files(node) -> dict:
+    """The node's TLS material (made by the launcher) as str paths: ``ca``, ``client_full``
+    (key + certificate), ``client_key``, ``client_cert``, ``client_with_pass_full`` (the key
+    encrypted with ``tls_key_password()``), ``untrusted_full`` (signed by no known CA)."""
+    return {name: str(path) for name, path in node.ssl_files.items()}
+
+
+def tls_key_password() -> str:
+    from ignite_server import CLIENT_KEY_PASSWORD
+    return CLIENT_KEY_PASSWORD
+
+
+@pytest.fixture
+def cache_name() -> str:
+    return 'sec-' + uuid.uuid4().hex[:12]
+
+
+#: a port nothing listens on, to show that a check happens before any network traffic
+CLOSED_PORT = 9

@@ -1,0 +1,106 @@
+"""Password authentication with the sync client, with and without TLS (``auth_node``,
+``auth_ssl_node``: user ignite/ignite, persistent and active).
+
+Documented errors: rejected credentials raise :class:`AuthenticationError` (not an
+OSError: retrying another node will not help); connecting without credentials to a node
+that requires them raises :class:`HandshakeError` carrying the server's message. Both come
+from ``connect()`` to a single node, at once.
+"""
+import time
+import uuid
+from contextlib import contextmanager
+
+import pytest
+
+from pyignite import Client
+from pyignite.exceptions import AuthenticationError, HandshakeError
+
+MODES = ['plain', 'tls']
+
+
+def _node(request, mode):
+    return request.getfixturevalue('auth_node' if mode == 'plain' else 'auth_ssl_node')
+
+
+def _client(mode, **kwargs) -> Client:
+    return Client(use_ssl=(mode == 'tls'), handshake_timeout=30, **kwargs)
+
+
+def _sql(client, query: str) -> list:
+    with client.sql(query) as cursor:
+        return list(cursor)
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_right_credentials(request, mode):
+    node = _node(request, mode)
+    client = _client(mode, username=node.username, password=node.password)
+    with client.connect(node.host, node.port):
+        cache = client.get_or_create_cache('auth-' + uuid.uuid4().hex[:8])
+        cache.put(1, 'secret')
+        assert cache.get(1) == 'secret'
+        cache.destroy()
+
+
+@pytest.mark.parametrize('mode', MODES)
+@pytest.mark.parametrize('username, password', [('ignite', 'wrong'), ('nobody', 'ignite')])
+def test_wrong_credentials(request, mode, username, password):
+    node = _node(request, mode)
+    client = _client(mode, username=username, password=password)
+    start = time.monotonic()
+    with pytest.raises(AuthenticationError) as info:
+        client.connect(node.host, node.port)
+    assert time.monotonic() - start < 10
+    assert not isinstance(info.value, OSError)
+    assert username in info.value.message  # the server's text names the user
+    assert not client._nodes
+
+
+@pytest.mark.parametrize('mode', MODES)
+@pytest.mark.parametrize('kwargs', [{}, {'username': 'ignite'}, {'password': 'ignite'}],
+                         ids=['none', 'no password', 'no username'])
+def test_no_credentials(request, mode, kwargs):
+    node = _node(request, mode)
+    client = _client(mode, **kwargs)
+    with pytest.raises(HandshakeError) as info:
+        client.connect(node.host, node.port)
+    error = info.value
+    # the server's own text (Ignite 2.17 says the user name or password is incorrect
+    # for userName=null; older servers said "Unauthenticated sessions are prohibited")
+    assert 'user name or password' in error.message or 'Unauthenticated' in error.message
+    assert str(error) == 'Handshake error: ' + error.message
+    assert isinstance(error, OSError)
+
+
+def test_credentials_are_ignored_by_a_node_without_authentication(ignite_node):
+    client = Client(username='ignite', password='whatever')
+    with client.connect(ignite_node.host, ignite_node.port):
+        assert isinstance(client.get_cache_names(), list)
+
+
+@contextmanager
+def _unicode_user(node, mode):
+    """A user whose name and password are not ASCII, made with SQL by the admin user."""
+    name = 'Üser_ß_{}'.format(uuid.uuid4().hex[:6])
+    password = 'пароль-密码-{}'.format(uuid.uuid4().hex[:4])
+    admin = _client(mode, username=node.username, password=node.password)
+    with admin.connect(node.host, node.port):
+        _sql(admin, 'CREATE USER "{}" WITH PASSWORD \'{}\''.format(name, password))
+        try:
+            yield name, password
+        finally:
+            _sql(admin, 'DROP USER "{}"'.format(name))
+
+
+@pytest.mark.parametrize('mode', MODES)
+def test_non_ascii_user(request, mode):
+    node = _node(request, mode)
+    with _unicode_user(node, mode) as (name, password):
+        client = _client(mode, username=name, password=password)
+        with client.connect(node.host, node.port):
+            cache = client.get_or_create_cache('ü-' + uuid.uuid4().hex[:8])
+            cache.put('ключ', 'значение')
+            assert cache.get('ключ') == 'значение'
+            cache.destroy()
+        with pytest.raises(AuthenticationError):
+            _client(mode, username=name, password=password[:-1]).connect(node.host, node.port)
