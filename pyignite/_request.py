@@ -15,6 +15,8 @@ _pack_op = S.SHORT.pack_into
 _pack_len = S.INT.pack_into
 _pack_rid = S.LONG.pack_into
 
+_new_request = object.__new__
+
 #: the transaction of the current thread or task, set by Transaction objects
 current_tx: ContextVar = ContextVar('pyignite_current_tx', default=None)
 
@@ -63,7 +65,10 @@ class Response:
 
 
 def cache_header(cache_id: int, expiry_policy=None) -> bytes:
-    """The fixed part of a cache request: cache id, flags and the expiry block."""
+    """The fixed part of a cache request: cache id, flags and the expiry block.
+
+    Cache objects keep it behind 14 free bytes for the frame header, as ``_frame_prefix``.
+    """
     if expiry_policy is None:
         return S.INT_BYTE.pack(cache_id, 0)
     return S.INT_BYTE.pack(cache_id, CACHE_FLAG_EXPIRY_POLICY) + S.LONG.pack(
@@ -73,15 +78,20 @@ def cache_header(cache_id: int, expiry_policy=None) -> bytes:
 
 def cache_request(op_code: int, cache, error=CacheError, tx_aware: bool = True) -> Request:
     """A request with the cache prefix written, joined to the current transaction if any."""
-    req = Request(op_code, error)
-    header = cache._header
+    # the hot path of every key operation: built from the cache's own frame prefix
+    req = _new_request(Request)
+    buf = bytearray(cache._frame_prefix)
+    _pack_op(buf, 4, op_code)
+    req.buf = buf
+    req.op_code = op_code
+    req.error = error
+    req.cache_id = cache._cache_id
+    req.key_pos = -1
     tx = current_tx.get() if tx_aware else None
     if tx is not None and tx.client is cache._client and not tx.closed:
-        req.buf += header
-        req.buf[18] |= CACHE_FLAG_TRANSACTIONAL
-        req.buf += S.INT.pack(tx.tx_id)
+        buf[18] |= CACHE_FLAG_TRANSACTIONAL
+        buf += S.INT.pack(tx.tx_id)
         req.conn = tx.conn
     else:
-        req.buf += header
-    req.cache_id = cache._cache_id
+        req.conn = None
     return req

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 from . import _ids
 from ._ops import cache_admin, key_value as kv
+from ._protocol import REQUEST_HEADER_SIZE
 from ._request import cache_header
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import NotSupportedByClusterError, ParameterError
@@ -34,6 +35,7 @@ class BaseCache:
         self._cache_id = _ids.cache_id(name)
         self._expiry_policy = expiry_policy
         self._header = cache_header(self._cache_id, expiry_policy)
+        self._frame_prefix = bytes(REQUEST_HEADER_SIZE) + self._header
         self._settings = None
 
     @property
@@ -297,10 +299,7 @@ def get_cache(client, settings: Union[str, dict]) -> Cache:
     :param client: a :class:`~pyignite.client.Client`,
     :param settings: a cache name, or a dict with only PROP_NAME.
     """
-    name, props = cache_admin.parse_settings(settings)
-    if props:
-        raise ParameterError('Only cache name allowed as a parameter')
-    return Cache(client, name)
+    return Cache(client, cache_admin.name_only(settings))
 
 
 def create_cache(client, settings: Union[str, dict]) -> Cache:

@@ -1,13 +1,19 @@
 """Steps shared by many operations."""
 from .. import _decoder
-from .._registry import MissingBinaryType
+from .._registry import MissingBinaryType, _pending
 from .._request import Response
 
 
 def needs_prepare(client, req) -> bool:
-    """Whether :func:`prepare` has work to do before ``req`` is sent."""
-    return bool(client._binary.pending) or bool(client._abandoned_cursors) or (
-        req.key_pos >= 0 and client._affinity_stale(req.cache_id))
+    """Whether :func:`prepare` may have work to do before ``req`` is sent.
+
+    Runs before every request, so it only looks at cheap flags; a false alarm (types pending
+    for another client of this thread) just costs a :func:`prepare` that finds nothing.
+    """
+    if _pending.get() or client._abandoned_cursors:
+        return True
+    router = client._router
+    return router is not None and req.key_pos >= 0 and router.is_stale(req.cache_id)
 
 
 def prepare(client, req):

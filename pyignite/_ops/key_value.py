@@ -68,12 +68,33 @@ def cache_op(client, cache, op_code: int, result: int = NOTHING):
     return _finish(client, cache_request(op_code, cache, tx_aware=False), result)
 
 
+# get and put are the busiest operations: written out without the generic layers
+
+
 def get(client, cache, key, key_hint=None):
-    return key_op(client, cache, OP_CACHE_GET, VALUE, key, key_hint)
+    req = cache_request(OP_CACHE_GET, cache)
+    buf = req.buf
+    req.key_pos = len(buf)
+    write(buf, key, key_hint, client._binary)
+    if needs_prepare(client, req):
+        yield from prepare(client, req)
+    resp = yield req
+    try:
+        return read(resp.data, resp.pos, client._binary)[0]
+    except MissingBinaryType:
+        return (yield from read_fetching_types(client, read, resp.data, resp.pos))[0]
 
 
 def put(client, cache, key, value, key_hint=None, value_hint=None):
-    return key_op(client, cache, OP_CACHE_PUT, NOTHING, key, key_hint, (value, value_hint))
+    req = cache_request(OP_CACHE_PUT, cache)
+    buf = req.buf
+    ctx = client._binary
+    req.key_pos = len(buf)
+    write(buf, key, key_hint, ctx)
+    write(buf, value, value_hint, ctx)
+    if needs_prepare(client, req):
+        yield from prepare(client, req)
+    yield req
 
 
 def get_all(client, cache, keys):
