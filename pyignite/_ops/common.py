@@ -1,7 +1,5 @@
 """Steps shared by many operations."""
-from .. import _decoder
 from .._registry import MissingBinaryType, _pending
-from .._request import Response
 
 
 def needs_prepare(client, req) -> bool:
@@ -28,14 +26,6 @@ def prepare(client, req):
     if req.key_pos >= 0 and client._affinity_stale(req.cache_id):
         from .affinity import refresh_partitions
         yield from refresh_partitions(client, req.cache_id)
-
-
-def read_value(client, resp: Response):
-    """Decode the value at the start of the payload, fetching unknown binary types."""
-    try:
-        return _decoder.read(resp.data, resp.pos, client._binary)[0]
-    except MissingBinaryType:
-        return (yield from read_fetching_types(client, _decoder.read, resp.data, resp.pos))[0]
 
 
 def read_fetching_types(client, reader, data, pos):

@@ -1,7 +1,7 @@
 """Key-value operations of a cache."""
 from .. import _structs as S
 from .._decoder import read
-from .._encoder import split_hinted, write
+from .._encoder import write
 from .._opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
     OP_CACHE_CONTAINS_KEYS, OP_CACHE_GET, OP_CACHE_GET_ALL, OP_CACHE_GET_AND_PUT,
@@ -227,8 +227,3 @@ def remove_all(client, cache):
 def local_peek(client, cache, key, key_hint=None):
     """Peek at the value held by the node the request lands on (for tests and tools)."""
     return key_op(client, cache, OP_CACHE_LOCAL_PEEK, VALUE, key, key_hint)
-
-
-def unhinted_keys(keys):
-    """The bare keys of a list that may hold ``(key, hint)`` tuples."""
-    return [split_hinted(key)[0] for key in keys]
