@@ -124,6 +124,13 @@ def write_string(buf, value, ctx=None):
     buf += data
 
 
+def write_str(buf, value, ctx):
+    # the writer for values whose class is exactly str: no checks needed
+    data = value.encode('utf-8', 'replace')
+    buf += _pack_tc_int(tc.TC_STRING, len(data))
+    buf += data
+
+
 def write_uuid(buf, value, ctx):
     try:
         n = value.int
@@ -421,7 +428,7 @@ def write_set(buf, value, ctx):
 _BY_PYTYPE = {
     int: write_long_fast,
     float: write_double,
-    str: write_string,
+    str: write_str,
     bool: write_bool,
     type(None): write_null,
     bytes: write_byte_array,
