@@ -1,16 +1,9 @@
 """Helpers of the binary object tests."""
 import uuid
 
-from pyignite import Client
 from pyignite import _encoder
 from pyignite._opcodes import OP_CACHE_GET
 from pyignite._request import cache_request
-
-
-def connect(node, **kwargs) -> Client:
-    client = Client(**kwargs)
-    client.connect(node.host, node.port)
-    return client
 
 
 def unique(prefix: str) -> str:
@@ -19,7 +12,8 @@ def unique(prefix: str) -> str:
 
 
 def raw_get(client, cache, key, key_hint=None) -> bytes:
-    """The value bytes the server sends for ``cache.get(key)``, undecoded."""
+    """The value bytes the server sends for ``cache.get(key)``, undecoded (through the
+    client's ``_run``, so in either API mode)."""
     def op():
         req = cache_request(OP_CACHE_GET, cache)
         _encoder.write(req.buf, key, key_hint, client._binary)

@@ -1,19 +1,47 @@
+"""Fixtures of the binary object tests: clients of the single node, in both API modes.
+
+Every test that takes a client runs twice, ``[sync]`` with :class:`~pyignite.Client` and
+``[async]`` with :class:`~pyignite.AioClient` through the adapter of tests/_aio_adapter.py;
+``@pytest.mark.sync_only(reason)`` keeps a test to the sync client.
+"""
 import uuid
 
 import pytest
 
-from ._helpers import connect
+from _aio_adapter import MODES, Connector, deselect_sync_only, register_marker
+
+
+def pytest_configure(config):
+    register_marker(config)
+
+
+def pytest_collection_modifyitems(config, items):
+    deselect_sync_only(config, items)
+
+
+@pytest.fixture(scope='module', params=MODES)
+def api(request):
+    """The client API under test: 'sync' or 'async'."""
+    return request.param
 
 
 @pytest.fixture(scope='module')
-def client(ignite_node):
+def connect(api):
+    """``connect(node, **client_kwargs)``: a connected client of the API under test."""
+    connector = Connector(api)
+    yield connector
+    connector.close()
+
+
+@pytest.fixture(scope='module')
+def client(connect, ignite_node):
     client = connect(ignite_node)
     yield client
     client.close()
 
 
 @pytest.fixture
-def fresh_client(ignite_node):
+def fresh_client(connect, ignite_node):
     """A client whose registry knows nothing yet."""
     client = connect(ignite_node)
     yield client

@@ -10,7 +10,7 @@ from pyignite import GenericObjectMeta, _encoder
 from pyignite._decoder import OptimizedObject
 from pyignite.datatypes import IntObject, String
 
-from ._helpers import connect, raw_get, sql, unique, unwrap_raw
+from ._helpers import raw_get, sql, unique, unwrap_raw
 
 COMPACT = 0x20
 
@@ -115,7 +115,7 @@ def test_offset_width_thresholds_match_java(client, length):
         sql(client, 'DROP TABLE {}'.format(name))
 
 
-def test_full_footer_key_is_another_key(client, table, ignite_node):
+def test_full_footer_key_is_another_key(client, table, ignite_node, connect):
     """What the server does with a full-footer key (Client(compact_footer=False)) for a row
     whose key SQL wrote with a compact footer: the bytes differ, so the cache sees another
     key. A get misses, and a put adds a second cache entry for the same (a, b), while the SQL
@@ -144,7 +144,7 @@ def test_full_footer_key_is_another_key(client, table, ignite_node):
 
 
 @pytest.mark.parametrize('setting, compact', [(None, True), (True, True), (False, False)])
-def test_compact_footer_setting(ignite_node, client, cache, setting, compact):
+def test_compact_footer_setting(ignite_node, client, cache, setting, compact, connect):
     """None follows the server (compact by default), True/False force the footer mode."""
     Thing = GenericObjectMeta('Thing', (), {}, type_name=unique('Thing'),
                               schema={'n': IntObject, 's': String})

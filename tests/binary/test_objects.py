@@ -20,7 +20,7 @@ from pyignite.datatypes import (
 )
 from pyignite.exceptions import ParameterError
 
-from ._helpers import connect, unique
+from ._helpers import unique
 
 EVERY_TYPE = OrderedDict([
     ('byte', ByteObject), ('short', ShortObject), ('int', IntObject), ('long', LongObject),
@@ -63,7 +63,7 @@ def color_id(client):
     return entity_id(name)
 
 
-def test_every_field_type_round_trips(client, cache, color_id, ignite_node):
+def test_every_field_type_round_trips(client, cache, color_id, ignite_node, connect):
     AllTypes = GenericObjectMeta('AllTypes', (), {}, type_name=unique('AllTypes'),
                                  schema=EVERY_TYPE)
     value = AllTypes(**every_type_values(color_id))
@@ -238,6 +238,7 @@ def test_attribute_changes_are_written(client, cache):
     assert cache.get(1) == Mutable(2, 'two')
 
 
+@pytest.mark.sync_only('threads share one client: an event loop runs in one thread')
 def test_threads_share_one_client(client, cache, fresh_client):
     """Threads writing objects of new classes, and reading types the client must fetch,
     through one client at the same time.

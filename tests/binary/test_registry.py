@@ -205,6 +205,7 @@ def test_unwrap_binary(client, cache, fresh_client):
         fresh_client.unwrap_binary((bytes(blob), 100))
 
 
+@pytest.mark.sync_only('drives an AioClient of its own, beside a sync one')
 def test_async_client_shares_the_binary_machinery(ignite_node, cache):
     name = unique('AsyncThing')
     Thing = make_class(name, [('n', IntObject), ('s', String)])

@@ -1,27 +1,54 @@
-"""Fixtures of the SQL, scan and cache configuration tests: clients of the single node."""
+"""Fixtures of the SQL, scan and cache configuration tests: clients of the single node.
+
+Every test that takes a client runs twice, ``[sync]`` with :class:`~pyignite.Client` and
+``[async]`` with :class:`~pyignite.AioClient` through the adapter of tests/_aio_adapter.py;
+``@pytest.mark.sync_only(reason)`` keeps a test (or one param of it) to the sync client.
+"""
 import uuid
 
 import pytest
 
-from pyignite import Client
+from _aio_adapter import MODES, Connector, deselect_sync_only, register_marker, unwrap
 from pyignite._ops import query
 from pyignite.exceptions import CacheError
 
 
+def pytest_configure(config):
+    register_marker(config)
+
+
+def pytest_collection_modifyitems(config, items):
+    deselect_sync_only(config, items)
+
+
+@pytest.fixture(scope='module', params=MODES)
+def api(request):
+    """The client API under test: 'sync' or 'async'."""
+    return request.param
+
+
 @pytest.fixture(scope='module')
-def client(ignite_node):
-    client = Client()
-    with client.connect(ignite_node.host, ignite_node.port):
-        yield client
+def connect(api):
+    """``connect(node, **client_kwargs)``: a connected client of the API under test."""
+    connector = Connector(api)
+    yield connector
+    connector.close()
+
+
+@pytest.fixture(scope='module')
+def client(connect, ignite_node):
+    client = connect(ignite_node)
+    yield client
+    client.close()
 
 
 @pytest.fixture
-def fresh_client(ignite_node):
+def fresh_client(connect, ignite_node):
     """A client of its own, for tests that count or leak server-side cursors (the server's
     cursor limit is per connection)."""
-    client = Client()
-    with client.connect(ignite_node.host, ignite_node.port):
-        yield client
+    client = connect(ignite_node)
+    yield client
+    client.close()
 
 
 @pytest.fixture
@@ -62,6 +89,8 @@ def server_holds_cursor(client):
     cursor, by closing it: OP_RESOURCE_CLOSE answers RESOURCE_DOES_NOT_EXIST (1011) for an
     id it does not hold."""
     def holds(conn, cursor_id: int) -> bool:
+        conn = unwrap(conn)  # the request is pinned to the connection itself
+
         def close():
             yield query._close_request(conn, cursor_id)
 

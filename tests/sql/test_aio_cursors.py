@@ -36,7 +36,12 @@ def test_ddl_dml_and_select(run):
         insert = 'INSERT INTO {} (id, s) VALUES (?, ?)'.format(table)
         counts = await asyncio.gather(*[
             client.sql(insert, query_args=[i, 's{}'.format(i)]) for i in range(30)])
-        assert [[row async for row in cursor] for cursor in counts] == [[[1]]] * 30
+        # a loop, not nested comprehensions: Python < 3.11 refuses an async comprehension
+        # inside a sync one
+        results = []
+        for cursor in counts:
+            results.append([row async for row in cursor])
+        assert results == [[[1]]] * 30
         async with client.sql('SELECT id, s FROM {} ORDER BY id'.format(table), page_size=4,
                               include_field_names=True) as cursor:
             assert await cursor.__anext__() == ['ID', 'S']

@@ -1,0 +1,165 @@
+"""Run sync-looking integration tests through the asyncio client as well.
+
+The tests of tests/binary and tests/sql are written against the sync API. Their client
+fixtures take the ``api`` fixture, parametrized over :data:`MODES`: in ``sync`` mode
+they hand a :class:`~pyignite.Client` to the test, in ``async`` mode an
+:class:`~pyignite.AioClient` seen through :class:`Synced`, which runs every awaitable the
+async API returns to its end on a private event loop. So ``cache.get(k)`` in a test body
+is ``await cache.get(k)`` for real, through ``AioClient._run`` and ``AioConnection``.
+
+The documented differences of the two APIs are handled here, and nowhere else:
+
+- ``AioCache.settings`` is a coroutine method, ``Cache.settings`` a property;
+- ``AioClient.sql()`` and ``AioCache.scan()`` return cursors that run their query when
+  awaited. The adapter awaits them at once (the sync cursors run when built), iterates
+  them with ``__anext__`` and enters and leaves them with ``__aenter__``/``__aexit__``;
+- ``AioCache`` has no ``select_row``, and some tests are sync by nature (threads sharing
+  one client): such tests, or single params of a test, carry
+  ``@pytest.mark.sync_only(reason)`` and are deselected in async mode.
+"""
+import asyncio
+import inspect
+
+from pyignite import AioClient, Client
+from pyignite.aio_cache import AioCache
+from pyignite.connection.aio_connection import AioConnection
+from pyignite.cursors import _AioCursor
+
+__all__ = ['MODES', 'Connector', 'Synced', 'unwrap', 'register_marker',
+           'deselect_sync_only']
+
+MODES = ('sync', 'async')
+
+
+class Synced:
+    """A sync-looking view of an async pyignite object (client, cache, connection).
+
+    Attributes are the target's; calling a method calls the target's, runs the
+    awaitable it returns on the loop, and wraps an async pyignite object it gives.
+    """
+
+    __slots__ = ('_target', '_loop')
+
+    def __init__(self, target, loop: asyncio.AbstractEventLoop):
+        self._target = target
+        self._loop = loop
+
+    def __repr__(self):
+        return 'Synced({!r})'.format(self._target)
+
+    def __getattr__(self, name):
+        value = getattr(self._target, name)
+        if not callable(value):
+            return _settle(value, self._loop)
+
+        def call(*args, **kwargs):
+            args = [unwrap(arg) for arg in args]
+            kwargs = {key: unwrap(arg) for key, arg in kwargs.items()}
+            return _settle(value(*args, **kwargs), self._loop)
+
+        return call
+
+
+class SyncedCache(Synced):
+    """An :class:`AioCache` with ``settings`` read as the sync property is."""
+
+    __slots__ = ()
+
+    @property
+    def settings(self):
+        return self._loop.run_until_complete(self._target.settings())
+
+
+class SyncedCursor(Synced):
+    """An async cursor (already awaited, so its query ran) as a sync iterator and
+    context manager."""
+
+    __slots__ = ()
+
+    def __iter__(self):
+        return self
+
+    def __next__(self):
+        try:
+            return self._loop.run_until_complete(self._target.__anext__())
+        except StopAsyncIteration:
+            raise StopIteration from None
+
+    def __enter__(self):
+        self._loop.run_until_complete(self._target.__aenter__())
+        return self
+
+    def __exit__(self, *exc):
+        self._loop.run_until_complete(self._target.__aexit__(*exc))
+
+
+def _settle(value, loop):
+    """Await ``value`` if it is awaitable; wrap what comes out if it is async pyignite."""
+    if inspect.isawaitable(value):
+        value = loop.run_until_complete(value)
+    if isinstance(value, _AioCursor):
+        return SyncedCursor(value, loop)
+    if isinstance(value, AioCache):
+        return SyncedCache(value, loop)
+    if isinstance(value, (AioClient, AioConnection)):
+        return Synced(value, loop)
+    return value
+
+
+def unwrap(value):
+    """The async object behind a :class:`Synced` one, or ``value`` itself: what internal
+    helpers that build requests by hand (``request.conn = ...``) need."""
+    return value._target if isinstance(value, Synced) else value
+
+
+class Connector:
+    """``connector(node, **client_kwargs)`` makes a client of ``mode`` connected to
+    ``node``; :meth:`close` closes the clients left open and, in async mode, the loop.
+    """
+
+    def __init__(self, mode: str):
+        if mode not in MODES:
+            raise ValueError(mode)
+        self.mode = mode
+        self._loop = asyncio.new_event_loop() if mode == 'async' else None
+        self._clients = []
+
+    def __call__(self, node, **client_kwargs):
+        if self._loop is None:
+            client = Client(**client_kwargs)
+            client.connect(node.host, node.port)
+        else:
+            client = _settle(AioClient(**client_kwargs).connect(node.host, node.port),
+                             self._loop)
+        self._clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
+        self._clients = []
+        if self._loop is not None:
+            self._loop.run_until_complete(self._loop.shutdown_asyncgens())
+            self._loop.close()
+
+
+def register_marker(config) -> None:
+    config.addinivalue_line(
+        'markers', 'sync_only(reason): run in sync mode only (tests/_aio_adapter.py)')
+
+
+def deselect_sync_only(config, items) -> None:
+    """Drop the async variants of tests (or params) marked ``sync_only(reason)``."""
+    keep, drop = [], []
+    for item in items:
+        marker = item.get_closest_marker('sync_only')
+        spec = getattr(item, 'callspec', None)
+        if marker is not None and spec is not None and spec.params.get('api') == 'async':
+            if not marker.args:
+                raise ValueError('{}: sync_only needs a reason'.format(item.nodeid))
+            drop.append(item)
+        else:
+            keep.append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
