@@ -15,10 +15,14 @@ shared ``DECODERS`` table, and one ``__dict__`` update.
 Handles (type code 102) point back at a value written earlier in the same
 top-level value. Objects whose fields may hold other objects (a non-flat plan)
 are decoded with a :class:`ReadState`, made for the outermost such object: it
-maps the start positions of the objects decoded inside it to the objects, so a
+maps the start positions of the values decoded inside it to the values, so a
 handle, even one to an enclosing object still being decoded, resolves to the
-very same instance. A flat object (only scalar, string and array fields) on
-its own never needs one, so the common case pays nothing for handles.
+very same instance, and a value many handles point at is decoded once. A flat
+object (only scalar, string and array fields) on its own never needs one, so
+the common case pays nothing for handles. A handle met outside any such object
+(in a top-level collection, say), or one reaching before the outermost object
+(a sibling of it), raises :class:`~pyignite._decoder.NeedsHandleTable`: the
+top-level read then decodes the whole value again with one state for all of it.
 """
 import struct
 import threading
@@ -26,7 +30,7 @@ from contextvars import ContextVar
 from operator import attrgetter
 
 from . import _encoder
-from ._decoder import DECODERS, read_string
+from ._decoder import DECODERS, NeedsHandleTable, read_string
 from ._ids import bytes_hash, entity_id
 from .datatypes import type_codes as tc
 from .exceptions import ParameterError, ParseError
@@ -227,24 +231,36 @@ def make_writer(cls):
 
 
 class ReadState:
-    """Per top-level read: objects decoded so far by start position, for handles.
+    """A table of the values decoded so far by start position, for handles.
 
     It stands in for the registry as the decoders' ``ctx`` while the fields of a
-    non-flat object are decoded.
+    non-flat object, or a whole top-level value, are decoded.
+
+    :ivar low: the lowest position a handle may point at,
+    :ivar provisional: made by the outermost non-flat object, which may sit in a
+     top-level collection: a handle reaching before ``low`` then needs a state for the
+     whole top-level value (:class:`~pyignite._decoder.NeedsHandleTable`); otherwise
+     such a handle is malformed.
     """
 
-    __slots__ = ('registry', 'table', 'resolving')
+    __slots__ = ('registry', 'table', 'resolving', 'low', 'provisional')
 
-    def __init__(self, registry):
+    def __init__(self, registry, low: int, provisional: bool):
         self.registry = registry
         self.table = {}
         self.resolving = None
+        self.low = low
+        self.provisional = provisional
 
     def read_complex(self, data, pos, ctx):
         return read_object(self.registry, data, pos, ctx)
 
     def read_handle(self, data, pos, ctx):
         return read_handle(self.registry, data, pos, ctx)
+
+    def handle_table(self, low: int) -> 'ReadState':
+        # values nested in this one share its table
+        return self
 
 
 _new = object.__new__
@@ -312,7 +328,7 @@ def read_object(registry, data, pos: int, ctx):
         if ctx.__class__ is ReadState:
             ctx.table[start] = obj
         elif not flat:
-            ctx = ReadState(registry)
+            ctx = ReadState(registry, start, True)
             ctx.table[start] = obj
         table = DECODERS
         values = [table[data[(at := start + offset)]](data, at + 1, ctx)[0]
@@ -329,17 +345,29 @@ def read_object(registry, data, pos: int, ctx):
 
 
 def read_handle(registry, data, pos: int, ctx):
-    """Resolve the back-reference whose type code is at ``pos - 1``; return ``(value, end)``."""
+    """Resolve the back-reference whose type code is at ``pos - 1``; return ``(value, end)``.
+
+    :raises NeedsHandleTable: ``ctx`` is no :class:`ReadState`, or a provisional one the
+     handle reaches out of (the top-level read decodes again with one state),
+    :raises ParseError: the handle points nowhere it may.
+    """
     distance = _unpack_i(data, pos)[0]
     target = pos - 1 - distance
     if distance <= 0 or target < 0:
         raise ParseError('bad handle {} at offset {}'.format(distance, pos - 1))
-    state = ctx if ctx.__class__ is ReadState else ReadState(registry)
+    if ctx.__class__ is not ReadState:
+        raise NeedsHandleTable(pos - 1)
+    state = ctx
+    if target < state.low:
+        if state.provisional:
+            raise NeedsHandleTable(pos - 1)
+        raise ParseError('handle at offset {} points before its value, at {}'.format(
+            pos - 1, target))
     found = state.table.get(target)
     if found is not None:
         return found, pos + 4
-    # not an object decoded in this read (a collection, or an object decoded by a sibling
-    # read): decode the value again where it starts
+    # not an object decoded in this read (a collection, say): decode the value where it
+    # starts, once; later handles to the same place share it (as in Java)
     resolving = state.resolving
     if resolving is None:
         resolving = state.resolving = set()
@@ -351,7 +379,5 @@ def read_handle(registry, data, pos: int, ctx):
         value, _ = DECODERS[data[target]](data, target + 1, state)
     finally:
         resolving.discard(target)
-    # later handles to the same place share the value (as in Java): decoding it again for
-    # each would let nested handles cost 2**depth
     state.table[target] = value
     return value, pos + 4

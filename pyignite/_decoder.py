@@ -4,11 +4,20 @@
 ``(value, next_pos)``. Dispatch is one index into a 256-slot table by type
 code; every reader works on the frame bytes by offset, never slicing just to
 read a number.
+
+Back-references (type code 102) are resolved by ``ctx``. A value holding none
+is decoded with the registry itself as ``ctx`` and pays nothing for them. When
+a back-reference turns up outside any object that keeps a table of decoded
+values, ``ctx.read_handle`` raises :class:`NeedsHandleTable`; :func:`read`
+(the top-level entry) then decodes the value again with one table shared by
+the whole value, so however many back-references point at a value, it is
+decoded once for them.
 """
 import struct
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import Optional
 from uuid import UUID
 
 from . import _structs as S
@@ -28,6 +37,19 @@ _unpack_d = S.DOUBLE.unpack_from
 _unpack_QQ = S.QQ.unpack_from
 _unpack_qi = S.QI.unpack_from
 _unpack_ii = S.INT_INT.unpack_from
+
+
+class NeedsHandleTable(ParseError):
+    """A back-reference was met with no table of decoded values to resolve it in.
+
+    Internal: :func:`read` and :func:`read_with_handle_table` catch it and decode the
+    top-level value again with a table; it only escapes a caller that dispatches through
+    :data:`DECODERS` itself without catching it.
+    """
+
+    def __init__(self, pos: int):
+        super().__init__('the back-reference at offset {} needs a top-level read to '
+                         'resolve it'.format(pos))
 
 
 def ms_to_datetime(ms: int) -> datetime:
@@ -160,7 +182,7 @@ def read_enum(data, pos, ctx):
     type_id = _unpack_i(data, pos)[0]
     pos += 4
     if type_id == 0:
-        _, pos = read(data, pos, ctx)  # unregistered: class name string
+        _, pos = _read_nested(data, pos, ctx)  # unregistered: class name string
     return (type_id, _unpack_i(data, pos)[0]), pos + 4
 
 
@@ -224,7 +246,7 @@ def read_object_array(data, pos, ctx):
     type_id = _unpack_i(data, pos)[0]
     pos += 4
     if type_id == 0:
-        _, pos = read(data, pos, ctx)
+        _, pos = _read_nested(data, pos, ctx)
     n = _count(data, pos, 1)
     items, pos = read_object_list(data, pos + 4, ctx, n)
     return (type_id, items), pos
@@ -279,8 +301,12 @@ def read_wrapped(data, pos, ctx):
     offset = _unpack_i(data, end)[0]
     if not 0 <= offset < n:
         raise ParseError('bad wrapped object offset {}'.format(offset))
-    # handles inside are relative, so the inner value decodes in place
-    value, _ = read(data, start + offset, ctx)
+    # handles inside are relative, so the inner value decodes in place; they point into
+    # the wrapped bytes only, which get a handle table of their own (a rare type: the
+    # table costs nothing that matters)
+    make_table = getattr(ctx, 'handle_table', None)
+    value, _ = _read_nested(data, start + offset,
+                            ctx if make_table is None else make_table(start))
     return value, end + 4
 
 
@@ -289,7 +315,7 @@ def read_class(data, pos, ctx):
     pos += 4
     name = None
     if type_id == 0:
-        name, pos = read(data, pos, ctx)
+        name, pos = _read_nested(data, pos, ctx)
     return (type_id, name), pos
 
 
@@ -368,6 +394,11 @@ for _code, _reader in {
 del _code, _reader
 
 
+def _read_nested(data, pos: int, ctx):
+    """Decode a value inside another one: errors go up to the top-level read."""
+    return DECODERS[data[pos]](data, pos + 1, ctx)
+
+
 def read(data, pos: int, ctx=None):
     """Decode the full value at ``data[pos]``; return ``(value, next_pos)``.
 
@@ -375,6 +406,30 @@ def read(data, pos: int, ctx=None):
     """
     try:
         return DECODERS[data[pos]](data, pos + 1, ctx)
+    except NeedsHandleTable:
+        pass  # decode again below, outside this handler
+    except (struct.error, IndexError) as e:
+        raise ParseError('truncated value at offset {}: {}'.format(pos, e)) from None
+    except RecursionError:
+        raise _too_deep(pos) from None
+    return read_with_handle_table(data, pos, ctx)
+
+
+def read_with_handle_table(data, pos: int, ctx, low: Optional[int] = None):
+    """Decode the top-level value at ``data[pos]`` with one table of decoded values for
+    all its back-references; return ``(value, next_pos)``.
+
+    What a caller that met :class:`NeedsHandleTable` decoding a top-level value calls.
+
+    :param low: the lowest offset a back-reference may point at: by default ``pos``, as
+     the server writes every top-level value with back-references inside it only,
+    :raises ParseError: as :func:`read`.
+    """
+    make_table = getattr(ctx, 'handle_table', None)
+    if make_table is None:
+        raise ParseError('back-references need a client context to decode')
+    try:
+        return DECODERS[data[pos]](data, pos + 1, make_table(pos if low is None else low))
     except (struct.error, IndexError) as e:
         raise ParseError('truncated value at offset {}: {}'.format(pos, e)) from None
     except RecursionError:

@@ -13,7 +13,7 @@ from uuid import UUID
 
 from . import _structs as S
 from ._decoder import read_str_or_none
-from .exceptions import ParseError
+from .exceptions import ParameterError, ParseError
 
 Version = Tuple[int, int, int]
 
@@ -113,14 +113,24 @@ class ProtocolContext:
             self.version, sorted(self.features))
 
 
-def _string(value: str) -> bytes:
-    data = value.encode('utf-8')
+def _credential(name: str, value: str) -> bytes:
+    try:
+        data = value.encode('utf-8')
+    except UnicodeEncodeError as e:
+        raise ParameterError('{} is not valid Unicode text: it holds a lone surrogate at '
+                             'index {}, which has no UTF-8 form'.format(name, e.start)) from None
+    except AttributeError:
+        raise ParameterError('{} should be a str, not {}'.format(
+            name, type(value).__name__)) from None
     return b'\x09' + S.INT.pack(len(data)) + data
 
 
 def handshake_request(version: Version, username: Optional[str] = None,
                       password: Optional[str] = None) -> bytes:
-    """The whole handshake frame, length prefix included."""
+    """The whole handshake frame, length prefix included.
+
+    :raises ParameterError: the credentials cannot be written as UTF-8 strings.
+    """
     body = bytearray(b'\x01')
     body += S.SHORT.pack(version[0]) + S.SHORT.pack(version[1]) + S.SHORT.pack(version[2])
     body.append(2)  # thin client
@@ -128,8 +138,8 @@ def handshake_request(version: Version, username: Optional[str] = None,
         features = features_to_bytes(CLIENT_FEATURES)
         body += b'\x0c' + S.INT.pack(len(features)) + features
     if username and password is not None and version >= (1, 1, 0):
-        body += _string(username)
-        body += _string(password)
+        body += _credential('username', username)
+        body += _credential('password', password)
     return S.INT.pack(len(body)) + bytes(body)
 
 

@@ -273,6 +273,11 @@ class BinaryRegistry:
         """Resolve a back-reference (type code 102 at ``pos - 1``)."""
         return _binary_codec.read_handle(self, data, pos, ctx)
 
+    def handle_table(self, low: int):
+        """A fresh table of decoded values for the back-references of one top-level value
+        (those may point no lower than ``low``)."""
+        return _binary_codec.ReadState(self, low, False)
+
 
 def _plan_of(cls) -> tuple:
     return cls, cls._field_names, _binary_codec.is_flat(cls._field_type_codes)

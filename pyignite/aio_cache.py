@@ -281,10 +281,7 @@ async def get_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache
     :param client: an :class:`~pyignite.aio_client.AioClient`,
     :param settings: a cache name, or a dict with only PROP_NAME.
     """
-    name, props = cache_admin.parse_settings(settings)
-    if props:
-        raise ParameterError('Only cache name allowed as a parameter')
-    return AioCache(client, name)
+    return AioCache(client, cache_admin.name_only(settings))
 
 
 async def create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:

@@ -71,9 +71,16 @@ class AioClient(BaseClient):
     :param partition_aware: (optional) send key operations straight to the node that
      holds the key (True by default); the nodes are then connected concurrently,
     :param event_listeners: (optional) :mod:`pyignite.monitoring` listeners,
-    :param timeout: (optional) time limit of every request, seconds; None (default) or 0
-     waits forever. A request with no reply in time raises ``TimeoutError`` (an
-     :class:`OSError`, also an :class:`asyncio.TimeoutError`); the connection stays usable,
+    :param timeout: (optional) time limit of every request, seconds, counted from before
+     it is sent; None (default) or 0: no limit. A request with no reply in time raises
+     ``TimeoutError`` (an :class:`OSError`, also an :class:`asyncio.TimeoutError`). As with
+     :class:`~pyignite.client.Client`: if no reply frame at all (to any request) came from
+     the node meanwhile, the node is taken as unresponsive: the connection is closed (the
+     other requests waiting on it raise :class:`ConnectionError`), and the next call
+     reconnects or fails over to the next node. Otherwise only that request is abandoned:
+     the connection stays, and the late reply is dropped. (The per-call ``timeout`` of
+     :class:`~pyignite.aio_cache.AioCache` methods cancels the call instead, and never
+     closes the connection),
     :param handshake_timeout: (optional) time limit of connecting plus the handshake,
      seconds (10.0 by default); over it the node counts as unreachable (``TimeoutError``),
     :param username: (optional) user name to authenticate with,
@@ -86,7 +93,9 @@ class AioClient(BaseClient):
     :param ssl_keyfile: (optional) the client's private key file,
     :param ssl_keyfile_password: (optional) the key file's password,
     :param ssl_certfile: (optional) the client's certificate file,
-    :param ssl_ca_certfile: (optional) CA certificates to verify the server with.
+    :param ssl_ca_certfile: (optional) CA certificates to verify the server with,
+    :raises ParameterError: an unknown parameter, a negative ``timeout``, or credentials
+     that are not text.
     """
 
     def __init__(self, compact_footer: bool = None, partition_aware: bool = True,

@@ -71,6 +71,23 @@ def parse_nodes(args) -> List[tuple]:
                          '(host, port) pairs')
 
 
+def check_credential(name: str, value: Optional[str]) -> None:
+    """Check a user name or password can go into the handshake (as UTF-8).
+
+    :raises ParameterError: it is neither None nor a str, or it holds a lone surrogate.
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ParameterError('{} should be a str, not {}'.format(name, type(value).__name__))
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError as e:
+        # the message never shows the value: it may be a password
+        raise ParameterError('{} is not valid Unicode text: it holds a lone surrogate at '
+                             'index {}, which has no UTF-8 form'.format(name, e.start)) from None
+
+
 class BaseClient:
     """What the sync and the async client share: settings, nodes and their routing,
     the binary type registry and event hooks. It does no I/O.
@@ -87,6 +104,8 @@ class BaseClient:
             raise ParameterError('handshake_timeout should be positive')
         if kwargs.get('timeout') is not None and kwargs['timeout'] < 0:
             raise ParameterError('timeout should be non-negative or None')
+        for name in ('username', 'password'):
+            check_credential(name, kwargs.get(name))
         self._connection_args = kwargs
         self._partition_aware = partition_aware
         self._event_listeners = list(event_listeners or ())
@@ -347,8 +366,13 @@ class Client(BaseClient):
     :param partition_aware: (optional) send key operations straight to the node that
      holds the key (True by default),
     :param event_listeners: (optional) :mod:`pyignite.monitoring` listeners,
-    :param timeout: (optional) socket timeout of every request, seconds; None (default)
-     waits forever,
+    :param timeout: (optional) time limit of every request, seconds, counted from before
+     it is sent; None (default) or 0: no limit. A request with no reply in time raises
+     ``socket.timeout`` (an :class:`OSError`, the built-in ``TimeoutError`` on Python
+     3.10+). If no reply frame at all (to any request) came from the node meanwhile, the
+     node is taken as unresponsive: the connection is closed, and the next call reconnects
+     or fails over to the next node. Otherwise only that request is abandoned: the
+     connection stays, and the late reply is dropped,
     :param handshake_timeout: (optional) timeout of connecting and the handshake, seconds
      (10.0 by default),
     :param username: (optional) user name to authenticate with,
@@ -361,7 +385,9 @@ class Client(BaseClient):
     :param ssl_keyfile: (optional) the client's private key file,
     :param ssl_keyfile_password: (optional) the key file's password,
     :param ssl_certfile: (optional) the client's certificate file,
-    :param ssl_ca_certfile: (optional) CA certificates to verify the server with.
+    :param ssl_ca_certfile: (optional) CA certificates to verify the server with,
+    :raises ParameterError: an unknown parameter, a negative ``timeout``, or credentials
+     that are not text.
     """
 
     def __init__(self, compact_footer: bool = None, partition_aware: bool = True,

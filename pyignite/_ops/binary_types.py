@@ -298,13 +298,18 @@ def _is_wrapped(value) -> bool:
         isinstance(value[1], int) and not isinstance(value[1], bool)
 
 
+def _read_in_wrapped(data, pos: int, ctx):
+    # the object may point back at bytes before it in the wrapped array
+    return _decoder.read_with_handle_table(data, pos, ctx, 0)
+
+
 def unwrap_binary(client, value: Any) -> Any:
     """Decode wrapped ``(bytes, offset)`` binary objects inside ``value``, recursively."""
     if _is_wrapped(value):
         data, offset = bytes(value[0]), value[1]
         if not 0 <= offset < len(data):
             raise ParameterError('wrapped binary data offset {} out of range'.format(offset))
-        return (yield from read_fetching_types(client, _decoder.read, data, offset))[0]
+        return (yield from read_fetching_types(client, _read_in_wrapped, data, offset))[0]
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int) \
             and isinstance(value[1], (list, tuple, dict)):
         return value[0], (yield from unwrap_binary(client, value[1]))

@@ -29,6 +29,17 @@ def parse_settings(settings):
     return name, props
 
 
+def name_only(settings) -> str:
+    """The cache name of ``get_cache`` settings, which may hold nothing else.
+
+    :raises ParameterError: no name, or properties besides the name.
+    """
+    name, props = parse_settings(settings)
+    if props:
+        raise ParameterError('Only cache name allowed as a parameter')
+    return name
+
+
 def create(client, settings, only_new: bool):
     """Create a cache (``only_new``) or get it, creating it if needed; return its name."""
     name, props = parse_settings(settings)

@@ -20,7 +20,7 @@ import struct
 from typing import Optional
 
 from .. import _ids, _structs as S
-from .._decoder import DECODERS, read_str_or_none
+from .._decoder import DECODERS, NeedsHandleTable, read_str_or_none, read_with_handle_table
 from .._encoder import write, write_string
 from .._opcodes import (
     OP_QUERY_SCAN, OP_QUERY_SCAN_CURSOR_GET_PAGE, OP_QUERY_SQL, OP_QUERY_SQL_CURSOR_GET_PAGE,
@@ -124,7 +124,11 @@ def read_values(data, pos: int, n: int, ctx):
                 values[i] = _unpack_d(data, pos + 1)[0]
                 pos += 9
                 continue
-            values[i], pos = table[code](data, pos + 1, ctx)
+            try:
+                values[i], pos = table[code](data, pos + 1, ctx)
+            except NeedsHandleTable:
+                # back-references outside any object: the cell is a top-level value
+                values[i], pos = read_with_handle_table(data, pos, ctx)
     except (IndexError, struct.error) as e:
         raise ParseError('malformed cursor page: {!r}'.format(e)) from None
     return values, pos

@@ -14,12 +14,21 @@ every waiter gets an :class:`OSError` (a frame that makes no sense:
 reconnecting is the client's job.
 
 Timeouts (both raise :data:`TimeoutError`, an :class:`OSError` that on every
-Python version is also an :class:`asyncio.TimeoutError`):
+Python version is also an :class:`asyncio.TimeoutError`), the rule of the
+blocking :class:`~pyignite.connection.Connection` too:
 
 * ``handshake_timeout`` bounds opening the socket (and TLS) plus the handshake;
   the connection is closed and stays dead;
-* ``timeout`` bounds each request; the connection stays usable, since a late
-  reply is matched by id and dropped.
+* ``timeout`` bounds each request, counted from before it is sent. If no whole
+  frame arrived from the node while that request waited, the node is taken as
+  unresponsive (or stuck in the middle of a frame): the connection is closed,
+  the other requests waiting on it get a :class:`ConnectionError`, and the next
+  call reconnects or fails over. Otherwise only that request is abandoned: the
+  connection stays, and its late reply is matched by id and dropped.
+
+Cancelling a request (``asyncio.wait_for``, or the per-call ``timeout`` of the
+:class:`~pyignite.aio_cache.AioCache` methods) only abandons it, like a
+cancelled task: the connection stays.
 """
 import asyncio
 import itertools
@@ -46,10 +55,21 @@ else:  # pragma: no cover - older Pythons
         """A timeout: the built-in ``TimeoutError`` that is also ``asyncio.TimeoutError``."""
 
 
-def _expire(fut, conn) -> None:
-    if not fut.done():
-        fut.set_exception(TimeoutError('request to {}:{} timed out after {}s'.format(
+def _expire(fut, conn, proto, frames_before: int) -> None:
+    """The ``timeout`` of a request passed: fail it, and close a connection gone silent."""
+    if fut.done():
+        return
+    if proto.frames != frames_before:
+        fut.set_exception(TimeoutError('no reply from {}:{} within {}s'.format(
             conn.host, conn.port, conn.timeout)))
+        return
+    error = TimeoutError('no reply from {}:{} within {}s, nor any other frame: connection '
+                         'closed'.format(conn.host, conn.port, conn.timeout))
+    fut.set_exception(error)
+    lost = ConnectionError('connection to {}:{} closed: no frame from the node within '
+                           '{}s'.format(conn.host, conn.port, conn.timeout))
+    lost.__cause__ = error
+    proto._broken(lost)
 
 
 class _FrameProtocol(asyncio.Protocol):
@@ -58,7 +78,9 @@ class _FrameProtocol(asyncio.Protocol):
     :ivar pending: request id to the future waiting for its reply,
     :ivar raw: during the handshake, the future waiting for the next whole frame,
     :ivar shortest: the shortest frame that makes sense, bytes,
-    :ivar limit: the longest frame accepted, bytes: a longer one means a broken stream.
+    :ivar limit: the longest frame accepted, bytes: a longer one means a broken stream,
+    :ivar frames: counts the chunks of bytes that completed at least one frame, so a
+     request can tell whether the node sent anything while it waited.
     """
 
     def __init__(self, conn: 'AioConnection'):
@@ -71,6 +93,7 @@ class _FrameProtocol(asyncio.Protocol):
         self.limit = P.MAX_HANDSHAKE_FRAME
         self.notifications = False
         self.error: Optional[BaseException] = None
+        self.frames = 0
         self._loop = asyncio.get_running_loop()
         self.lost = self._loop.create_future()
         self.paused = None
@@ -144,6 +167,8 @@ class _FrameProtocol(asyncio.Protocol):
             # no waiter: the request was cancelled or timed out; the reply is dropped
             if fut is not None and not fut.done():
                 fut.set_result(frame)
+        if pos:
+            self.frames += 1
         if buf:
             del buf[:pos]
         elif pos < size:
@@ -201,8 +226,9 @@ class AioConnection:
     :param port: node port,
     :param username: (optional) user name for authentication,
     :param password: (optional) password for authentication,
-    :param timeout: (optional) time limit of each request, seconds; None (default) for none.
-     A request over the limit raises :data:`TimeoutError`; the connection stays usable,
+    :param timeout: (optional) time limit of each request, seconds; None (default) or 0 for
+     none. A request over the limit raises :data:`TimeoutError`; if the node sent no frame
+     at all meanwhile, the connection is closed too (see the module documentation),
     :param handshake_timeout: (optional) time limit of connecting plus the handshake,
      seconds (10.0 by default); over it, :meth:`connect` raises :data:`TimeoutError`,
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
@@ -354,7 +380,8 @@ class AioConnection:
 
         :param request_id: (optional) an id from :meth:`new_request_id`,
         :raises OSError: the connection is dead or died (it must be reconnected),
-         or :data:`TimeoutError`: no reply within ``timeout`` (the connection stays usable).
+         or :data:`TimeoutError`: no reply within ``timeout`` (the connection is closed if
+         the node sent no frame at all meanwhile).
         """
         proto = self._proto
         if proto is None or not self.alive or proto.error is not None:
@@ -365,6 +392,7 @@ class AioConnection:
         pending[rid] = fut
         if proto.paused is not None:
             await self._drain(proto, rid)
+        frames_before = proto.frames
         proto.send(req.finish(rid))
         # a delivered reply has left ``pending`` already; an abandoned request must leave
         # it too, so that its late reply is dropped
@@ -376,7 +404,7 @@ class AioConnection:
                 pending.pop(rid, None)
                 raise
         else:
-            handle = self._loop.call_later(timeout, _expire, fut, self)
+            handle = self._loop.call_later(timeout, _expire, fut, self, proto, frames_before)
             try:
                 reply = await fut
             except BaseException:

@@ -30,8 +30,8 @@ reconnects on a later call.
 
 Timeouts: ``handshake_timeout`` bounds connecting, TLS and the handshake
 together; when it passes :meth:`Connection.connect` raises ``socket.timeout``.
-``timeout`` bounds each request, counted from before it is sent; when it
-passes the request raises ``socket.timeout`` (both are the built-in
+``timeout`` (None or 0: no limit) bounds each request, counted from before it
+is sent; when it passes the request raises ``socket.timeout`` (both are the built-in
 :class:`TimeoutError` on Python 3.10+; always an :class:`OSError`). If no whole
 frame arrived from the node while that request waited, the node is taken as
 unresponsive (or stuck in the middle of a frame) and the stream is closed, so
@@ -278,7 +278,7 @@ class Connection:
     :param port: node port,
     :param username: user name for authentication,
     :param password: password for authentication,
-    :param timeout: time limit of each request, seconds (None: no limit),
+    :param timeout: time limit of each request, seconds (None or 0: no limit),
     :param handshake_timeout: time limit of connecting plus the handshake, seconds,
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters.
     """
@@ -291,7 +291,9 @@ class Connection:
         self.port = port
         self.username = username
         self.password = password
-        self.timeout = timeout
+        # 0 means no limit, as for AioConnection (a zero socket timeout would make the
+        # socket non-blocking and every request time out at once)
+        self.timeout = timeout or None
         self.handshake_timeout = handshake_timeout
         self.ssl_params = ssl_params
         self.protocol_context: Optional[P.ProtocolContext] = None

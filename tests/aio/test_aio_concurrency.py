@@ -127,17 +127,22 @@ async def test_per_call_timeout_keeps_the_connection_usable(ignite_node, client,
         assert _pending_requests(other) == 0
 
 
-async def test_client_request_timeout_keeps_the_connection_usable(ignite_node, client,
-                                                                  tx_cache_name):
+async def test_client_request_timeout_with_no_other_reply_reconnects(ignite_node, client,
+                                                                     tx_cache_name):
+    # the client-wide timeout follows the sync client's rule: nothing at all came from the
+    # node while the put waited, so the connection is closed and the next call reconnects
     other = AioClient(timeout=0.3)
     async with other.connect(ignite_node.host, ignite_node.port):
         blocked = await other.get_cache(tx_cache_name)
         await blocked.put(1, 'one')
+        conn = other._nodes[0]
 
         async def put_to_locked_key():
             with pytest.raises(TimeoutError):
                 await blocked.put('hot', 'from other client')
+            assert not conn.alive
             assert await blocked.get(1) == 'one'
+            assert conn.alive
 
         await _while_key_is_locked(client, tx_cache_name, 'hot',
                                    put_to_locked_key)
