@@ -5,15 +5,15 @@ for the frame header), yields it, and receives a :class:`Response` holding
 the reply frame and the offset where the payload starts. The driver fills in
 the length and request id, picks the connection and moves the bytes.
 """
+import struct
 from contextvars import ContextVar
 
 from . import _structs as S
 from .exceptions import CacheError
 
 _HEADER = bytes(14)
-_pack_op = S.SHORT.pack_into
-_pack_len = S.INT.pack_into
-_pack_rid = S.LONG.pack_into
+# length, op code and request id, filled in together when the request is sent
+_pack_header = struct.Struct('<ihq').pack_into
 
 _new_request = object.__new__
 
@@ -38,7 +38,6 @@ class Request:
 
     def __init__(self, op_code: int, error=CacheError):
         self.buf = bytearray(_HEADER)
-        _pack_op(self.buf, 4, op_code)
         self.op_code = op_code
         self.error = error
         self.conn = None
@@ -48,8 +47,7 @@ class Request:
     def finish(self, request_id: int) -> bytearray:
         """Fill in the length and the request id; return the frame."""
         buf = self.buf
-        _pack_len(buf, 0, len(buf) - 4)
-        _pack_rid(buf, 6, request_id)
+        _pack_header(buf, 0, len(buf) - 4, self.op_code, request_id)
         return buf
 
 
@@ -81,7 +79,6 @@ def cache_request(op_code: int, cache, error=CacheError, tx_aware: bool = True) 
     # the hot path of every key operation: built from the cache's own frame prefix
     req = _new_request(Request)
     buf = bytearray(cache._frame_prefix)
-    _pack_op(buf, 4, op_code)
     req.buf = buf
     req.op_code = op_code
     req.error = error

@@ -1,7 +1,7 @@
 """Key-value operations of a cache."""
 from .. import _structs as S
 from .._decoder import read
-from .._encoder import write
+from .._encoder import _BY_PYTYPE, write
 from .._opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
     OP_CACHE_CONTAINS_KEYS, OP_CACHE_GET, OP_CACHE_GET_ALL, OP_CACHE_GET_AND_PUT,
@@ -10,7 +10,7 @@ from .._opcodes import (
     OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS,
     OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS, OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
-from .._registry import MissingBinaryType
+from .._registry import MissingBinaryType, _pending
 from .._request import cache_request
 from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError
@@ -75,8 +75,14 @@ def get(client, cache, key, key_hint=None):
     req = cache_request(OP_CACHE_GET, cache)
     buf = req.buf
     req.key_pos = len(buf)
-    write(buf, key, key_hint, client._binary)
-    if needs_prepare(client, req):
+    writer = _BY_PYTYPE.get(key.__class__) if key_hint is None else None
+    if writer is None:
+        write(buf, key, key_hint, client._binary)
+    else:
+        writer(buf, key, client._binary)
+    router = client._router  # needs_prepare(), inlined on the two busiest paths
+    if _pending.get() or client._abandoned_cursors or (
+            router is not None and router.is_stale(req.cache_id)):
         yield from prepare(client, req)
     resp = yield req
     try:
@@ -90,9 +96,20 @@ def put(client, cache, key, value, key_hint=None, value_hint=None):
     buf = req.buf
     ctx = client._binary
     req.key_pos = len(buf)
-    write(buf, key, key_hint, ctx)
-    write(buf, value, value_hint, ctx)
-    if needs_prepare(client, req):
+    # the writers of plain-typed values are called directly, skipping write()'s dispatch
+    writer = _BY_PYTYPE.get(key.__class__) if key_hint is None else None
+    if writer is None:
+        write(buf, key, key_hint, ctx)
+    else:
+        writer(buf, key, ctx)
+    writer = _BY_PYTYPE.get(value.__class__) if value_hint is None else None
+    if writer is None:
+        write(buf, value, value_hint, ctx)
+    else:
+        writer(buf, value, ctx)
+    router = client._router
+    if _pending.get() or client._abandoned_cursors or (
+            router is not None and router.is_stale(req.cache_id)):
         yield from prepare(client, req)
     yield req
 
