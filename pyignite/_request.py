@@ -19,6 +19,16 @@ _new_request = object.__new__
 
 #: the transaction of the current thread or task, set by Transaction objects
 current_tx: ContextVar = ContextVar('pyignite_current_tx', default=None)
+# set once the first transaction starts: until then no request has a transaction to look up
+_tx_seen = False
+
+
+def enter_tx(tx):
+    """Make ``tx`` the transaction of the current thread or task; return the reset token."""
+    global _tx_seen
+    _tx_seen = True
+    return current_tx.set(tx)
+
 
 CACHE_FLAG_TRANSACTIONAL = 0x02
 CACHE_FLAG_EXPIRY_POLICY = 0x04
@@ -84,7 +94,7 @@ def cache_request(op_code: int, cache, error=CacheError, tx_aware: bool = True) 
     req.error = error
     req.cache_id = cache._cache_id
     req.key_pos = -1
-    tx = current_tx.get() if tx_aware else None
+    tx = current_tx.get() if tx_aware and _tx_seen else None
     if tx is not None and tx.client is cache._client and not tx.closed:
         buf[18] |= CACHE_FLAG_TRANSACTIONAL
         buf += S.INT.pack(tx.tx_id)

@@ -16,7 +16,7 @@ connection raises the original :class:`OSError` and the server rolls back.
 from typing import Optional
 
 from ._ops import tx as ops
-from ._request import current_tx
+from ._request import current_tx, enter_tx
 from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
 from .exceptions import CacheError
 
@@ -70,7 +70,7 @@ class _TransactionBase:
 
     def _started(self, result) -> None:
         self.conn, self.tx_id = result
-        self._token = current_tx.set(self)
+        self._token = enter_tx(self)
 
     def _end_op(self, committed: bool):
         """The OP_TX_END operation, or None when there is nothing to send.
