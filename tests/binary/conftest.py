@@ -8,44 +8,7 @@ import uuid
 
 import pytest
 
-from _aio_adapter import MODES, Connector, deselect_sync_only, register_marker
-
-
-def pytest_configure(config):
-    register_marker(config)
-
-
-def pytest_collection_modifyitems(config, items):
-    deselect_sync_only(config, items)
-
-
-@pytest.fixture(scope='module', params=MODES)
-def api(request):
-    """The client API under test: 'sync' or 'async'."""
-    return request.param
-
-
-@pytest.fixture(scope='module')
-def connect(api):
-    """``connect(node, **client_kwargs)``: a connected client of the API under test."""
-    connector = Connector(api)
-    yield connector
-    connector.close()
-
-
-@pytest.fixture(scope='module')
-def client(connect, ignite_node):
-    client = connect(ignite_node)
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def fresh_client(connect, ignite_node):
-    """A client whose registry knows nothing yet."""
-    client = connect(ignite_node)
-    yield client
-    client.close()
+from _dual_mode import *  # noqa: F401,F403 (the fixtures of both API modes)
 
 
 @pytest.fixture
