@@ -421,6 +421,16 @@ class AioClient(BaseClient):
         from .transaction import AioTransaction
         return AioTransaction(self, concurrency, isolation, timeout, label)
 
+    async def register_cache(self, cache_id: int) -> None:
+        """Fetch the partition map of a cache now, so that the first key operation on it
+        goes straight to the right node (not a stable API; does nothing without partition
+        awareness).
+
+        :param cache_id: the cache id.
+        """
+        from ._ops.affinity import register_cache
+        await self._run(register_cache(self, cache_id))
+
     async def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
                             key_hint=None) -> AioConnection:
         """The connection that most probably holds ``key`` (not a stable API).

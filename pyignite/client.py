@@ -674,6 +674,16 @@ class Client(BaseClient):
         from .transaction import Transaction
         return Transaction(self, concurrency, isolation, timeout, label)
 
+    def register_cache(self, cache_id: int) -> None:
+        """Fetch the partition map of a cache now, so that the first key operation on it
+        goes straight to the right node (not a stable API; does nothing without partition
+        awareness).
+
+        :param cache_id: the cache id.
+        """
+        from ._ops.affinity import register_cache
+        self._run(register_cache(self, cache_id))
+
     def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
                       key_hint=None):
         """The connection that most probably holds ``key`` (not a stable API).

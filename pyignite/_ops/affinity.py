@@ -35,6 +35,14 @@ def refresh_partitions(client, cache_id: int):
     client._on_affinity_update()
 
 
+def register_cache(client, cache_id: int):
+    """Fetch the partition map of a cache now, if it is not fresh already."""
+    if isinstance(cache_id, bool) or not isinstance(cache_id, int):
+        raise ParameterError('cache_id must be an int')
+    if client._affinity_stale(cache_id):
+        yield from refresh_partitions(client, cache_id)
+
+
 def _cache_id_of(cache) -> int:
     if isinstance(cache, bool):
         raise ParameterError('cache must be a cache object, a name or an id')

@@ -92,3 +92,22 @@ async def test_concurrent_key_requests_go_to_the_primary_node(client, events, ca
     for key in keys[:20]:
         assert (await client.get_best_node(cache, key)).port == holders[key]
     assert await cache.get_all(keys) == {k: k.upper() for k in keys}
+
+
+def test_register_cache_fetches_the_partition_map_up_front(ignite_cluster):
+    async def main():
+        events = Events()
+        client = AioClient(event_listeners=[events])
+        async with client.connect(ignite_cluster.endpoints):
+            cache = await client.create_cache('aio-register-{}'.format(uuid.uuid4().hex[:8]))
+            try:
+                events.queries.clear()
+                await client.register_cache(cache.cache_id)
+                assert [e.op_name for e in events.queries] == ['OP_CACHE_PARTITIONS']
+                events.queries.clear()
+                await cache.put(7, 'v')
+                # the map was fresh: no second map request before the put
+                assert [e.op_name for e in events.queries] == ['OP_CACHE_PUT']
+            finally:
+                await cache.destroy()
+    asyncio.run(main())

@@ -24,6 +24,7 @@ from pyignite.datatypes.cache_config import CacheMode
 from pyignite.datatypes.prop_codes import (
     PROP_BACKUPS_NUMBER, PROP_CACHE_KEY_CONFIGURATION, PROP_CACHE_MODE, PROP_NAME,
 )
+from pyignite.exceptions import ParameterError
 
 from cluster_util import Recorder, connection_of, pinned, unique
 
@@ -303,3 +304,25 @@ def test_topology_change(ignite_cluster):
             assert len(used) == 3 and str(gone) not in used
         finally:
             cache.destroy()
+
+
+def test_register_cache_fetches_the_partition_map_up_front(client, recorder):
+    cache = client.create_cache('pa-register-{}'.format(uuid.uuid4().hex[:8]))
+    try:
+        recorder.clear()
+        client.register_cache(cache.cache_id)
+        assert recorder.nodes_of('OP_CACHE_PARTITIONS'), 'the map was not fetched'
+        recorder.clear()
+        # the map is fresh now: the first put needs no map request and lands on the primary
+        cache.put(42, 'v')
+        assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
+        [node] = recorder.nodes_of('OP_CACHE_PUT')
+        conn = next(c for c in client._nodes if str(c.uuid) == node)
+        assert _peek(client, cache, conn, 42, None) == 'v'
+        recorder.clear()
+        client.register_cache(cache.cache_id)  # still fresh: nothing to fetch
+        assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
+        with pytest.raises(ParameterError):
+            client.register_cache('not an id')
+    finally:
+        cache.destroy()
