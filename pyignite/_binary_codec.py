@@ -33,14 +33,15 @@ from . import _encoder
 from ._decoder import DECODERS, NeedsHandleTable, read_string
 from ._ids import bytes_hash, entity_id
 from .datatypes import type_codes as tc
+from .datatypes.complex import BinaryObject
 from .exceptions import ParameterError, ParseError
 
-USER_TYPE = 0x0001
-HAS_SCHEMA = 0x0002
-HAS_RAW_DATA = 0x0004
-OFFSET_ONE_BYTE = 0x0008
-OFFSET_TWO_BYTES = 0x0010
-COMPACT_FOOTER = 0x0020
+USER_TYPE = BinaryObject.USER_TYPE
+HAS_SCHEMA = BinaryObject.HAS_SCHEMA
+HAS_RAW_DATA = BinaryObject.HAS_RAW_DATA
+OFFSET_ONE_BYTE = BinaryObject.OFFSET_ONE_BYTE
+OFFSET_TWO_BYTES = BinaryObject.OFFSET_TWO_BYTES
+COMPACT_FOOTER = BinaryObject.COMPACT_FOOTER
 _WIDTH_FLAGS = OFFSET_ONE_BYTE | OFFSET_TWO_BYTES
 
 _HEADER = struct.Struct('<BBhiiiii')

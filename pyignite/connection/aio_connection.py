@@ -31,12 +31,12 @@ Cancelling a request (``asyncio.wait_for``, or the per-call ``timeout`` of the
 cancelled task: the connection stays.
 """
 import asyncio
-import itertools
 from typing import Optional
 
 from .. import _protocol as P
 from .._ops.handshake import handshake
 from ..exceptions import HandshakeError, ParseError
+from .base import NodeConnection
 from .ssl_context import make_ssl_context
 
 __all__ = ['AioConnection', 'TimeoutError']
@@ -218,7 +218,7 @@ class _FrameProtocol(asyncio.Protocol):
             paused.set_result(None)
 
 
-class AioConnection:
+class AioConnection(NodeConnection):
     """An asyncio connection to one Ignite node. Not a stable API.
 
     :param client: the :class:`~pyignite.aio_client.AioClient` that owns it,
@@ -237,26 +237,11 @@ class AioConnection:
     def __init__(self, client, host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params):
-        self.client = client
-        self.host = host
-        self.port = port
-        self.username = username
-        self.password = password
-        self.timeout = timeout or None
-        self.handshake_timeout = handshake_timeout
-        self.ssl_params = ssl_params
-        self.protocol_context: Optional[P.ProtocolContext] = None
-        self.uuid = None
-        self.alive = False
-        self.closed = True
+        super().__init__(client, host, port, username, password, timeout, handshake_timeout,
+                         **ssl_params)
         self._proto: Optional[_FrameProtocol] = None
         self._loop = None
         self._flags_header = True
-        self._ids = itertools.count(1)
-
-    def __repr__(self):
-        return 'AioConnection({}:{}, {})'.format(
-            self.host, self.port, 'alive' if self.alive else 'closed')
 
     # --- connecting ---------------------------------------------------------------------
 

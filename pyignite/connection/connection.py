@@ -42,7 +42,6 @@ Thread safety: :meth:`Connection.request`, :meth:`Connection.close` and
 :meth:`Connection.connect` may be called from any thread at any time; a
 ``close()`` that overtakes a ``connect()`` in progress makes it give up.
 """
-import itertools
 import select
 import socket
 import ssl
@@ -53,6 +52,7 @@ from typing import Optional
 from .. import _protocol as P
 from .._ops.handshake import handshake
 from ..exceptions import HandshakeError, ParseError
+from .base import NodeConnection
 from .ssl_context import make_ssl_context
 
 __all__ = ['Connection']
@@ -270,7 +270,7 @@ class _TlsStream(_Stream):
                 self.send_lock.release()
 
 
-class Connection:
+class Connection(NodeConnection):
     """A connection to one Ignite node.
 
     :param client: the client that owns it,
@@ -286,31 +286,14 @@ class Connection:
     def __init__(self, client, host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params):
-        self.client = client
-        self.host = host
-        self.port = port
-        self.username = username
-        self.password = password
-        # 0 means no limit, as for AioConnection (a zero socket timeout would make the
-        # socket non-blocking and every request time out at once)
-        self.timeout = timeout or None
-        self.handshake_timeout = handshake_timeout
-        self.ssl_params = ssl_params
-        self.protocol_context: Optional[P.ProtocolContext] = None
-        self.uuid = None
-        self.alive = False
-        self.closed = True
+        super().__init__(client, host, port, username, password, timeout, handshake_timeout,
+                         **ssl_params)
         self._stream: Optional[_Stream] = None
-        self._ids = itertools.count(1)
         self._connect_lock = threading.Lock()
         # guards swapping ``_stream`` with ``alive``/``closed``; never held during I/O
         self._state_lock = threading.Lock()
         # counts close() calls, so a connect() that a close() overtook gives up
         self._closes = 0
-
-    def __repr__(self):
-        return 'Connection({}:{}, {})'.format(
-            self.host, self.port, 'alive' if self.alive else 'closed')
 
     # --- connecting ---------------------------------------------------------------------
 

@@ -1,0 +1,41 @@
+"""What a blocking and an asyncio connection to one node have in common."""
+import itertools
+from typing import Optional
+
+from .. import _protocol as P
+
+
+class NodeConnection:
+    """The settings and the negotiated state of a connection to one node.
+
+    :param client: the client that owns it,
+    :param host: node host,
+    :param port: node port,
+    :param username: (optional) user name for authentication,
+    :param password: (optional) password for authentication,
+    :param timeout: (optional) time limit of each request, seconds; None or 0 for none,
+    :param handshake_timeout: (optional) time limit of connecting plus the handshake, seconds,
+    :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
+    """
+
+    def __init__(self, client, host: str, port: int, username: Optional[str] = None,
+                 password: Optional[str] = None, timeout: Optional[float] = None,
+                 handshake_timeout: float = 10.0, **ssl_params):
+        self.client = client
+        self.host = host
+        self.port = port
+        self.username = username
+        self.password = password
+        # 0 means no limit (a zero socket timeout would make every request time out at once)
+        self.timeout = timeout or None
+        self.handshake_timeout = handshake_timeout
+        self.ssl_params = ssl_params
+        self.protocol_context: Optional[P.ProtocolContext] = None
+        self.uuid = None
+        self.alive = False
+        self.closed = True
+        self._ids = itertools.count(1)
+
+    def __repr__(self):
+        return '{}({}:{}, {})'.format(type(self).__name__, self.host, self.port,
+                                      'alive' if self.alive else 'closed')
