@@ -107,7 +107,7 @@ class Cache(BaseCache):
         :return: the value, or None when the key is absent.
         """
         client = self._client
-        return client._run(kv.get(client, self, key, key_hint))
+        return client._call(kv.get_request(client, self, key, key_hint), kv.VALUE)
 
     def put(self, key, value, key_hint=None, value_hint=None) -> None:
         """Write a value, replacing the previous one if any.
@@ -118,7 +118,8 @@ class Cache(BaseCache):
         :param value_hint: (optional) the Ignite type to write the value as.
         """
         client = self._client
-        client._run(kv.put(client, self, key, value, key_hint, value_hint))
+        client._call(kv.put_request(client, self, key, value, key_hint, value_hint),
+                     kv.NOTHING)
 
     def get_all(self, keys: list) -> dict:
         """Read several keys at once.

@@ -13,8 +13,11 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 
 from . import _protocol as P
 from ._opcodes import OP_NAMES
+from ._decoder import read
 from ._ops import cache_admin
-from ._registry import BinaryRegistry
+from ._ops import key_value as kv
+from ._ops.common import read_fetching_types
+from ._registry import BinaryRegistry, MissingBinaryType, _pending
 from ._request import Response
 from ._routing import RetrySchedule
 from .connection import Connection
@@ -521,6 +524,38 @@ class Client(BaseClient):
                     req = send(Response(reply, header.payload_pos, conn))
         except StopIteration as done:
             return done.value
+
+    def _call(self, req, result: int):
+        """Send a ready request and decode its reply as ``kv.finish`` would.
+
+        ``_run`` without the generator, for the busiest operations: whenever anything
+        beyond one request and one reply may be needed (connecting, preparing, reporting,
+        fetching a binary type), it hands over to ``_run``.
+        """
+        router = self._router
+        if (not self._nodes or self._retry.at is not None or _pending.get()
+                or self._abandoned_cursors or self._query_listeners
+                or (router is not None and router.is_stale(req.cache_id))
+                or qlog.isEnabledFor(logging.DEBUG)):
+            return self._run(kv.finish(self, req, result))
+        conn = req.conn
+        if conn is None:
+            conn = self._select(req)
+            if conn is None:
+                conn = self._reconnect()
+        reply, header = conn.request(req)
+        if header.topology is not None:
+            self._on_topology_change(conn, header.topology)
+        if header.status:
+            raise _server_error(req.error, header.message, header.status)
+        if result == kv.VALUE:
+            try:
+                return read(reply, header.payload_pos, self._binary)[0]
+            except MissingBinaryType:
+                return self._run(read_fetching_types(self, read, reply, header.payload_pos))[0]
+        if result == kv.NOTHING:
+            return None
+        return kv.read_result(reply, header.payload_pos, result)
 
     # --- caches ---------------------------------------------------------------------------
 

@@ -10,7 +10,7 @@ from .._opcodes import (
     OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS,
     OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS, OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
-from .._registry import MissingBinaryType, _pending
+from .._registry import MissingBinaryType
 from .._request import cache_request
 from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError
@@ -20,7 +20,7 @@ from .common import needs_prepare, prepare, read_fetching_types
 NOTHING, VALUE, BOOL, LONG = range(4)
 
 
-def _finish(client, req, result):
+def finish(client, req, result):
     """Send ``req`` and decode its reply as ``result`` says."""
     if needs_prepare(client, req):
         yield from prepare(client, req)
@@ -30,10 +30,15 @@ def _finish(client, req, result):
             return read(resp.data, resp.pos, client._binary)[0]
         except MissingBinaryType:
             return (yield from read_fetching_types(client, read, resp.data, resp.pos))[0]
+    return read_result(resp.data, resp.pos, result)
+
+
+def read_result(data, pos: int, result: int):
+    """A reply payload that holds no value: nothing, a boolean or a long."""
     if result == BOOL:
-        return resp.data[resp.pos] != 0
+        return data[pos] != 0
     if result == LONG:
-        return S.LONG.unpack_from(resp.data, resp.pos)[0]
+        return S.LONG.unpack_from(data, pos)[0]
     return None
 
 
@@ -46,7 +51,7 @@ def key_op(client, cache, op_code: int, result: int, key, key_hint=None, *values
     write(buf, key, key_hint, ctx)
     for value, hint in values:
         write(buf, value, hint, ctx)
-    return _finish(client, req, result)
+    return finish(client, req, result)
 
 
 def _write_keys(buf, keys, ctx):
@@ -60,18 +65,20 @@ def keys_op(client, cache, op_code: int, result: int, keys):
     """An operation on a list of keys, each maybe a ``(key, hint)`` tuple."""
     req = cache_request(op_code, cache)
     _write_keys(req.buf, keys, client._binary)
-    return _finish(client, req, result)
+    return finish(client, req, result)
 
 
 def cache_op(client, cache, op_code: int, result: int = NOTHING):
     """An operation on the whole cache, with no payload."""
-    return _finish(client, cache_request(op_code, cache, tx_aware=False), result)
+    return finish(client, cache_request(op_code, cache, tx_aware=False), result)
 
 
-# get and put are the busiest operations: written out without the generic layers
+# get and put are the busiest operations: their requests are written out without the
+# generic layers, and the sync client sends them without a generator (Client._call)
 
 
-def get(client, cache, key, key_hint=None):
+def get_request(client, cache, key, key_hint=None):
+    """The request of :func:`get`, ready to send."""
     req = cache_request(OP_CACHE_GET, cache)
     buf = req.buf
     req.key_pos = len(buf)
@@ -80,18 +87,11 @@ def get(client, cache, key, key_hint=None):
         write(buf, key, key_hint, client._binary)
     else:
         writer(buf, key, client._binary)
-    router = client._router  # needs_prepare(), inlined on the two busiest paths
-    if _pending.get() or client._abandoned_cursors or (
-            router is not None and router.is_stale(req.cache_id)):
-        yield from prepare(client, req)
-    resp = yield req
-    try:
-        return read(resp.data, resp.pos, client._binary)[0]
-    except MissingBinaryType:
-        return (yield from read_fetching_types(client, read, resp.data, resp.pos))[0]
+    return req
 
 
-def put(client, cache, key, value, key_hint=None, value_hint=None):
+def put_request(client, cache, key, value, key_hint=None, value_hint=None):
+    """The request of :func:`put`, ready to send."""
     req = cache_request(OP_CACHE_PUT, cache)
     buf = req.buf
     ctx = client._binary
@@ -107,11 +107,16 @@ def put(client, cache, key, value, key_hint=None, value_hint=None):
         write(buf, value, value_hint, ctx)
     else:
         writer(buf, value, ctx)
-    router = client._router
-    if _pending.get() or client._abandoned_cursors or (
-            router is not None and router.is_stale(req.cache_id)):
-        yield from prepare(client, req)
-    yield req
+    return req
+
+
+def get(client, cache, key, key_hint=None):
+    return finish(client, get_request(client, cache, key, key_hint), VALUE)
+
+
+def put(client, cache, key, value, key_hint=None, value_hint=None):
+    return finish(client, put_request(client, cache, key, value, key_hint, value_hint),
+                  NOTHING)
 
 
 def get_all(client, cache, keys):
@@ -149,7 +154,7 @@ def put_all(client, cache, pairs):
     for key, value in pairs.items():
         write(buf, key, None, ctx)
         write(buf, value, None, ctx)
-    return _finish(client, req, NOTHING)
+    return finish(client, req, NOTHING)
 
 
 def get_size(client, cache, peek_modes=None):
@@ -165,7 +170,7 @@ def get_size(client, cache, peek_modes=None):
         raise ParameterError('bad peek mode: {}'.format(e)) from None
     req = cache_request(OP_CACHE_GET_SIZE, cache)
     req.buf += S.INT.pack(len(modes)) + bytes(modes)
-    return _finish(client, req, LONG)
+    return finish(client, req, LONG)
 
 
 def clear(client, cache, keys=None):

@@ -115,6 +115,9 @@ class _Stream:
         self.shortest = _MIN_REPLY[True]
         self.last_rx = monotonic()
         self._poll = None
+        # plain sockets read into this; TLS streams decrypt into rbuf instead
+        self.direct = True
+        self.scratch = memoryview(bytearray(_RECV))
 
     # --- raw I/O (overridden for TLS) ---------------------------------------------------
 
@@ -176,6 +179,21 @@ class _Stream:
         """The next frame body; checks its declared length before waiting for it."""
         shortest = shortest or self.shortest
         buf = self.rbuf
+        if not buf and self.direct:
+            # the usual case: one read brings one whole frame and nothing more, so it is
+            # copied once out of a reused buffer rather than appended to rbuf and cut out
+            sock = self.sock
+            if deadline is not None:
+                self._wait(sock, deadline)
+            got = sock.recv_into(self.scratch)
+            if not got:
+                raise ConnectionError('connection closed by {}:{}'.format(self.host, self.port))
+            if got >= 4:
+                n = _unpack_i(self.scratch, 0)[0]
+                if n + 4 == got and shortest <= n <= limit:
+                    self.last_rx = monotonic()
+                    return self.scratch[4:got].tobytes()
+            buf += self.scratch[:got]
         while len(buf) < 4:
             self.fill(4 - len(buf), deadline)
         n = _unpack_i(buf, 0)[0]
@@ -211,6 +229,7 @@ class _TlsStream(_Stream):
         self.tls = context.wrap_bio(self.incoming, self.outgoing, server_side=False,
                                     server_hostname=host or None)
         self.tls_lock = threading.Lock()
+        self.direct = False
 
     def tls_handshake(self, deadline: float) -> None:
         tls = self.tls
@@ -448,28 +467,57 @@ class Connection(NodeConnection):
         stream = self._stream
         if stream is None:
             raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
-        waiter = _Waiter()
+        timeout = self.timeout
+        started = monotonic() if timeout is not None else 0.0
         with stream.lock:
             if stream.error is not None:
                 raise _lost(stream)
-            stream.waiters[rid] = waiter
-        timeout = self.timeout
-        started = monotonic() if timeout is not None else 0.0
+            if stream.reading or stream.waiters:
+                waiter = _Waiter()
+                stream.waiters[rid] = waiter
+            else:
+                # nothing else in flight (the usual case): this thread reads its own reply
+                # and needs no waiter; a thread that comes meanwhile waits for it to read
+                stream.reading = True
+                waiter = None
         try:
             stream.send(frame)
         except BaseException as e:
             # part of the frame may be out: the server can no longer parse the stream
             with stream.lock:
-                stream.waiters.pop(rid, None)
+                if waiter is None:
+                    stream.reading = False
+                else:
+                    stream.waiters.pop(rid, None)
             self._break(stream, e)
             raise
         deadline = None if timeout is None else started + timeout
-        reply = self._receive(stream, rid, waiter, deadline, started)
+        if waiter is None:
+            reply = self._read_own(stream, rid, deadline, started)
+        else:
+            reply = self._receive(stream, rid, waiter, deadline, started)
         try:
             return reply, _parse_header(reply, stream.flags_header)
         except ParseError as e:
             self._break(stream, e)
             raise
+
+    def _read_own(self, stream: _Stream, rid: int, deadline: Optional[float],
+                  started: float) -> bytes:
+        """The reply for ``rid``, read by the thread that sent it as the stream's reader."""
+        try:
+            return self._read_until(stream, rid, deadline)
+        except _Expired:
+            raise self._expired(stream, started) from None
+        except BaseException as e:
+            # an I/O error, nonsense, or an interruption maybe mid-frame: position unknown
+            self._break(stream, e)
+            raise
+        finally:
+            with stream.lock:
+                stream.reading = False
+                if stream.waiters:
+                    stream.wake_reader()
 
     def _receive(self, stream: _Stream, rid: int, waiter: _Waiter,
                  deadline: Optional[float], started: float) -> bytes:

@@ -128,7 +128,7 @@ def test_broken_connection_fails_every_waiting_thread(proxy, ignite_node, cache_
             thread.start()
         started.wait()
         # all eight requests are in flight and unanswered; now the node goes away
-        _until(lambda: len(client._current._stream.waiters) == 8)
+        _until(lambda: _in_flight(client) == 8)
         proxy.close()
         for thread in threads:
             thread.join(20)
@@ -157,7 +157,7 @@ def test_closing_the_client_releases_waiting_threads(proxy, ignite_node, cache_n
     threads = [threading.Thread(target=wait_for_reply) for _ in range(4)]
     for thread in threads:
         thread.start()
-    _until(lambda: len(client._current._stream.waiters) == 4)
+    _until(lambda: _in_flight(client) == 4)
     client.close()
     for thread in threads:
         thread.join(20)
@@ -166,6 +166,12 @@ def test_closing_the_client_releases_waiting_threads(proxy, ignite_node, cache_n
     proxy.tamper_all(None)
     with client.connect(ignite_node.host, ignite_node.port):
         client.get_cache(cache_name).destroy()
+
+
+def _in_flight(client) -> int:
+    """Requests sent and not answered: the waiting threads plus the one reading."""
+    stream = client._current._stream
+    return len(stream.waiters) + stream.reading
 
 
 def _until(condition, seconds: float = 10.0) -> None:
