@@ -29,8 +29,8 @@ import threading
 from contextvars import ContextVar
 from operator import attrgetter
 
-from . import _encoder
-from ._decoder import DECODERS, NeedsHandleTable, read_string
+from . import _encoder, _structs
+from ._decoder import DECODERS, NeedsHandleTable, decode_utf8, read_string
 from ._ids import bytes_hash, entity_id
 from .datatypes import type_codes as tc
 from .datatypes.complex import BinaryObject
@@ -296,6 +296,76 @@ def footer_field_ids(data, flags: int, footer_start: int, footer_end: int):
     return [_unpack_i(data, footer_start + i * (width + 4))[0] for i in range(count)]
 
 
+# --- reading ------------------------------------------------------------------------------
+
+# field types a compiled reader decodes inline, when the value has its declared type: the
+# struct that reads the value (after the type code) and the value's width
+_INLINE_NUMBERS = {
+    tc.TC_BYTE: ('_b', 1), tc.TC_SHORT: ('_h', 2), tc.TC_INT: ('_i', 4),
+    tc.TC_LONG: ('_q', 8), tc.TC_FLOAT: ('_f', 4), tc.TC_DOUBLE: ('_d', 8),
+}
+# past this many fields a schema is read by the generic loop: its compiled reader would
+# cost more to build than it saves
+MAX_COMPILED_FIELDS = 256
+
+
+def _field_source(i: int, code: int) -> list:
+    """Lines that decode field ``i`` (declared type ``code``) into ``v{i}``."""
+    lines = ['    at = start + offsets[{}]'.format(i), '    code = data[at]']
+    generic = 'v{} = _T[code](data, at + 1, ctx)[0]'.format(i)
+    if code in _INLINE_NUMBERS:
+        unpack, _ = _INLINE_NUMBERS[code]
+        lines += ['    if code == {}:'.format(code),
+                  '        v{} = {}(data, at + 1)[0]'.format(i, unpack),
+                  '    else:', '        ' + generic]
+    elif code == tc.TC_BOOL:
+        lines += ['    if code == {}:'.format(code),
+                  '        v{} = data[at + 1] != 0'.format(i),
+                  '    else:', '        ' + generic]
+    elif code == tc.TC_STRING:
+        lines += ['    if code == {}:'.format(code),
+                  '        size = _i(data, at + 1)[0]',
+                  '        at += 5',
+                  '        if size < 0 or at + size > len(data):',
+                  '            raise _bad_count(size, at - 4)',
+                  '        try:',
+                  "            v{} = str(data[at:at + size], 'utf-8')".format(i),
+                  '        except UnicodeDecodeError:',
+                  '            v{} = _utf8(data[at:at + size])'.format(i),
+                  '    else:', '        ' + generic]
+    else:
+        lines.append('    ' + generic)
+    return lines
+
+
+def compile_field_reader(names, type_codes):
+    """A function ``(data, start, offsets, ctx) -> dict`` that decodes the fields of one
+    schema, given their offsets in footer order; None for a schema too big to compile.
+
+    Values of their declared type are decoded inline (numbers, booleans, strings), others
+    (nulls, objects, any type a foreign writer chose) through ``DECODERS``. The generated
+    source holds no names: the field names are bound as ``_n0``, ``_n1``...
+    """
+    if len(names) > MAX_COMPILED_FIELDS:
+        return None
+    lines = ['def read_fields(data, start, offsets, ctx):']
+    for i, code in enumerate(type_codes):
+        lines += _field_source(i, code)
+    lines.append('    return {' + ', '.join('_n{0}: v{0}'.format(i)
+                                            for i in range(len(names))) + '}')
+    namespace = {'_T': DECODERS, '_utf8': decode_utf8, '_bad_count': _bad_count,
+                 '_b': _structs.BYTE.unpack_from, '_h': _structs.SHORT.unpack_from,
+                 '_i': _structs.INT.unpack_from, '_q': _structs.LONG.unpack_from,
+                 '_f': _structs.FLOAT.unpack_from, '_d': _structs.DOUBLE.unpack_from}
+    namespace.update(('_n{}'.format(i), name) for i, name in enumerate(names))
+    exec('\n'.join(lines), namespace)  # noqa: S102 - source built above from ints only
+    return namespace['read_fields']
+
+
+def _bad_count(count: int, pos: int) -> ParseError:
+    return ParseError('bad element count {} at offset {}'.format(count, pos))
+
+
 def read_object(registry, data, pos: int, ctx):
     """Decode the complex object whose type code is at ``pos - 1``; return ``(obj, end)``.
 
@@ -315,7 +385,7 @@ def read_object(registry, data, pos: int, ctx):
     plan = registry.plans.get((type_id, schema_id))
     if plan is None:
         plan = registry.make_plan(type_id, schema_id, data, start, flags, schema_offset, end)
-    cls, names, flat = plan
+    cls, names, flat, read_fields = plan
     obj = _new(cls)
     if flags & HAS_SCHEMA:
         footer_end = end - 4 if flags & HAS_RAW_DATA else end
@@ -331,13 +401,16 @@ def read_object(registry, data, pos: int, ctx):
         elif not flat:
             ctx = ReadState(registry, start, True)
             ctx.table[start] = obj
-        table = DECODERS
-        values = [table[data[(at := start + offset)]](data, at + 1, ctx)[0]
-                  for offset in offsets]
+        if read_fields is not None:
+            fields = read_fields(data, start, offsets, ctx)
+        else:
+            table = DECODERS
+            fields = dict(zip(names, [table[data[(at := start + offset)]](data, at + 1, ctx)[0]
+                                      for offset in offsets]))
         try:
-            obj.__dict__.update(zip(names, values))
+            obj.__dict__.update(fields)
         except AttributeError:  # a class with __slots__
-            for name, value in zip(names, values):
+            for name, value in fields.items():
                 setattr(obj, name, value)
     elif names:
         raise ParseError('complex object of type {} has no fields, its schema {}'.format(

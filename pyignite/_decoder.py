@@ -104,7 +104,7 @@ def read_bool(data, pos, ctx):
     return data[pos] != 0, pos + 1
 
 
-def _decode_utf8(raw) -> str:
+def decode_utf8(raw) -> str:
     try:
         return str(raw, 'utf-8')
     except UnicodeDecodeError:
@@ -118,9 +118,15 @@ def _decode_utf8(raw) -> str:
 
 
 def read_string(data, pos, ctx=None):
-    n = _count(data, pos, 1)
-    end = pos + 4 + n
-    return _decode_utf8(data[pos + 4:end]), end
+    n = _unpack_i(data, pos)[0]
+    pos += 4
+    end = pos + n
+    if n < 0 or end > len(data):
+        raise ParseError('bad element count {} at offset {}'.format(n, pos - 4))
+    try:
+        return str(data[pos:end], 'utf-8'), end
+    except UnicodeDecodeError:
+        return decode_utf8(data[pos:end]), end
 
 
 def read_uuid(data, pos, ctx):

@@ -74,7 +74,8 @@ class BinaryRegistry:
 
     :ivar classes: ``type_id -> {schema_id: class}``,
     :ivar types: ``type_id ->`` :class:`BinaryTypeInfo`, the server's metadata,
-    :ivar plans: ``(type_id, schema_id) -> (class, field names, flat)``, how to decode,
+    :ivar plans: ``(type_id, schema_id) -> (class, field names, flat, field reader)``, how
+     to decode,
     :ivar known_classes: classes the server has the metadata of,
     :ivar affinity_fields: ``type_id ->`` affinity key field name, for the types that have one,
     :ivar affinity_key_fields: ``type_id ->`` affinity key field id (for routing keys),
@@ -280,4 +281,6 @@ class BinaryRegistry:
 
 
 def _plan_of(cls) -> tuple:
-    return cls, cls._field_names, _binary_codec.is_flat(cls._field_type_codes)
+    codes = cls._field_type_codes
+    return (cls, cls._field_names, _binary_codec.is_flat(codes),
+            _binary_codec.compile_field_reader(cls._field_names, codes))

@@ -1,5 +1,6 @@
 """Complex objects without a server: golden bytes, every footer form, handles, classes."""
 import struct
+import uuid
 from collections import OrderedDict
 
 import pytest
@@ -9,8 +10,9 @@ from pyignite._ops.binary_types import read_type_body, write_type_body
 from pyignite._registry import BinaryRegistry, BinaryTypeInfo, MissingBinaryType
 from pyignite.binary import sanitize_class_name
 from pyignite.datatypes import (
-    BinaryObject, BoolObject, CharObject, CollectionObject, DoubleObject, IntObject,
-    LongObject, MapObject, ObjectArrayObject, String, UUIDObject,
+    BinaryObject, BoolObject, ByteObject, CharObject, CollectionObject, DoubleObject,
+    FloatObject, IntObject, LongObject, MapObject, ObjectArrayObject, ShortObject, String,
+    UUIDObject,
 )
 from pyignite.exceptions import ParameterError, ParseError
 
@@ -563,3 +565,62 @@ def test_enum_body_round_trip():
     info, _ = read_type_body(bytes(buf), 0)
     assert (info.is_enum, info.enums, info.schemas, info.affinity_key_field) == \
         (True, {'RED': 0, 'BLUE': 5}, {}, 'x')
+
+
+# --- compiled field readers ---------------------------------------------------------------
+
+class Mixed(metaclass=GenericObjectMeta, schema=OrderedDict([
+    ('b', ByteObject), ('s', ShortObject), ('i', IntObject), ('q', LongObject),
+    ('f', FloatObject), ('d', DoubleObject), ('flag', BoolObject), ('text', String),
+    ('ch', CharObject), ('u', UUIDObject),
+])):
+    pass
+
+
+def long_value(n: int) -> bytes:
+    return b'\x04' + struct.pack('<q', n)
+
+
+def test_compiled_reader_decodes_every_inline_type_and_the_rest():
+    obj = Mixed(b=-2, s=-300, i=70000, q=-(1 << 40), f=1.5, d=-0.25, flag=True,
+                text='héllo', ch='Z', u=uuid.UUID(int=12345))
+    reg = registry(True, Mixed)
+    assert reg.plans[(Mixed.type_id, Mixed.schema_id)][3] is not None
+    assert decode(encode(obj, reg), reg) == obj
+
+
+def test_compiled_reader_takes_values_of_other_types_and_nulls():
+    # a foreign writer may put a long or a null where the class declares an int or a string
+    data = java_object('Person', [('id', long_value(1 << 40)), ('name', b'\x65')], True)
+    person = decode(data, registry(True, Person))
+    assert (person.id, person.name) == (1 << 40, None)
+
+
+def test_compiled_reader_reads_cesu8_strings():
+    # NUL as C0 80, as servers with string serialization v2 write it
+    raw = b'a\xc0\x80b'
+    data = java_object('Person', [('id', int_value(1)),
+                                  ('name', b'\x09' + struct.pack('<i', len(raw)) + raw)], True)
+    assert decode(data, registry(True, Person)).name == 'a\x00b'
+
+
+def test_compiled_reader_rejects_a_string_longer_than_the_frame():
+    data = bytearray(java_object('Person', [('id', int_value(1)), ('name', str_value('abc'))],
+                                 True))
+    at = data.index(b'\x09\x03\x00\x00\x00')
+    struct.pack_into('<i', data, at + 1, 1000)
+    with pytest.raises(ParseError, match='bad element count 1000'):
+        decode(bytes(data), registry(True, Person))
+    struct.pack_into('<i', data, at + 1, -1)
+    with pytest.raises(ParseError, match='bad element count -1'):
+        decode(bytes(data), registry(True, Person))
+
+
+def test_schemas_past_the_compile_limit_decode_by_the_generic_loop():
+    count = _binary_codec.MAX_COMPILED_FIELDS + 1
+    Wide = GenericObjectMeta('Wide', (), {}, schema=OrderedDict(
+        ('f{}'.format(i), IntObject) for i in range(count)))
+    reg = registry(True, Wide)
+    assert reg.plans[(Wide.type_id, Wide.schema_id)][3] is None
+    obj = Wide(**{'f{}'.format(i): i * 3 for i in range(count)})
+    assert decode(encode(obj, reg), reg) == obj
