@@ -131,6 +131,100 @@ def fix_guessed_footers(ctx) -> None:
         buf[start:end] = fresh
 
 
+# scalar field types a compiled writer writes inline: the exact value class, the struct
+# (bound under this name), the value range and the bytes written with the type code
+_INLINE_WRITES = {
+    tc.TC_BYTE: ('int', '_pb', (-0x80, 0x7f), 2),
+    tc.TC_SHORT: ('int', '_ph', (-0x8000, 0x7fff), 3),
+    tc.TC_INT: ('int', '_pi', (-0x80000000, 0x7fffffff), 5),
+    tc.TC_LONG: ('int', '_pq', (-(1 << 63), (1 << 63) - 1), 9),
+    tc.TC_DOUBLE: ('float', '_pd', None, 9),
+}
+
+
+def _write_source(i: int, code: int, last: bool) -> list:
+    """Lines that append field ``i`` (declared type ``code``) or return None; each branch
+    works out the offset of the next field, ``o{i+1}``, from what it wrote."""
+    v = 'v{}'.format(i)
+
+    def then(size: str) -> list:
+        return [] if last else ['        o{} = o{} + {}'.format(i + 1, i, size)]
+    lines = []
+    if code in _INLINE_WRITES:
+        kind, pack, bounds, size = _INLINE_WRITES[code]
+        lines.append('    if {}.__class__ is {}:'.format(v, kind))
+        if bounds is not None:
+            lines += ['        if not {} <= {} <= {}:'.format(bounds[0], v, bounds[1]),
+                      '            return None']
+        lines.append('        buf += {}({}, {})'.format(pack, code, v))
+        lines += then(str(size))
+    elif code == tc.TC_FLOAT:
+        lines += ['    if {}.__class__ is float:'.format(v),
+                  '        try:',
+                  '            buf += _pf({}, {})'.format(code, v),
+                  '        except (OverflowError, _StructError):',
+                  '            return None'] + then('5')
+    elif code == tc.TC_BOOL:
+        lines += ['    if {} is True:'.format(v), "        buf += b'\\x08\\x01'"] + then('2')
+        lines += ['    elif {} is False:'.format(v), "        buf += b'\\x08\\x00'"] + then('2')
+    else:  # TC_STRING
+        lines += ['    if {}.__class__ is str:'.format(v),
+                  "        data = {}.encode('utf-8', 'replace')".format(v),
+                  '        buf += _pi({}, len(data))'.format(code),
+                  '        buf += data'] + then('5 + len(data)')
+    lines += ['    elif {} is None:'.format(v), '        buf.append({})'.format(_NULL)]
+    lines += then('1') + ['    else:', '        return None']
+    return lines
+
+
+def compile_field_writer(type_codes):
+    """For a class of scalar and string fields only, a function
+    ``(buf, values, start) -> offsets`` that appends the field values of one object when
+    each is None or of exactly its declared type, as the generic loop would; it returns
+    None, having written part of them, for any other value (the caller then truncates and
+    writes the generic way, which converts or names the bad field). Other classes: None.
+    """
+    count = len(type_codes)
+    if not count or count > MAX_COMPILED_FIELDS or not all(
+            code in _INLINE_WRITES or code in (tc.TC_FLOAT, tc.TC_BOOL, tc.TC_STRING)
+            for code in type_codes):
+        return None
+    lines = ['def write_fields(buf, values, start):',
+             '    ' + ''.join('v{}, '.format(i) for i in range(count)) + '= values']
+    lines.append('    o0 = len(buf) - start')
+    for i, code in enumerate(type_codes):
+        lines += _write_source(i, code, i == count - 1)
+    lines.append('    return (' + ''.join('o{}, '.format(i) for i in range(count)) + ')')
+    namespace = {'_pb': _structs.TC_BYTE.pack, '_ph': _structs.TC_SHORT.pack,
+                 '_pi': _structs.TC_INT.pack, '_pq': _structs.TC_LONG.pack,
+                 '_pf': _structs.TC_FLOAT.pack, '_pd': _structs.TC_DOUBLE.pack,
+                 '_StructError': struct.error}
+    exec('\n'.join(lines), namespace)  # noqa: S102 - source built above from ints only
+    return namespace['write_fields']
+
+
+def _write_field_loop(buf, value, ctx, start, writers, field_values, names) -> list:
+    """Append the fields of ``value`` one writer call each; return their offsets."""
+    offsets = []
+    note = offsets.append
+    try:
+        for field_write, field_value in zip(writers, field_values(value)):
+            note(len(buf) - start)
+            if field_value is None:
+                buf.append(_NULL)
+            else:
+                field_write(buf, field_value, ctx)
+    except _TooDeep:
+        raise
+    except ParameterError as e:
+        raise ParameterError('{}.{}: {}'.format(
+            value.__class__.__name__, names[len(offsets) - 1], e)) from None
+    except RecursionError:
+        raise _TooDeep('cannot write {}: the objects nest too deeply (does an object '
+                       'contain itself?)'.format(value.__class__.__name__)) from None
+    return offsets
+
+
 def make_writer(cls):
     """Compile the writer of ``cls`` instances: ``write(buf, value, ctx)``."""
     type_id = cls._type_id
@@ -156,6 +250,8 @@ def make_writer(cls):
     pairs = [0] * (2 * count)
     pairs[0::2] = field_ids
 
+    write_fields = compile_field_writer(cls._field_type_codes)
+
     def field_values(value):
         try:
             return getter(value)
@@ -180,23 +276,14 @@ def make_writer(cls):
             flags = USER_TYPE | COMPACT_FOOTER if compact else USER_TYPE
             _pack_header(buf, start, tc.TC_COMPLEX_OBJECT, 1, flags, type_id, 1, 24, 0, 0)
             return
-        offsets = []
-        note = offsets.append
-        try:
-            for field_write, field_value in zip(writers, field_values(value)):
-                note(len(buf) - start)
-                if field_value is None:
-                    buf.append(_NULL)
-                else:
-                    field_write(buf, field_value, ctx)
-        except _TooDeep:
-            raise
-        except ParameterError as e:
-            raise ParameterError('{}.{}: {}'.format(
-                value.__class__.__name__, names[len(offsets) - 1], e)) from None
-        except RecursionError:
-            raise _TooDeep('cannot write {}: the objects nest too deeply (does an object '
-                           'contain itself?)'.format(value.__class__.__name__)) from None
+        if write_fields is not None:
+            offsets = write_fields(buf, field_values(value), start)
+            if offsets is None:  # a value to convert, or a bad one: the generic way
+                del buf[start + 24:]
+        else:
+            offsets = None
+        if offsets is None:
+            offsets = _write_field_loop(buf, value, ctx, start, writers, field_values, names)
         footer = len(buf) - start
         last = offsets[-1]
         if compact:
