@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, Iterable, List, Optional, Sequence, Union
 
 from . import _protocol as P
 from ._opcodes import OP_NAMES
-from ._decoder import read
 from ._ops import cache_admin
 from ._ops import key_value as kv
 from ._ops.common import read_fetching_types
@@ -492,6 +491,8 @@ class Client(BaseClient):
 
     def _run(self, op):
         """Drive an operation generator over the connections; return its result."""
+        if op.__class__ is kv.Call:
+            return self._call(op.req, op.reader)
         if not self._nodes:
             self._check_connected()
         if self._retry.at is not None and self._retry.due():
@@ -525,19 +526,19 @@ class Client(BaseClient):
         except StopIteration as done:
             return done.value
 
-    def _call(self, req, result: int):
-        """Send a ready request and decode its reply as ``kv.finish`` would.
+    def _call(self, req, reader):
+        """Send a ready request and decode its reply as ``kv.finish(self, req, reader)``.
 
-        ``_run`` without the generator, for the busiest operations: whenever anything
+        ``_run`` without the generator, for one-request operations: whenever anything
         beyond one request and one reply may be needed (connecting, preparing, reporting,
         fetching a binary type), it hands over to ``_run``.
         """
         router = self._router
         if (not self._nodes or self._retry.at is not None or _pending.get()
                 or self._abandoned_cursors or self._query_listeners
-                or (router is not None and router.is_stale(req.cache_id))
+                or (router is not None and req.key_pos >= 0 and router.is_stale(req.cache_id))
                 or qlog.isEnabledFor(logging.DEBUG)):
-            return self._run(kv.finish(self, req, result))
+            return self._run(kv.finish(self, req, reader))
         conn = req.conn
         if conn is None:
             conn = self._select(req)
@@ -548,14 +549,12 @@ class Client(BaseClient):
             self._on_topology_change(conn, header.topology)
         if header.status:
             raise _server_error(req.error, header.message, header.status)
-        if result == kv.VALUE:
-            try:
-                return read(reply, header.payload_pos, self._binary)[0]
-            except MissingBinaryType:
-                return self._run(read_fetching_types(self, read, reply, header.payload_pos))[0]
-        if result == kv.NOTHING:
+        if reader is None:
             return None
-        return kv.read_result(reply, header.payload_pos, result)
+        try:
+            return reader(reply, header.payload_pos, self._binary)[0]
+        except MissingBinaryType:
+            return self._run(read_fetching_types(self, reader, reply, header.payload_pos))[0]
 
     # --- caches ---------------------------------------------------------------------------
 

@@ -1,6 +1,6 @@
 """Key-value operations of a cache."""
 from .. import _structs as S
-from .._decoder import read
+from .._decoder import read, read_bool, read_long
 from .._encoder import _BY_PYTYPE, write
 from .._opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
@@ -16,33 +16,64 @@ from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError
 from .common import needs_prepare, prepare, read_fetching_types
 
-# what the payload of a reply holds
-NOTHING, VALUE, BOOL, LONG = range(4)
+# how to read a reply's payload: a reader ``(data, pos, ctx) -> (value, next_pos)``, or
+# NOTHING for a payload that holds nothing
+NOTHING = None
+VALUE = read
+BOOL = read_bool
+LONG = read_long
 
 
-def finish(client, req, result):
-    """Send ``req`` and decode its reply as ``result`` says."""
+def finish(client, req, reader):
+    """Send ``req`` and decode its reply's payload with ``reader``."""
     if needs_prepare(client, req):
         yield from prepare(client, req)
     resp = yield req
-    if result == VALUE:
-        try:
-            return read(resp.data, resp.pos, client._binary)[0]
-        except MissingBinaryType:
-            return (yield from read_fetching_types(client, read, resp.data, resp.pos))[0]
-    return read_result(resp.data, resp.pos, result)
+    if reader is None:
+        return None
+    try:
+        return reader(resp.data, resp.pos, client._binary)[0]
+    except MissingBinaryType:
+        return (yield from read_fetching_types(client, reader, resp.data, resp.pos))[0]
 
 
-def read_result(data, pos: int, result: int):
-    """A reply payload that holds no value: nothing, a boolean or a long."""
-    if result == BOOL:
-        return data[pos] != 0
-    if result == LONG:
-        return S.LONG.unpack_from(data, pos)[0]
-    return None
+class Call:
+    """A one-request operation: ``req`` and the ``reader`` of its reply (see :func:`finish`).
+
+    It behaves as the generator ``finish(client, req, reader)`` (``send``, ``throw``,
+    ``close``), so every driver runs it; the sync client sends it without the generator
+    (``Client._call``).
+    """
+
+    __slots__ = ('client', 'req', 'reader', '_steps')
+
+    def __init__(self, client, req, reader):
+        self.client = client
+        self.req = req
+        self.reader = reader
+        self._steps = None
+
+    def _generator(self):
+        steps = self._steps
+        if steps is None:
+            steps = self._steps = finish(self.client, self.req, self.reader)
+        return steps
+
+    def __iter__(self):
+        return self._generator()
+
+    def send(self, value):
+        return self._generator().send(value)
+
+    def throw(self, error):
+        return self._generator().throw(error)
+
+    def close(self) -> None:
+        if self._steps is not None:
+            self._steps.close()
 
 
-def key_op(client, cache, op_code: int, result: int, key, key_hint=None, *values):
+def key_op(client, cache, op_code: int, reader, key, key_hint=None, *values):
     """An operation on one key, followed by zero or more ``(value, hint)`` pairs."""
     req = cache_request(op_code, cache)
     buf = req.buf
@@ -51,7 +82,7 @@ def key_op(client, cache, op_code: int, result: int, key, key_hint=None, *values
     write(buf, key, key_hint, ctx)
     for value, hint in values:
         write(buf, value, hint, ctx)
-    return finish(client, req, result)
+    return Call(client, req, reader)
 
 
 def _write_keys(buf, keys, ctx):
@@ -61,16 +92,16 @@ def _write_keys(buf, keys, ctx):
         write(buf, key, None, ctx)
 
 
-def keys_op(client, cache, op_code: int, result: int, keys):
+def keys_op(client, cache, op_code: int, reader, keys):
     """An operation on a list of keys, each maybe a ``(key, hint)`` tuple."""
     req = cache_request(op_code, cache)
     _write_keys(req.buf, keys, client._binary)
-    return finish(client, req, result)
+    return Call(client, req, reader)
 
 
-def cache_op(client, cache, op_code: int, result: int = NOTHING):
+def cache_op(client, cache, op_code: int, reader=NOTHING):
     """An operation on the whole cache, with no payload."""
-    return finish(client, cache_request(op_code, cache, tx_aware=False), result)
+    return Call(client, cache_request(op_code, cache, tx_aware=False), reader)
 
 
 # get and put are the busiest operations: their requests are written out without the
@@ -111,25 +142,18 @@ def put_request(client, cache, key, value, key_hint=None, value_hint=None):
 
 
 def get(client, cache, key, key_hint=None):
-    return finish(client, get_request(client, cache, key, key_hint), VALUE)
+    return Call(client, get_request(client, cache, key, key_hint), VALUE)
 
 
 def put(client, cache, key, value, key_hint=None, value_hint=None):
-    return finish(client, put_request(client, cache, key, value, key_hint, value_hint),
-                  NOTHING)
+    return Call(client, put_request(client, cache, key, value, key_hint, value_hint), NOTHING)
 
 
 def get_all(client, cache, keys):
     """Values of the keys present, as a dict keyed by the bare keys."""
     req = cache_request(OP_CACHE_GET_ALL, cache)
     _write_keys(req.buf, keys, client._binary)
-    if needs_prepare(client, req):
-        yield from prepare(client, req)
-    resp = yield req
-    try:
-        return _read_pairs(resp.data, resp.pos, client._binary)[0]
-    except MissingBinaryType:
-        return (yield from read_fetching_types(client, _read_pairs, resp.data, resp.pos))[0]
+    return Call(client, req, _read_pairs)
 
 
 def _read_pairs(data, pos, ctx):
@@ -154,7 +178,7 @@ def put_all(client, cache, pairs):
     for key, value in pairs.items():
         write(buf, key, None, ctx)
         write(buf, value, None, ctx)
-    return finish(client, req, NOTHING)
+    return Call(client, req, NOTHING)
 
 
 def get_size(client, cache, peek_modes=None):
@@ -170,7 +194,7 @@ def get_size(client, cache, peek_modes=None):
         raise ParameterError('bad peek mode: {}'.format(e)) from None
     req = cache_request(OP_CACHE_GET_SIZE, cache)
     req.buf += S.INT.pack(len(modes)) + bytes(modes)
-    return finish(client, req, LONG)
+    return Call(client, req, LONG)
 
 
 def clear(client, cache, keys=None):
