@@ -151,6 +151,25 @@ class Router:
             return conn
         return None
 
+    def connection_for_partition(self, cache_id: int, partition: int):
+        """The live connection to the primary node of a partition (e.g. for a scan of it).
+
+        :param cache_id: the cache the partition belongs to,
+        :param partition: the partition number,
+        :return: a connection, or None to route by default (no map or a stale one, a
+         partition the map does not have, or an owner we are not connected to).
+        """
+        entry = self._tables.get(cache_id)
+        if entry is None or not self._fresh:
+            return None
+        conns = entry[2]
+        if not 0 <= partition < len(conns):
+            return None  # the server judges the number; any node will do to hear it
+        conn = conns[partition]
+        if conn is not None and conn.alive:
+            return conn
+        return None
+
     def node_for_key(self, registry, cache_id: int, data, key_pos: int) -> Optional[UUID]:
         """The primary node id of a key, or None if it cannot be told."""
         type_fields, schema_fields = metadata_accessors(registry)

@@ -269,7 +269,9 @@ class Cache(BaseCache):
 
         :param page_size: (optional) entries per server round trip, 1 by default,
         :param partitions: (optional) the partition to scan; negative (default) for all,
-        :param local: (optional) scan the connected node only,
+        :param local: (optional) scan only what the node the query runs on holds: the
+         connected node, or with ``partitions`` on a partition-aware client, that
+         partition's primary node,
         :return: a :class:`~pyignite.cursors.ScanCursor` yielding ``(key, value)`` tuples.
         """
         from .cursors import ScanCursor

@@ -32,6 +32,7 @@ from .._request import Request, cache_request
 from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
 from ..exceptions import CacheError, ParameterError, ParseError, SQLError
+from .affinity import refresh_partitions
 from .common import needs_prepare, prepare, read_fetching_types
 
 _INT_MAX = (1 << 31) - 1
@@ -319,6 +320,14 @@ def scan(client, state: CursorState, cache, page_size: int = 1, partitions: int 
     buf += S.INT.pack(partitions)
     buf.append(local)
     state.error = CacheError
+    router = client._router
+    if partitions >= 0 and router is not None:
+        # A local scan sees only what the node it reaches holds of the partition, so it
+        # must reach the partition's primary node; any other scan of it saves a hop there.
+        cache_id = req.cache_id
+        if client._affinity_stale(cache_id):
+            yield from refresh_partitions(client, cache_id)
+        req.conn = router.connection_for_partition(cache_id, partitions)
     yield from _open(client, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
 
 

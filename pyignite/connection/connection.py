@@ -15,9 +15,10 @@ thread that needs a reply becomes the *reader*: it reads frames and hands each
 one to the thread waiting for that request id, waking only that thread, until
 its own reply arrives; then it wakes one other waiting thread to take over
 reading. A thread that finds nothing else in flight (the usual case) takes the
-reader's role before it sends, and registers no waiter at all. A frame that
-arrives whole in one read is copied once out of a buffer the stream reuses. A reply for an id nobody waits for any more (its request timed out)
-is dropped, and so are server notifications (this client subscribes to none).
+reader's role before it sends, and registers no waiter at all. A reply for an
+id nobody waits for any more (its request timed out) is dropped, and so are
+server notifications (this client subscribes to none). A frame that arrives
+whole in one read is copied once out of a buffer the stream reuses.
 
 TLS: OpenSSL forbids using one SSL object from two threads at once, which a
 reader blocked in ``recv`` while another thread sends would do. So TLS runs
