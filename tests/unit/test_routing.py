@@ -113,6 +113,20 @@ def test_stale_map_is_not_used_until_refreshed():
     assert router.refresh_ids(77) == sorted([CACHE, 77])
 
 
+def test_partition_routes_to_its_primary_or_by_default():
+    conns = [FakeConn(A), FakeConn(B), FakeConn(C, alive=False)]
+    router = Router(conns)
+    assert router.connection_for_partition(CACHE, 0) is None  # no map yet
+    router = router_with(conns)
+    assert router.connection_for_partition(CACHE, 0) is conns[0]
+    assert router.connection_for_partition(CACHE, 1024 + 1) is None  # not in the map
+    assert router.connection_for_partition(CACHE, 4) is conns[1]
+    assert router.connection_for_partition(CACHE, 5) is None  # its owner is down
+    assert router.connection_for_partition(CACHE + 1, 0) is None  # another cache
+    router.on_topology_change((4, 0))
+    assert router.connection_for_partition(CACHE, 0) is None  # a stale map
+
+
 def test_give_up_stops_asking_until_the_topology_changes():
     router = router_with([FakeConn(A)])
     router.give_up([55])
