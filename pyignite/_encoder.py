@@ -200,9 +200,14 @@ def _enum_writer(code: int, name: str):
     def write_enum(buf, value, ctx):
         try:
             type_id, ordinal = value
-            buf += S.TC_INT_INT.pack(code, type_id, ordinal)
+            data = S.TC_INT_INT.pack(code, type_id, ordinal)
         except (TypeError, ValueError, struct.error):
             raise _bad(value, name, 'a (type_id, ordinal) tuple of ints is required') from None
+        if type_id == 0:
+            # the server then expects the enum's class name, and drops the connection
+            raise _bad(value, name, 'type id 0 is an unregistered enum, which the server '
+                       'knows only by class name; register the enum type and use its id')
+        buf += data
     return write_enum
 
 

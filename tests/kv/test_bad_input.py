@@ -2,7 +2,7 @@
 import pytest
 
 from pyignite import Client
-from pyignite.datatypes import ByteObject, IntObject, String
+from pyignite.datatypes import BinaryEnumObject, ByteObject, EnumObject, IntObject, String
 from pyignite.exceptions import ParameterError, ReconnectError
 
 
@@ -18,6 +18,9 @@ class NotAnIgniteValue:
     (NotAnIgniteValue(), 1, {}),
     ('k', 1, {'value_hint': int}),
     ('k', 1, {'key_hint': String, 'value_hint': IntObject, 'key': 5}),
+    # type id 0 would need the enum's class name: the server drops such a connection
+    ('k', 1, {'key_hint': EnumObject, 'key': (0, 5)}),
+    ('k', (0, 5), {'value_hint': BinaryEnumObject}),
 ])
 def test_bad_put_raises_and_client_keeps_working(cache, key, value, kwargs):
     kwargs = dict(kwargs)
