@@ -107,6 +107,12 @@ def auth_ssl_node():
     yield from _serve('auth-ssl')
 
 
+@pytest.fixture(scope='session')
+def full_footer_node():
+    """In-memory node on 10830 configured with ``compactFooter=false`` (full schema footers)."""
+    yield from _serve('full-footer')
+
+
 # =============================================================================================
 # (Next section: add other fixtures below this line.)
 # =============================================================================================

@@ -657,7 +657,7 @@ _CONFIG_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
     <property name="metricsLogFrequency" value="0"/>
     <property name="failureDetectionTimeout" value="{failure_detection_timeout}"/>
     <property name="systemWorkerBlockedTimeout" value="{worker_blocked_timeout}"/>
-    <property name="connectorConfiguration"><null/></property>{auth}
+    <property name="connectorConfiguration"><null/></property>{auth}{binary}
     <property name="clientConnectorConfiguration">
       <bean class="org.apache.ignite.configuration.ClientConnectorConfiguration">
         <property name="host" value="{host}"/>
@@ -727,6 +727,14 @@ _CONFIG_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
 _AUTH_BLOCK = """
     <property name="authenticationEnabled" value="true"/>"""
 
+# Ignite's default is compact footers; this block is only written to switch them off.
+_FULL_FOOTER_BLOCK = """
+    <property name="binaryConfiguration">
+      <bean class="org.apache.ignite.configuration.BinaryConfiguration">
+        <property name="compactFooter" value="false"/>
+      </bean>
+    </property>"""
+
 _WAL_BLOCK = """
         <property name="walSegmentSize" value="{segment}"/>
         <property name="walSegments" value="4"/>""".format(segment=16 * MB)
@@ -754,7 +762,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
                   discovery_range: int, communication_port: int,
                   communication_range: Optional[int] = None, ssl_mode: Optional[str] = None,
                   ssl_files: Optional[Dict[str, Path]] = None, auth: bool = False,
-                  failure_detection_timeout: int = 5000, host: str = HOST) -> str:
+                  failure_detection_timeout: int = 5000, host: str = HOST,
+                  compact_footer: bool = True) -> str:
     """Spring XML for one server node.
 
     :param node: instance name and consistent id.
@@ -764,6 +773,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
     :param ssl_files: paths from :func:`ensure_ssl_material`, needed with ``ssl_mode``.
     :param auth: authentication, which Ignite allows only with persistence (so the default
         region becomes persistent with a small WAL).
+    :param compact_footer: False makes the node write binary objects with full schema
+        footers (``BinaryConfiguration.compactFooter``).
     """
     if ssl_mode not in SSL_MODES:
         raise ValueError(f'ssl_mode must be one of {SSL_MODES}, not {ssl_mode!r}')
@@ -784,6 +795,7 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         # Blocked-worker reports dump every thread into the log; on 2 busy cores that is noise.
         worker_blocked_timeout=max(60000, failure_detection_timeout),
         auth=_AUTH_BLOCK if auth else '',
+        binary='' if compact_footer else _FULL_FOOTER_BLOCK,
         client_port=client_port,
         ssl=ssl_block,
         discovery_port=discovery_port,
@@ -821,6 +833,7 @@ class Layout:
     discovery_range: int = 10
     ssl: Optional[str] = None
     auth: bool = False
+    compact_footer: bool = True
 
 
 _LAYOUTS = (
@@ -838,6 +851,9 @@ _LAYOUTS = (
     Layout('auth-ssl', 'authentication + TLS (no client certificate needed)',
            client_port=10821, discovery_port=47730, communication_port=47330,
            ssl='server', auth=True),
+    Layout('full-footer', 'one in-memory node writing full schema footers (compactFooter=false)',
+           client_port=10830, discovery_port=47740, communication_port=47340,
+           compact_footer=False),
 )
 
 
@@ -857,7 +873,8 @@ def cluster_for_layout(name: str, **overrides) -> 'IgniteCluster':
         raise ValueError(f'unknown layout {name!r}; known: {", ".join(layouts())}') from None
     kwargs = dict(nodes=layout.nodes, slots=layout.slots, client_port=layout.client_port,
                   discovery_port=layout.discovery_port, discovery_range=layout.discovery_range,
-                  communication_port=layout.communication_port, ssl=layout.ssl, auth=layout.auth)
+                  communication_port=layout.communication_port, ssl=layout.ssl, auth=layout.auth,
+                  compact_footer=layout.compact_footer)
     kwargs.update(overrides)
     return IgniteCluster(name, **kwargs)
 
@@ -1103,6 +1120,7 @@ class IgniteCluster:
         (TLS, client certificate required).
     :param auth: authentication with user ignite/ignite; the cluster is persistent and is
         activated by :meth:`start`.
+    :param compact_footer: False: the nodes write binary objects with full schema footers.
     :param run_dir: folder for logs, configs, work dirs, TLS material and pidfiles.
     :param version: Ignite version (see :func:`resolve_libs`).
     :param failure_detection_timeout: ms; 5000 instead of Ignite's 10000 so failover tests
@@ -1118,7 +1136,7 @@ class IgniteCluster:
     def __init__(self, name: str, nodes: int = 1, *, slots: Optional[int] = None,
                  client_port: int = 10800, discovery_port: int = 47500,
                  discovery_range: Optional[int] = None, communication_port: int = 47100,
-                 ssl: Optional[str] = None, auth: bool = False,
+                 ssl: Optional[str] = None, auth: bool = False, compact_footer: bool = True,
                  run_dir: Optional[os.PathLike] = None, version: Optional[str] = None,
                  failure_detection_timeout: int = 5000, start_timeout: Optional[float] = None,
                  jvm_options: Sequence[str] = (), die_with_parent: bool = True):
@@ -1137,6 +1155,7 @@ class IgniteCluster:
         self.communication_port = communication_port
         self.ssl = ssl
         self.auth = auth
+        self.compact_footer = compact_footer
         self.run_dir = Path(run_dir or default_run_dir()).resolve()
         self.version = version
         self.failure_detection_timeout = failure_detection_timeout
@@ -1399,7 +1418,8 @@ class IgniteCluster:
             node.name, node.work_dir, node.client_port, self.discovery_port,
             self.discovery_range, self.communication_port, ssl_mode=self.ssl,
             ssl_files=self._ssl_files or None, auth=self.auth,
-            failure_detection_timeout=self.failure_detection_timeout))
+            failure_detection_timeout=self.failure_detection_timeout,
+            compact_footer=self.compact_footer))
         node.log_path.parent.mkdir(parents=True, exist_ok=True)
         node.log_offset = node.log_path.stat().st_size if node.log_path.exists() else 0
         env = dict(os.environ)
