@@ -13,8 +13,9 @@ from .._opcodes import (
 from .._registry import MissingBinaryType
 from .._request import cache_request
 from ..datatypes.key_value import PeekModes
-from ..exceptions import ParameterError
+from ..exceptions import ParameterError, ParseError
 from .common import needs_prepare, prepare, read_fetching_types
+from .query import read_values
 
 # how to read a reply's payload: a reader ``(data, pos, ctx) -> (value, next_pos)``, or
 # NOTHING for a payload that holds nothing
@@ -158,13 +159,10 @@ def get_all(client, cache, keys):
 
 def _read_pairs(data, pos, ctx):
     count = S.INT.unpack_from(data, pos)[0]
-    pos += 4
-    result = {}
-    for _ in range(count):
-        key, pos = read(data, pos, ctx)
-        value, pos = read(data, pos, ctx)
-        result[key] = value
-    return result, pos
+    if count < 0:
+        raise ParseError('malformed reply: {} key-value pairs'.format(count))
+    values, pos = read_values(data, pos + 4, 2 * count, ctx)
+    return dict(zip(values[0::2], values[1::2])), pos
 
 
 def put_all(client, cache, pairs):

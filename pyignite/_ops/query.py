@@ -98,7 +98,7 @@ def read_values(data, pos: int, n: int, ctx):
     table = DECODERS
     size = len(data)
     if n > size - pos:  # every value takes at least one byte
-        raise ParseError('malformed cursor page: {} values in {} bytes'.format(n, size - pos))
+        raise ParseError('malformed reply: {} values in {} bytes'.format(n, size - pos))
     values = [None] * n
     try:
         for i in range(n):
@@ -131,7 +131,7 @@ def read_values(data, pos: int, n: int, ctx):
                 # back-references outside any object: the cell is a top-level value
                 values[i], pos = read_with_handle_table(data, pos, ctx)
     except (IndexError, struct.error) as e:
-        raise ParseError('malformed cursor page: {!r}'.format(e)) from None
+        raise ParseError('malformed reply: {!r}'.format(e)) from None
     return values, pos
 
 
