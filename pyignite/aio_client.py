@@ -15,6 +15,7 @@ import random
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 from ._ops import cache_admin
+from ._ops import key_value as kv
 from ._request import Response
 from .client import BaseClient, _server_error, parse_nodes
 from .connection.aio_connection import AioConnection
@@ -226,6 +227,8 @@ class AioClient(BaseClient):
         if self._retry.at is not None and self._retry.due():
             self._retry_dead_soon()
         observe = self._observing_queries()
+        if op.__class__ is kv.Call:
+            op = kv.finish(self, op.req, op.reader)  # the generator itself: no proxy per step
         send = op.send
         try:
             req = send(None)
