@@ -110,7 +110,8 @@ class ScanCursor(_SyncCursor):
     :param cache: the :class:`~pyignite.cache.Cache` to scan,
     :param page_size: entries per server round trip,
     :param partitions: the one partition to scan; negative for all,
-    :param local: scan the connected node only.
+    :param local: scan only what the node the query runs on holds (with ``partitions``
+     on a partition-aware client: that partition's primary node).
     """
 
     def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
@@ -224,7 +225,8 @@ class AioScanCursor(_AioCursor):
     :param cache: the :class:`~pyignite.aio_cache.AioCache` to scan,
     :param page_size: entries per server round trip,
     :param partitions: the one partition to scan; negative for all,
-    :param local: scan the connected node only.
+    :param local: scan only what the node the query runs on holds (with ``partitions``
+     on a partition-aware client: that partition's primary node).
     """
 
     def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
