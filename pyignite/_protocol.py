@@ -210,6 +210,10 @@ class ResponseHeader(NamedTuple):
     payload_pos: int
 
 
+# every reply makes one: tuple.__new__ skips the Python-level __new__ of a NamedTuple
+_header = tuple.__new__
+
+
 def parse_response_header(frame: bytes, flags_header: bool) -> ResponseHeader:
     """Parse the header of a response frame body (after the length prefix).
 
@@ -230,13 +234,14 @@ def parse_response_header(frame: bytes, flags_header: bool) -> ResponseHeader:
             if flags & FLAG_ERROR:
                 status = _unpack_i(frame, pos)[0]
                 message, pos = read_str_or_none(frame, pos + 4)
-                return ResponseHeader(request_id, flags, topology, status, message, pos)
-            return ResponseHeader(request_id, flags, topology, 0, None, pos)
+                return _header(ResponseHeader, (request_id, flags, topology, status, message,
+                                                pos))
+            return _header(ResponseHeader, (request_id, flags, topology, 0, None, pos))
         status = _unpack_i(frame, 8)[0]
         if status:
             message, pos = read_str_or_none(frame, 12)
-            return ResponseHeader(request_id, FLAG_ERROR, None, status, message, pos)
-        return ResponseHeader(request_id, 0, None, 0, None, 12)
+            return _header(ResponseHeader, (request_id, FLAG_ERROR, None, status, message, pos))
+        return _header(ResponseHeader, (request_id, 0, None, 0, None, 12))
     except (IndexError, struct.error) as e:
         raise ParseError('malformed response header: {}'.format(e)) from None
 

@@ -541,9 +541,11 @@ class Client(BaseClient):
             return self._run(kv.finish(self, req, reader))
         conn = req.conn
         if conn is None:
-            conn = self._select(req)
-            if conn is None:
-                conn = self._reconnect()
+            conn = self._current  # what _select() picks when there is no router
+            if router is not None or conn is None or not conn.alive:
+                conn = self._select(req)
+                if conn is None:
+                    conn = self._reconnect()
         reply, header = conn.request(req)
         if header.topology is not None:
             self._on_topology_change(conn, header.topology)
