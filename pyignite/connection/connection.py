@@ -509,7 +509,11 @@ class Connection(NodeConnection):
                   started: float) -> bytes:
         """The reply for ``rid``, read by the thread that sent it as the stream's reader."""
         try:
-            return self._read_until(stream, rid, deadline)
+            frame = stream.read_frame(deadline)
+            if _unpack_q(frame, 0)[0] != rid or (
+                    stream.flags_header and frame[8] & _FLAG_NOTIFICATION):
+                frame = self._read_until(stream, rid, deadline, frame)
+            return frame
         except _Expired:
             raise self._expired(stream, started) from None
         except BaseException as e:
@@ -565,14 +569,18 @@ class Connection(NodeConnection):
                     stream.wake_reader()
 
     @staticmethod
-    def _read_until(stream: _Stream, rid: int, deadline: Optional[float]) -> bytes:
-        """Read frames, handing out the others', until the one for ``rid`` arrives."""
+    def _read_until(stream: _Stream, rid: int, deadline: Optional[float],
+                    frame: Optional[bytes] = None) -> bytes:
+        """Read frames, handing out the others', until the one for ``rid`` arrives;
+        ``frame``: one read already, to deal with first."""
         lock = stream.lock
         waiters = stream.waiters
         notifications = stream.flags_header
         while True:
-            frame = stream.read_frame(deadline)
+            if frame is None:
+                frame = stream.read_frame(deadline)
             if notifications and frame[8] & _FLAG_NOTIFICATION:
+                frame = None
                 continue  # a push for a subscription this client never makes
             got = _unpack_q(frame, 0)[0]
             if got == rid:
@@ -583,6 +591,7 @@ class Connection(NodeConnection):
                     other.reply = frame
                     if other.cond is not None:
                         other.cond.notify()
+            frame = None
 
     def _expired(self, stream: _Stream, started: float) -> OSError:
         """The error for a request whose time ran out; closes a stream gone silent."""
