@@ -2,6 +2,7 @@
 import threading
 import uuid
 
+from pyignite._ops import key_value as kv
 from pyignite.datatypes.cache_config import CacheAtomicityMode
 from pyignite.datatypes.prop_codes import PROP_CACHE_ATOMICITY_MODE, PROP_NAME
 from pyignite.monitoring import QueryEventListener
@@ -63,6 +64,11 @@ def pinned(op, conn):
                 req = op.send(resp)
     except StopIteration as done:
         return done.value
+
+
+def peek(client, cache, conn, key, hint=None):
+    """What the node behind ``conn`` holds of ``key`` itself (OP_CACHE_LOCAL_PEEK)."""
+    return client._run(pinned(kv.local_peek(client, cache, key, hint), conn))
 
 
 def connection_of(client, node_uuid):

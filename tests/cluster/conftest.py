@@ -8,10 +8,12 @@ once per session, so the shared fixtures keep their caches.
 import ignite_server  # tools/, put on sys.path by tests/conftest.py
 import pytest
 from cluster_util import (
-    OWN_CLIENT_PORT, OWN_COMMUNICATION_PORT, OWN_DISCOVERY_PORT, Recorder,
+    OWN_CLIENT_PORT, OWN_COMMUNICATION_PORT, OWN_DISCOVERY_PORT, Recorder, unique,
 )
 
 from pyignite import Client
+from pyignite.datatypes.cache_config import CacheMode
+from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME
 
 
 @pytest.fixture(scope='module')
@@ -43,3 +45,22 @@ def own_cluster():
         yield cluster
     finally:
         cluster.stop()
+
+
+@pytest.fixture(scope='module')
+def plain_cache(client):
+    """A PARTITIONED cache of 1024 partitions (the default, a power of two), no backups:
+    only a key's primary node holds it."""
+    cache = client.create_cache({PROP_NAME: unique('pa'), PROP_CACHE_MODE: CacheMode.PARTITIONED,
+                                 PROP_BACKUPS_NUMBER: 0})
+    yield cache
+    cache.destroy()
+
+
+@pytest.fixture(scope='module')
+def parts1000_cache(client):
+    """1000 partitions, no backups: the node config has a template ``parts1000*`` (see the
+    launcher)."""
+    cache = client.get_or_create_cache(unique('parts1000'))
+    yield cache
+    cache.destroy()

@@ -12,11 +12,9 @@ import random
 
 import pytest
 
-from pyignite._ops import key_value as kv
 from pyignite.datatypes import BinaryEnumObject, EnumObject
-from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_NAME
 
-from cluster_util import connection_of, pinned, unique
+from cluster_util import connection_of, peek, unique
 
 HINTS = [pytest.param(EnumObject, id='enum-0x1c'),
          pytest.param(BinaryEnumObject, id='binary-enum-0x26')]
@@ -52,26 +50,6 @@ def enum_keys(client, enum_types):
     return keys
 
 
-@pytest.fixture(scope='module')
-def plain_cache(client):
-    """1024 partitions (a power of two), no backups."""
-    cache = client.create_cache({PROP_NAME: unique('enum-keys'), PROP_BACKUPS_NUMBER: 0})
-    yield cache
-    cache.destroy()
-
-
-@pytest.fixture(scope='module')
-def parts1000_cache(client):
-    """1000 partitions (the node config's ``parts1000*`` template), no backups."""
-    cache = client.get_or_create_cache(unique('parts1000-enum'))
-    yield cache
-    cache.destroy()
-
-
-def _peek(client, cache, conn, key, hint):
-    return client._run(pinned(kv.local_peek(client, cache, key, hint), conn))
-
-
 def put_each_on_its_primary(client, recorder, cache, keys, hint, tag):
     """Put each key, check the node it went to holds it, and read it back with a get.
 
@@ -86,7 +64,7 @@ def put_each_on_its_primary(client, recorder, cache, keys, hint, tag):
         cache.put(key, value, key_hint=hint)
         [node] = recorder.nodes_of('OP_CACHE_PUT')
         used.add(node)
-        if _peek(client, cache, connection_of(client, node), key, hint) != value:
+        if peek(client, cache, connection_of(client, node), key, hint) != value:
             misrouted.append(key)
         if cache.get(key, key_hint=hint) != value:
             lost.append(key)

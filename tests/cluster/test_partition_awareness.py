@@ -14,7 +14,6 @@ from decimal import Decimal
 import pytest
 
 from pyignite import Client
-from pyignite._ops import key_value as kv
 from pyignite.binary import GenericObjectMeta
 from pyignite.datatypes import (
     BoolObject, ByteObject, CharObject, DateObject, DecimalObject, DoubleObject, FloatObject,
@@ -26,7 +25,7 @@ from pyignite.datatypes.prop_codes import (
 )
 from pyignite.exceptions import ParameterError
 
-from cluster_util import Recorder, connection_of, pinned, unique
+from cluster_util import Recorder, connection_of, peek, unique
 
 N = 1000
 
@@ -67,27 +66,6 @@ KEY_TYPES = [
 ]
 
 
-@pytest.fixture(scope='module')
-def plain_cache(client):
-    """1024 partitions (the default, a power of two), no backups."""
-    cache = client.create_cache({PROP_NAME: unique('pa'), PROP_CACHE_MODE: CacheMode.PARTITIONED,
-                                 PROP_BACKUPS_NUMBER: 0})
-    yield cache
-    cache.destroy()
-
-
-@pytest.fixture(scope='module')
-def parts1000_cache(client):
-    """1000 partitions: the node config has a template ``parts1000*`` (see the launcher)."""
-    cache = client.get_or_create_cache(unique('parts1000'))
-    yield cache
-    cache.destroy()
-
-
-def _peek(client, cache, conn, key, hint):
-    return client._run(pinned(kv.local_peek(client, cache, key, hint), conn))
-
-
 def check_routing(client, recorder: Recorder, cache, keys, hint=None, tolerate_changes=False):
     """Put each key and check, on the server, that the node it went to is its primary.
 
@@ -104,7 +82,7 @@ def check_routing(client, recorder: Recorder, cache, keys, hint=None, tolerate_c
             value = 'v{}'.format(n)
             cache.put(key, value, key_hint=hint)
             [node] = recorder.nodes_of('OP_CACHE_PUT')
-            held = _peek(client, cache, connection_of(client, node), key, hint)
+            held = peek(client, cache, connection_of(client, node), key, hint)
             if held == value or not tolerate_changes or \
                     router.affinity.latest_version == version:
                 break
@@ -188,7 +166,7 @@ def test_every_single_key_operation_is_routed(client, recorder, plain_cache):
     owner = {}
     for k in keys:
         for conn in client._nodes:
-            if _peek(client, cache, conn, k, None) == k:
+            if peek(client, cache, conn, k, None) == k:
                 owner[k] = str(conn.uuid)
     assert len(owner) == len(keys) and len(set(owner.values())) == 3
     calls = [
@@ -232,7 +210,7 @@ def test_get_best_node(client, plain_cache):
     for k in range(100):
         plain_cache.put(k, k)
         conn = client.get_best_node(plain_cache, k)
-        assert _peek(client, plain_cache, conn, k, None) == k
+        assert peek(client, plain_cache, conn, k, None) == k
         assert client.get_best_node(plain_cache.name, k) is conn
         assert client.get_best_node(plain_cache.cache_id, (k, LongObject)) is conn
     assert client.get_best_node(plain_cache) in client._nodes
@@ -318,7 +296,7 @@ def test_register_cache_fetches_the_partition_map_up_front(client, recorder):
         assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
         [node] = recorder.nodes_of('OP_CACHE_PUT')
         conn = next(c for c in client._nodes if str(c.uuid) == node)
-        assert _peek(client, cache, conn, 42, None) == 'v'
+        assert peek(client, cache, conn, 42, None) == 'v'
         recorder.clear()
         client.register_cache(cache.cache_id)  # still fresh: nothing to fetch
         assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
