@@ -302,9 +302,7 @@ class AioConnection(NodeConnection):
             try:
                 body = await fut
             except ConnectionError as e:
-                hint = 'does the node want TLS (use_ssl=True)' if context is None else \
-                    'does the node want a client certificate (ssl_certfile)'
-                raise ConnectionError('{} during the handshake; {}?'.format(e, hint)) from e
+                raise self.handshake_lost(e, context is not None) from e
             try:
                 frame = steps.send(body)
             except StopIteration as done:

@@ -36,6 +36,14 @@ class NodeConnection:
         self.closed = True
         self._ids = itertools.count(1)
 
+    @staticmethod
+    def handshake_lost(error: ConnectionError, tls: bool) -> ConnectionError:
+        """The error for a connection the node closed during the handshake, with the
+        likely cause: a TLS mismatch, or a client certificate the node wants."""
+        hint = 'does the node want a client certificate (ssl_certfile)' if tls else \
+            'does the node want TLS (use_ssl=True)'
+        return ConnectionError('{} during the handshake; {}?'.format(error, hint))
+
     def __repr__(self):
         return '{}({}:{}, {})'.format(type(self).__name__, self.host, self.port,
                                       'alive' if self.alive else 'closed')
