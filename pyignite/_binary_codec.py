@@ -169,7 +169,7 @@ def _write_source(i: int, code: int, last: bool) -> list:
         lines += ['    elif {} is False:'.format(v), "        buf += b'\\x08\\x00'"] + then('2')
     else:  # TC_STRING
         lines += ['    if {}.__class__ is str:'.format(v),
-                  "        data = {}.encode('utf-8', 'replace')".format(v),
+                  "        data = {}.encode('utf-8')".format(v),
                   '        buf += _pi({}, len(data))'.format(code),
                   '        buf += data'] + then('5 + len(data)')
     lines += ['    elif {} is None:'.format(v), '        buf.append({})'.format(_NULL)]
@@ -182,7 +182,9 @@ def compile_field_writer(type_codes):
     ``(buf, values, start) -> offsets`` that appends the field values of one object when
     each is None or of exactly its declared type, as the generic loop would; it returns
     None, having written part of them, for any other value (the caller then truncates and
-    writes the generic way, which converts or names the bad field). Other classes: None.
+    writes the generic way, which converts or names the bad field); a str with a lone
+    surrogate raises :class:`UnicodeEncodeError`, to be handled the same way. Other
+    classes: None.
     """
     count = len(type_codes)
     if not count or count > MAX_COMPILED_FIELDS or not all(
@@ -277,7 +279,10 @@ def make_writer(cls):
             _pack_header(buf, start, tc.TC_COMPLEX_OBJECT, 1, flags, type_id, 1, 24, 0, 0)
             return
         if write_fields is not None:
-            offsets = write_fields(buf, field_values(value), start)
+            try:
+                offsets = write_fields(buf, field_values(value), start)
+            except UnicodeEncodeError:  # a lone surrogate: the generic way names the field
+                offsets = None
             if offsets is None:  # a value to convert, or a bad one: the generic way
                 del buf[start + 24:]
         else:

@@ -111,22 +111,46 @@ def write_null(buf, value, ctx):
     buf.append(tc.TC_NULL)
 
 
+def lone_surrogate_error(value: str, error: UnicodeEncodeError) -> ParameterError:
+    """The error for a str that UTF-8 cannot hold, naming where it goes wrong.
+
+    A server writes strings with ``String.getBytes(UTF_8)`` (unless started with
+    ``IGNITE_BINARY_MARSHALLER_USE_STRING_SERIALIZATION_VER_2``), which turns a lone
+    surrogate into ``?``: storing such a str would silently change it, and two
+    different keys would become the same one. Refusing is the only exact choice.
+    """
+    unit = ord(value[error.start])
+    return ParameterError(
+        'cannot write a str holding a lone surrogate (U+{:04X} at index {}): Ignite stores '
+        'strings as UTF-8, which has no form for it (a server would store \'?\'); join '
+        'surrogate pairs into one character first, or send the text as a '
+        'CharArrayObject'.format(unit, error.start))
+
+
 def write_string(buf, value, ctx=None):
-    """Write a typed String, or Null for None."""
+    """Write a typed String, or Null for None.
+
+    :raises ParameterError: ``value`` is not a str, or holds a lone surrogate.
+    """
     if value is None:
         buf.append(tc.TC_NULL)
         return
     if not isinstance(value, str):
         raise _bad(value, 'String', 'a str is required')
-    # Java writes a lone surrogate as '?', which is what 'replace' does
-    data = value.encode('utf-8', 'replace')
+    try:
+        data = value.encode('utf-8')
+    except UnicodeEncodeError as e:
+        raise lone_surrogate_error(value, e) from None
     buf += _pack_tc_int(tc.TC_STRING, len(data))
     buf += data
 
 
 def write_str(buf, value, ctx):
-    # the writer for values whose class is exactly str: no checks needed
-    data = value.encode('utf-8', 'replace')
+    # the writer for values whose class is exactly str: no type check needed
+    try:
+        data = value.encode('utf-8')
+    except UnicodeEncodeError as e:
+        raise lone_surrogate_error(value, e) from None
     buf += _pack_tc_int(tc.TC_STRING, len(data))
     buf += data
 

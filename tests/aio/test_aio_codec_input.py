@@ -1,0 +1,50 @@
+"""Values the codecs refuse, through the async client: a ParameterError naming the
+problem, never a silent change, and the connection keeps working (real node).
+"""
+import uuid
+from collections import OrderedDict
+
+import pytest
+
+from pyignite.binary import GenericObjectMeta
+from pyignite.datatypes import IntObject, String
+from pyignite.exceptions import ParameterError
+
+
+async def _still_works(cache):
+    await cache.put('ok', 1)
+    assert await cache.get('ok') == 1
+
+
+# --- lone surrogates (issue 13, defect 4) ---------------------------------------------------
+
+
+async def test_two_lone_surrogate_keys_never_collide(cache):
+    await cache.put('?', 'question mark')
+    for key in ('\ud800', '\udc00'):
+        with pytest.raises(ParameterError, match=r'lone surrogate \(U\+{:04X} at index 0\)'
+                           .format(ord(key))):
+            await cache.put(key, key)
+        with pytest.raises(ParameterError, match='lone surrogate'):
+            await cache.get(key)
+    assert await cache.get('?') == 'question mark'
+    assert await cache.get_size() == 1
+    await _still_works(cache)
+
+
+async def test_lone_surrogates_in_values_objects_and_sql(client, cache):
+    class Doc(metaclass=GenericObjectMeta, type_name='Doc' + uuid.uuid4().hex,
+              schema=OrderedDict([('id', IntObject), ('title', String)])):
+        pass
+
+    with pytest.raises(ParameterError, match='lone surrogate'):
+        await cache.put('k', ['x', 'y\ud800'])
+    with pytest.raises(ParameterError, match=r'Doc\.title: .*lone surrogate'):
+        await cache.put('k', Doc(1, '\udfff'))
+    with pytest.raises(ParameterError, match='lone surrogate'):
+        await client.get_or_create_cache('cache\ud800')
+    with pytest.raises(ParameterError, match='lone surrogate'):
+        async with client.sql('SELECT ?', query_args=['\ud800']) as cursor:
+            [row async for row in cursor]
+    assert await cache.get('k') is None
+    await _still_works(cache)
