@@ -30,6 +30,9 @@ def enter_tx(tx):
     return current_tx.set(tx)
 
 
+#: ``Request.release`` of a request whose reply starts with the id of a resource it opened
+RELEASE_FROM_REPLY = -1
+
 CACHE_FLAG_TRANSACTIONAL = 0x02
 CACHE_FLAG_EXPIRY_POLICY = 0x04
 
@@ -41,10 +44,15 @@ class Request:
     :ivar error: the exception class for an error status,
     :ivar conn: the connection the request must go to (cursor pages, transactions), or None,
     :ivar cache_id: the cache a key request targets, for partition awareness,
-    :ivar key_pos: where the key starts in ``buf``, or -1 when there is no single key.
+    :ivar key_pos: where the key starts in ``buf``, or -1 when there is no single key,
+    :ivar release: what a successful reply leaves open on the server, to be closed if the
+     caller gives up before reading it: None (nothing), :data:`RELEASE_FROM_REPLY` (the
+     reply starts with the id of a resource it opened: a cursor, a query, a task), or the
+     id of a resource the request works on (a cursor page: the cursor can't go on without
+     that page). Server resource ids are positive.
     """
 
-    __slots__ = ('buf', 'op_code', 'error', 'conn', 'cache_id', 'key_pos')
+    __slots__ = ('buf', 'op_code', 'error', 'conn', 'cache_id', 'key_pos', 'release')
 
     def __init__(self, op_code: int, error=CacheError):
         self.buf = bytearray(_HEADER)
@@ -53,6 +61,7 @@ class Request:
         self.conn = None
         self.cache_id = 0
         self.key_pos = -1
+        self.release = None
 
     def finish(self, request_id: int) -> bytearray:
         """Fill in the length and the request id; return the frame."""
@@ -94,6 +103,7 @@ def cache_request(op_code: int, cache, error=CacheError, tx_aware: bool = True) 
     req.error = error
     req.cache_id = cache._cache_id
     req.key_pos = -1
+    req.release = None
     tx = current_tx.get() if tx_aware and _tx_seen else None
     if tx is not None and tx.client is cache._client and not tx.closed:
         buf[18] |= CACHE_FLAG_TRANSACTIONAL

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
 
 from ._ops import cache_admin, key_value as kv
 from .cache import BaseCache
-from .connection.aio_connection import TimeoutError as _TimeoutError
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import ParameterError
 
@@ -33,18 +32,17 @@ _TIMEOUT = inspect.Parameter('timeout', inspect.Parameter.KEYWORD_ONLY, default=
 
 
 async def _run_within(client, op, timeout):
-    """Run ``op`` on ``client``, giving up after ``timeout`` seconds."""
+    """Run ``op`` on ``client``; each of its requests gives up ``timeout`` seconds from now.
+
+    The limit is a deadline on the requests themselves, not a wrapping
+    ``asyncio.wait_for``: that can swallow a ``task.cancel()`` that arrives as the call
+    finishes (Python 3.11 and older), and a cancellation must always be honoured.
+    """
     if timeout.__class__ not in (int, float) or not timeout > 0:
         op.close()
         raise ParameterError('timeout must be a positive number of seconds or None, '
                              'not {!r}'.format(timeout))
-    try:
-        return await asyncio.wait_for(client._run(op), timeout)
-    except asyncio.TimeoutError as e:
-        if isinstance(e, OSError) and e.args:
-            raise  # one request of the operation timed out: its message says which
-        raise _TimeoutError('the operation did not finish within {}s'.format(timeout)) \
-            from None
+    return await client._run(op, (asyncio.get_running_loop().time() + timeout, timeout))
 
 
 def _operation(build):

@@ -12,7 +12,7 @@ Many requests may be in flight at once, also on one connection::
 """
 import asyncio
 import random
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Tuple, Union
 
 from ._ops import cache_admin
 from ._ops import key_value as kv
@@ -220,8 +220,12 @@ class AioClient(BaseClient):
                                    for conn in self._retry_targets()])
             self._retry_done()
 
-    async def _run(self, op):
-        """Drive an operation generator over the connections; return its result."""
+    async def _run(self, op, deadline: Optional[Tuple[float, float]] = None):
+        """Drive an operation generator over the connections; return its result.
+
+        :param deadline: (optional) ``(loop time, seconds)``: every request of the
+         operation gives up then (see :meth:`AioConnection.request`).
+        """
         if not self._nodes:
             self._check_connected()
         if self._retry.at is not None and self._retry.due():
@@ -238,16 +242,20 @@ class AioClient(BaseClient):
                     conn = self._select(req)
                     if conn is None:
                         conn = await self._reconnect()
-                if observe:
-                    rid, started = self._query_started(conn, req)
-                    try:
-                        reply, header = await conn.request(req, rid)
-                    except BaseException as e:
-                        self._query_finished(conn, req, rid, started, error=e)
-                        raise
-                    self._query_finished(conn, req, rid, started, header)
-                else:
-                    reply, header = await conn.request(req)
+                try:
+                    if observe:
+                        rid, started = self._query_started(conn, req)
+                        try:
+                            reply, header = await conn.request(req, rid, deadline)
+                        except BaseException as e:
+                            self._query_finished(conn, req, rid, started, error=e)
+                            raise
+                        self._query_finished(conn, req, rid, started, header)
+                    else:
+                        reply, header = await conn.request(req, None, deadline)
+                except BaseException as e:
+                    req = op.throw(e)  # as Client._run
+                    continue
                 if header.topology is not None:
                     self._on_topology_change(conn, header.topology)
                 if header.status:

@@ -120,6 +120,8 @@ class BaseClient:
         self._current = None
         self._router = None
         self._retry = RetrySchedule()
+        #: (host, port) -> connection attempts that failed in a row (see _emit_handshake_fail)
+        self._failed_attempts: dict = {}
         # (connection, session, cursor id) of cursors dropped while open; see _ops.query
         self._abandoned_cursors: list = []
 
@@ -266,6 +268,7 @@ class BaseClient:
                        HandshakeStartEvent(conn.host, conn.port, _OFFERED))
 
     def _emit_handshake_success(self, conn) -> None:
+        self._failed_attempts.pop((conn.host, conn.port), None)
         log.debug('Connected to node(address=%s, port=%d, node_uuid=%s) with protocol %s',
                   conn.host, conn.port, conn.uuid, conn.protocol_context)
         router = self._router
@@ -277,16 +280,26 @@ class BaseClient:
                                              conn.uuid))
 
     def _emit_handshake_fail(self, conn, error) -> None:
+        # a node that stays down is retried again and again: say so once, loudly, and
+        # then only at DEBUG until it has been reached again
+        node = (conn.host, conn.port)
+        attempt = self._failed_attempts[node] = self._failed_attempts.get(node, 0) + 1
+        repeat = attempt > 1
         if isinstance(error, AuthenticationError):
-            log.error('Authentication failed while connecting to node(address=%s, port=%d): '
-                      '%s', conn.host, conn.port, error)
+            log.log(logging.DEBUG if repeat else logging.ERROR,
+                    'Authentication failed while connecting to node(address=%s, port=%d): '
+                    '%s', conn.host, conn.port, error)
             if self._connection_listeners:
                 self._emit(self._connection_listeners, 'on_authentication_fail',
                            AuthenticationFailedEvent(conn.host, conn.port, _OFFERED,
                                                      repr(error)))
             return
-        log.error('Failed to perform handshake, connection to node(address=%s, port=%d) '
-                  'failed: %r', conn.host, conn.port, error)
+        # ERROR the first time, as 0.6.1 logs it (tools watching for it keep working)
+        log.log(logging.DEBUG if repeat else logging.ERROR,
+                'Failed to perform handshake, connection to node(address=%s, port=%d) '
+                'failed: %r%s', conn.host, conn.port, error,
+                ' (again: attempt {})'.format(attempt) if repeat else
+                ' (later failures to reach it are logged at DEBUG)')
         if self._connection_listeners:
             self._emit(self._connection_listeners, 'on_handshake_fail',
                        HandshakeFailedEvent(conn.host, conn.port, _OFFERED, repr(error)))
@@ -507,16 +520,22 @@ class Client(BaseClient):
                     conn = self._select(req)
                     if conn is None:
                         conn = self._reconnect()
-                if observe:
-                    rid, started = self._query_started(conn, req)
-                    try:
-                        reply, header = conn.request(req, rid)
-                    except BaseException as e:
-                        self._query_finished(conn, req, rid, started, error=e)
-                        raise
-                    self._query_finished(conn, req, rid, started, header)
-                else:
-                    reply, header = conn.request(req)
+                try:
+                    if observe:
+                        rid, started = self._query_started(conn, req)
+                        try:
+                            reply, header = conn.request(req, rid)
+                        except BaseException as e:
+                            self._query_finished(conn, req, rid, started, error=e)
+                            raise
+                        self._query_finished(conn, req, rid, started, header)
+                    else:
+                        reply, header = conn.request(req)
+                except BaseException as e:
+                    # the operation learns that its request failed (a cursor page that
+                    # never came breaks the cursor) and, as a rule, raises it again
+                    req = op.throw(e)
+                    continue
                 if header.topology is not None:
                     self._on_topology_change(conn, header.topology)
                 if header.status:

@@ -72,20 +72,18 @@ class _SyncCursor(BaseCursor):
         state = self._state
         i = state.index
         rows = state.rows
-        if i < len(rows):
+        if i < len(rows):  # the hot path, inline
             state.index = i + 1
             return rows[i]
-        return self._next_page()
-
-    def _next_page(self):
-        state = self._state
         client = self._client
-        while state.more:
-            client._run(query.fetch_page(client, state))
-            if state.rows:
-                state.index = 1
-                return state.rows[0]
-        raise StopIteration
+        while True:
+            row = query.next_row(state)
+            if row is query.NEED_PAGE:
+                client._run(query.fetch_page(client, state))
+            elif row is query.END:
+                raise StopIteration
+            else:
+                return row
 
     def __enter__(self):
         return self
@@ -197,16 +195,18 @@ class _AioCursor(BaseCursor):
         state = self._state
         i = state.index
         rows = state.rows
-        if i < len(rows):
+        if i < len(rows):  # the hot path, inline
             state.index = i + 1
             return rows[i]
         client = self._client
-        while state.more:
-            await client._run(query.fetch_page(client, state))
-            if state.rows:
-                state.index = 1
-                return state.rows[0]
-        raise StopAsyncIteration
+        while True:
+            row = query.next_row(state)
+            if row is query.NEED_PAGE:
+                await client._run(query.fetch_page(client, state))
+            elif row is query.END:
+                raise StopAsyncIteration
+            else:
+                return row
 
     async def close(self) -> None:
         """Stop iterating and release the server-side cursor if it is still open."""

@@ -10,9 +10,9 @@ from typing import Optional, Tuple
 
 __all__ = [
     'AuthenticationError', 'BinaryTypeError', 'CacheCreationError', 'CacheError',
-    'ClusterError', 'HandshakeError', 'NotSupportedByClusterError', 'NotSupportedError',
-    'ParameterError', 'ParseError', 'ReconnectError', 'SQLError', 'SocketError',
-    'connection_errors',
+    'ClusterError', 'CursorError', 'HandshakeError', 'NotSupportedByClusterError',
+    'NotSupportedError', 'ParameterError', 'ParseError', 'ReconnectError', 'SQLError',
+    'SocketError', 'connection_errors',
 ]
 
 #: Alias kept for code written against the documented failover example.
@@ -67,6 +67,14 @@ class CacheError(Exception):
     def __init__(self, message: str = '', status: Optional[int] = None):
         self.status = status
         super().__init__(message)
+
+
+class CursorError(CacheError):
+    """A cursor can't hand out its remaining rows: a page request failed, timed out or
+    was cancelled, and the server has moved past that page. Every later ``next()`` of
+    the cursor raises it (its ``__cause__`` is the original failure); run the query
+    again to read the rows.
+    """
 
 
 class BinaryTypeError(CacheError):

@@ -259,8 +259,10 @@ def put_pending_types(client):
             continue
         try:
             affinity_key_field = yield from _put_class(client, cls)
+        except OSError:
+            raise  # the connection failed, not the class: it stays pending, to try again
         except BaseException:
-            # the request fails; later ones must not try this class again on its behalf
+            # the server refused it; later requests must not try this class again
             registry.drop_pending(cls)
             raise
         registry.class_registered(cls, affinity_key_field)

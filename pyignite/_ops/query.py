@@ -28,10 +28,10 @@ from .._opcodes import (
 )
 from .._protocol import STATUS_RESOURCE_DOES_NOT_EXIST
 from .._registry import MissingBinaryType
-from .._request import Request, cache_request
+from .._request import RELEASE_FROM_REPLY, Request, cache_request
 from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
-from ..exceptions import CacheError, ParameterError, ParseError, SQLError
+from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
 from .affinity import refresh_partitions
 from .common import needs_prepare, prepare, read_fetching_types
 
@@ -52,11 +52,13 @@ class CursorState:
     :ivar rows: the rows of the current page,
     :ivar index: the next row of ``rows`` to hand out,
     :ivar more: the server holds more pages (and so the cursor is open there),
-    :ivar limit: rows still allowed by ``max_rows``, or -1 for no limit.
+    :ivar limit: rows still allowed by ``max_rows``, or -1 for no limit,
+    :ivar broken: why a page never came (a timeout, a cancellation, a lost connection),
+     or None: a broken cursor can't hand out its remaining rows.
     """
 
     __slots__ = ('cursor_id', 'conn', 'session', 'rows', 'index', 'more', 'limit',
-                 'page_op', 'reader', 'error', 'field_names')
+                 'page_op', 'reader', 'error', 'field_names', 'broken')
 
     def __init__(self):
         self.cursor_id = None
@@ -70,6 +72,7 @@ class CursorState:
         self.reader = None
         self.error = CacheError
         self.field_names = None
+        self.broken: Optional[BaseException] = None
 
 
 def _session(conn):
@@ -277,11 +280,19 @@ def _open(client, state: CursorState, req: Request, page_op: int, fields: bool):
     """Send the first request of a query and take its first page."""
     if needs_prepare(client, req):
         yield from prepare(client, req)
+    # given up before its reply is read, the request's cursor is closed by the inbox
+    req.release = RELEASE_FROM_REPLY
     resp = yield req
     data, pos = resp.data, resp.pos
     try:
         cursor_id = _unpack_q(data, pos)[0]
         pos += 8
+        # open on the server from now on: should anything below fail (or the caller give
+        # up while a binary type is fetched), closing or dropping the cursor releases it
+        state.cursor_id = cursor_id
+        state.conn = resp.conn
+        state.session = _session(resp.conn)
+        state.more = True
         if fields:
             columns = _unpack_i(data, pos)[0]
             pos += 4
@@ -296,9 +307,6 @@ def _open(client, state: CursorState, req: Request, page_op: int, fields: bool):
             state.reader = read_entry_page
     except (IndexError, struct.error) as e:
         raise ParseError('malformed query response: {!r}'.format(e)) from None
-    state.cursor_id = cursor_id
-    state.conn = resp.conn
-    state.session = _session(resp.conn)
     state.page_op = page_op
     (rows, more), _ = yield from _decode_page(client, state.reader, data, pos)
     yield from _take_page(client, state, rows, more)
@@ -440,8 +448,36 @@ def sql_fields(client, state: CursorState, query_str: str, page_size: int = 1024
 # --- paging and closing -------------------------------------------------------------------
 
 
+def next_row(state: CursorState):
+    """The next row of the current page, or :data:`NEED_PAGE` (fetch one with
+    :func:`fetch_page`), or :data:`END`.
+
+    :raises CursorError: a page of the cursor never came, so the rest are lost.
+    """
+    i = state.index
+    rows = state.rows
+    if i < len(rows):
+        state.index = i + 1
+        return rows[i]
+    if state.broken is not None:
+        raise CursorError('the cursor is broken: a page request failed ({!r}), so its '
+                          'remaining rows are lost; run the query again'.format(
+                              state.broken)) from state.broken
+    return NEED_PAGE if state.more else END
+
+
+#: what :func:`next_row` returns when a page must be fetched, and at the end
+NEED_PAGE = object()
+END = object()
+
+
 def fetch_page(client, state: CursorState):
-    """Fetch the next page of an open cursor into ``state``."""
+    """Fetch the next page of an open cursor into ``state``.
+
+    A page that does not come (an error, a timeout, a cancellation) breaks the cursor:
+    the server has moved past it, so it cannot be asked for again. The cursor is
+    released (by the inbox, when the late reply comes) and :func:`next_row` raises.
+    """
     if not state.more:
         state.rows, state.index = [], 0
         return
@@ -454,16 +490,23 @@ def fetch_page(client, state: CursorState):
     req = Request(state.page_op, state.error)
     req.buf += _pack_q(state.cursor_id)
     req.conn = state.conn
+    req.release = state.cursor_id
+    state.rows, state.index = [], 0
     try:
         resp = yield req
-    except CacheError:
+    except CacheError as e:
         # a page that failed (a query cancelled by its timeout...) leaves the cursor
         # registered on the server
-        state.rows, state.index = [], 0
+        state.broken = e
         try:
             yield from close_cursor(client, state)
         except CacheError:
             pass
+        raise
+    except BaseException as e:
+        # the late reply, if any, closes the cursor (req.release)
+        state.broken = e
+        state.more = False
         raise
     (rows, more), _ = yield from _decode_page(client, state.reader, resp.data, resp.pos)
     yield from _take_page(client, state, rows, more)

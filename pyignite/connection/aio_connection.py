@@ -1,50 +1,41 @@
 """An asyncio connection to one Ignite node.
 
-Theory of operation: one :class:`_FrameProtocol` per transport cuts the byte
-stream into frames as it arrives and hands each reply to the future waiting
-for its request id. Any number of requests may be in flight. A request frame
-is never split: the first one of an event loop iteration is written at once,
-the ones that follow in the same iteration (``asyncio.gather`` of many
-requests) are joined into one ``transport.write`` at its end. The stream
-never depends on who is still waiting: a reply for an id nobody waits for any
-more (a cancelled task, a timed out request) is simply dropped, so cancelling
-a request cannot desynchronise the connection. When the transport goes away
-every waiter gets an :class:`OSError` (a frame that makes no sense:
-:class:`~pyignite.exceptions.ParseError`) and the connection is marked dead;
-reconnecting is the client's job.
+Theory of operation: one :class:`_FrameProtocol` per transport feeds the bytes
+as they arrive to the shared frame buffer and inbox (:mod:`pyignite._session`),
+which hand each reply to the future waiting for its request id and each server
+notification to its listener. Any number of requests may be in flight. A request
+frame is never split: the first one of an event loop iteration is written at
+once, the ones that follow in the same iteration (``asyncio.gather`` of many
+requests) are joined into one ``transport.write`` at its end. The stream never
+depends on who is still waiting: a reply for a request given up on (a cancelled
+task, a timeout) is dropped, or closes the server resource the request opened,
+so cancelling a request can neither desynchronise the connection nor leak a
+cursor. When the transport goes away every waiter gets an :class:`OSError` (a
+frame that makes no sense: :class:`~pyignite.exceptions.ParseError`) and the
+connection is marked dead; reconnecting is the client's job.
 
-Timeouts (both raise :data:`TimeoutError`, an :class:`OSError` that on every
-Python version is also an :class:`asyncio.TimeoutError`), the rule of the
-blocking :class:`~pyignite.connection.Connection` too:
-
-* ``handshake_timeout`` bounds opening the socket (and TLS) plus the handshake;
-  the connection is closed and stays dead;
-* ``timeout`` bounds each request, counted from before it is sent. If no whole
-  frame arrived from the node while that request waited, the node is taken as
-  unresponsive (or stuck in the middle of a frame): the connection is closed,
-  the other requests waiting on it get a :class:`ConnectionError`, and the next
-  call reconnects or fails over. Otherwise only that request is abandoned: the
-  connection stays, and its late reply is matched by id and dropped.
-
-Cancelling a request (``asyncio.wait_for``, or the per-call ``timeout`` of the
-:class:`~pyignite.aio_cache.AioCache` methods) only abandons it, like a
-cancelled task: the connection stays.
+Timeouts raise :data:`TimeoutError`, an :class:`OSError` that on every Python
+version is also an :class:`asyncio.TimeoutError`. ``handshake_timeout`` bounds
+opening the socket (and TLS) plus the handshake; the connection is closed and
+stays dead. The request ``timeout`` and the per-call limit of the
+:class:`~pyignite.aio_cache.AioCache` methods follow the rule of
+:mod:`pyignite._session.timeouts`, the same as the blocking client's.
 """
 import asyncio
-from typing import Optional
+from typing import Optional, Tuple
 
 from .. import _protocol as P
 from .._ops.handshake import handshake
+from .._session.frames import FrameBuffer
+from .._session.inbox import Inbox
+from .._session.timeouts import expiry
 from ..exceptions import HandshakeError, ParseError
 from .base import NodeConnection
 from .ssl_context import make_ssl_context
 
 __all__ = ['AioConnection', 'TimeoutError']
 
-_unpack_i = P.S.INT.unpack_from
-_unpack_q = P.S.LONG.unpack_from
 _parse_header = P.parse_response_header
-_FLAG_NOTIFICATION = P.FLAG_NOTIFICATION
 #: the shortest reply frame: request id and flags (protocol 1.4.0+) or status (before)
 _MIN_REPLY = {True: 10, False: 12}
 
@@ -55,49 +46,41 @@ else:  # pragma: no cover - older Pythons
         """A timeout: the built-in ``TimeoutError`` that is also ``asyncio.TimeoutError``."""
 
 
-def _expire(fut, conn, proto, frames_before: int) -> None:
-    """The ``timeout`` of a request passed: fail it, and close a connection gone silent."""
+def _expire(fut, conn, proto, completed_before: int, call_timeout=None) -> None:
+    """A limit on a request passed: fail it, and close a connection gone silent."""
     if fut.done():
         return
-    if proto.frames != frames_before:
-        fut.set_exception(TimeoutError('no reply from {}:{} within {}s'.format(
-            conn.host, conn.port, conn.timeout)))
-        return
-    error = TimeoutError('no reply from {}:{} within {}s, nor any other frame: connection '
-                         'closed'.format(conn.host, conn.port, conn.timeout))
+    error, close = expiry(conn, proto.frames.completed == completed_before, call_timeout,
+                          TimeoutError)
     fut.set_exception(error)
-    lost = ConnectionError('connection to {}:{} closed: no frame from the node within '
-                           '{}s'.format(conn.host, conn.port, conn.timeout))
-    lost.__cause__ = error
-    proto._broken(lost)
+    if close:
+        lost = ConnectionError('connection to {}:{} closed: no frame from the node within '
+                               '{}s'.format(conn.host, conn.port, conn.timeout))
+        lost.__cause__ = error
+        proto._broken(lost)
 
 
 class _FrameProtocol(asyncio.Protocol):
     """Frames in, replies to their waiters. One instance per transport.
 
-    :ivar pending: request id to the future waiting for its reply,
-    :ivar raw: during the handshake, the future waiting for the next whole frame,
-    :ivar shortest: the shortest frame that makes sense, bytes,
-    :ivar limit: the longest frame accepted, bytes: a longer one means a broken stream,
-    :ivar frames: counts the chunks of bytes that completed at least one frame, so a
-     request can tell whether the node sent anything while it waited.
+    :ivar frames: cuts the byte stream into frames (:class:`~pyignite._session.frames.
+     FrameBuffer`),
+    :ivar inbox: where each frame goes (:class:`~pyignite._session.inbox.Inbox`); its
+     slots are the futures of the requests waiting for a reply,
+    :ivar raw: during the handshake, the future waiting for the next whole frame.
     """
 
     def __init__(self, conn: 'AioConnection'):
         self.conn = conn
         self.transport = None
-        self.pending = {}
+        self.frames = FrameBuffer(1, P.MAX_HANDSHAKE_FRAME)
+        self.inbox = Inbox()
         self.raw = None
         self.handshaking = True
-        self.shortest = 1
-        self.limit = P.MAX_HANDSHAKE_FRAME
-        self.notifications = False
         self.error: Optional[BaseException] = None
-        self.frames = 0
         self._loop = asyncio.get_running_loop()
         self.lost = self._loop.create_future()
         self.paused = None
-        self._buf = bytearray()
         self._out = None
 
     def send(self, frame) -> None:
@@ -126,6 +109,13 @@ class _FrameProtocol(asyncio.Protocol):
         if out and not self.transport.is_closing():
             self.transport.write(b''.join(out))
 
+    def send_outbox(self) -> None:
+        """Send what the inbox asks for: closes of resources whose opener gave up."""
+        outbox = self.inbox.outbox
+        ids = self.conn._ids
+        while outbox:
+            self.send(outbox.pop(0).finish(next(ids)))
+
     def connection_made(self, transport) -> None:
         self.transport = transport
 
@@ -133,46 +123,25 @@ class _FrameProtocol(asyncio.Protocol):
         out = self._out
         if out is not None and not out:
             self._out = None  # nothing waits to be flushed: close the write window
-        buf = self._buf
-        if buf:
-            buf += data
-            data = buf
-        size = len(data)
-        pos = 0
-        pending = self.pending
-        shortest = self.shortest
-        limit = self.limit
-        notifications = self.notifications
-        # the common case: whole frames in one chunk, sliced straight out of ``data``;
-        # a frame's length is checked before waiting for (or buffering) its body
-        while size - pos >= 4:
-            n = _unpack_i(data, pos)[0]
-            if n < shortest or n > limit:
-                self._broken(ParseError('bad frame length {} from {}:{}'.format(
-                    n, self.conn.host, self.conn.port)))
-                return
-            end = pos + 4 + n
-            if end > size:
-                break
-            frame = bytes(data[pos + 4:end])
-            pos = end
+        try:
+            frames = self.frames.feed(data)
             if self.handshaking:
-                fut, self.raw = self.raw, None
+                for frame in frames:
+                    fut, self.raw = self.raw, None
+                    if fut is not None and not fut.done():
+                        fut.set_result(frame)
+                return
+            sort = self.inbox.sort
+            for frame in frames:
+                fut = sort(frame)
+                # None: a notification, or the reply to a request given up on
                 if fut is not None and not fut.done():
                     fut.set_result(frame)
-                continue
-            if notifications and frame[8] & _FLAG_NOTIFICATION:
-                continue  # a push for a subscription this client never makes
-            fut = pending.pop(_unpack_q(frame, 0)[0], None)
-            # no waiter: the request was cancelled or timed out; the reply is dropped
-            if fut is not None and not fut.done():
-                fut.set_result(frame)
-        if pos:
-            self.frames += 1
-        if buf:
-            del buf[:pos]
-        elif pos < size:
-            buf += data[pos:]
+        except ParseError as e:
+            self._broken(ParseError('{} from {}:{}'.format(e, self.conn.host, self.conn.port)))
+            return
+        if self.inbox.outbox:
+            self.send_outbox()
 
     def _broken(self, error: BaseException) -> None:
         """The stream can't be trusted any more: fail everyone, drop the transport and
@@ -184,8 +153,7 @@ class _FrameProtocol(asyncio.Protocol):
     def _fail_waiters(self, error: BaseException) -> None:
         if self.error is None:
             self.error = error
-        pending, self.pending = self.pending, {}
-        for fut in pending.values():
+        for fut in self.inbox.close():
             if not fut.done():
                 fut.set_exception(error)
         fut, self.raw = self.raw, None
@@ -268,9 +236,9 @@ class AioConnection(NodeConnection):
         proto = self._proto
         flags = self._flags_header = version >= (1, 4, 0)
         proto.handshaking = False
-        proto.shortest = _MIN_REPLY[flags]
-        proto.limit = P.MAX_FRAME
-        proto.notifications = flags
+        proto.frames.shortest = _MIN_REPLY[flags]
+        proto.frames.limit = P.MAX_FRAME
+        proto.inbox.flags_header = flags
         self.protocol_context = P.ProtocolContext(version, result.features)
         self.uuid = result.node_uuid
         self.alive = True
@@ -358,42 +326,56 @@ class AioConnection(NodeConnection):
         """A fresh request id, for callers that must know it before :meth:`request`."""
         return next(self._ids)
 
-    async def request(self, req, request_id: Optional[int] = None):
+    async def request(self, req, request_id: Optional[int] = None,
+                      deadline: Optional[Tuple[float, float]] = None):
         """Send a request; return the reply frame and its parsed header.
 
+        A request given up on (a timeout, a cancelled task) leaves the connection usable:
+        its reply is dropped when it comes, or, if the request opened a server resource
+        (``req.release``), that resource is closed.
+
         :param request_id: (optional) an id from :meth:`new_request_id`,
+        :param deadline: (optional) ``(loop time, seconds)``: a per-call limit, when it
+         passes and how long it was; it never closes the connection,
         :raises OSError: the connection is dead or died (it must be reconnected),
          or :data:`TimeoutError`: no reply within ``timeout`` (the connection is closed if
-         the node sent no frame at all meanwhile).
+         the node sent no frame at all meanwhile) or by the ``deadline``.
         """
         proto = self._proto
         if proto is None or not self.alive or proto.error is not None:
             raise ConnectionError('Connection to {}:{} is closed.'.format(self.host, self.port))
         rid = next(self._ids) if request_id is None else request_id
-        fut = self._loop.create_future()
-        pending = proto.pending
-        pending[rid] = fut
-        if proto.paused is not None:
-            await self._drain(proto, rid)
-        frames_before = proto.frames
-        proto.send(req.finish(rid))
-        # a delivered reply has left ``pending`` already; an abandoned request must leave
-        # it too, so that its late reply is dropped
+        loop = self._loop
+        fut = loop.create_future()
+        inbox = proto.inbox
+        inbox.waiting[rid] = fut
         timeout = self.timeout
-        if timeout is None:
-            try:
-                reply = await fut
-            except BaseException:
-                pending.pop(rid, None)
-                raise
-        else:
-            handle = self._loop.call_later(timeout, _expire, fut, self, proto, frames_before)
-            try:
-                reply = await fut
-            except BaseException:
-                pending.pop(rid, None)
-                raise
-            finally:
+        handle = None
+        sent = False
+        try:
+            if proto.paused is not None:
+                await self._drain(proto)
+            completed = proto.frames.completed
+            proto.send(req.finish(rid))
+            sent = True
+            if deadline is not None and (timeout is None or deadline[0] < loop.time() + timeout):
+                handle = loop.call_at(deadline[0], _expire, fut, self, proto, completed,
+                                      deadline[1])
+            elif timeout is not None:
+                handle = loop.call_later(timeout, _expire, fut, self, proto, completed)
+            reply = await fut
+        except BaseException:
+            # given up: a reply that came meanwhile (a cancel racing its arrival) is dealt
+            # with now, a later one when it comes
+            late = None
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                late = fut.result()
+            inbox.give_up(rid, req.release if sent else None, late)
+            if inbox.outbox and proto.error is None:
+                proto.send_outbox()
+            raise
+        finally:
+            if handle is not None:
                 handle.cancel()
         try:
             return reply, _parse_header(reply, self._flags_header)
@@ -402,11 +384,7 @@ class AioConnection(NodeConnection):
             raise
 
     @staticmethod
-    async def _drain(proto: _FrameProtocol, rid: int) -> None:
+    async def _drain(proto: _FrameProtocol) -> None:
         """Wait while the transport's write buffer is over its high-water mark."""
-        try:
-            while proto.paused is not None:
-                await asyncio.shield(proto.paused)
-        except BaseException:
-            proto.pending.pop(rid, None)
-            raise
+        while proto.paused is not None:
+            await asyncio.shield(proto.paused)

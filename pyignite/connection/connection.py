@@ -15,10 +15,12 @@ thread that needs a reply becomes the *reader*: it reads frames and hands each
 one to the thread waiting for that request id, waking only that thread, until
 its own reply arrives; then it wakes one other waiting thread to take over
 reading. A thread that finds nothing else in flight (the usual case) takes the
-reader's role before it sends, and registers no waiter at all. A reply for an
-id nobody waits for any more (its request timed out) is dropped, and so are
-server notifications (this client subscribes to none). A frame that arrives
-whole in one read is copied once out of a buffer the stream reuses.
+reader's role before it sends, and needs no condition variable. Which frame
+goes where is decided by the stream's frame buffer and inbox, shared with the
+asyncio client (:mod:`pyignite._session`): a reply for a request given up on
+(it timed out) is dropped, or closes the server resource the request opened;
+server notifications go to their listeners. A frame that arrives whole in one
+read is copied once out of a buffer the stream reuses.
 
 TLS: OpenSSL forbids using one SSL object from two threads at once, which a
 reader blocked in ``recv`` while another thread sends would do. So TLS runs
@@ -35,35 +37,35 @@ Timeouts: ``handshake_timeout`` bounds connecting, TLS and the handshake
 together; when it passes :meth:`Connection.connect` raises ``socket.timeout``.
 ``timeout`` (None or 0: no limit) bounds each request, counted from before it
 is sent; when it passes the request raises ``socket.timeout`` (both are the built-in
-:class:`TimeoutError` on Python 3.10+; always an :class:`OSError`). If no whole
-frame arrived from the node while that request waited, the node is taken as
-unresponsive (or stuck in the middle of a frame) and the stream is closed, so
-the next call reconnects or fails over; otherwise only that request is
-abandoned and its late reply is dropped.
+:class:`TimeoutError` on Python 3.10+; always an :class:`OSError`), by the rule
+of :mod:`pyignite._session.timeouts`: the stream is closed if the node sent no
+whole frame meanwhile, otherwise only that request is given up.
 
 Thread safety: :meth:`Connection.request`, :meth:`Connection.close` and
 :meth:`Connection.connect` may be called from any thread at any time; a
 ``close()`` that overtakes a ``connect()`` in progress makes it give up.
 """
+import errno
 import select
 import socket
 import ssl
 import threading
+from collections import deque
 from time import monotonic
 from typing import Optional
 
 from .. import _protocol as P
 from .._ops.handshake import handshake
+from .._session.frames import FrameBuffer
+from .._session.inbox import Inbox
+from .._session.timeouts import expiry
 from ..exceptions import HandshakeError, ParseError
 from .base import NodeConnection
 from .ssl_context import make_ssl_context
 
 __all__ = ['Connection']
 
-_unpack_i = P.S.INT.unpack_from
-_unpack_q = P.S.LONG.unpack_from
 _parse_header = P.parse_response_header
-_FLAG_NOTIFICATION = P.FLAG_NOTIFICATION
 
 #: bytes asked of one ``recv`` when no big frame is being read, and the most ever asked
 _RECV = 1 << 16
@@ -96,48 +98,109 @@ class _Waiter:
         self.cond = None
 
 
+#: the inbox slot of a request whose own thread reads the stream: nobody needs waking
+_READER = _Waiter()
+
+
+def _closed_under_us(stream, e: OSError) -> OSError:
+    """An error from a socket another thread closed: the documented ConnectionError."""
+    if e.errno == errno.EBADF or stream.sock.fileno() < 0:
+        error = ConnectionError('connection to {}:{} closed'.format(stream.host, stream.port))
+        error.__cause__ = e
+        return error
+    return e
+
+
 class _Stream:
     """One socket's life: its bytes, its waiting requests, its fate.
 
-    :ivar lock: guards ``waiters``, ``reading`` and ``error``,
+    :ivar lock: guards the ``inbox``, ``reading`` and ``error``,
     :ivar send_lock: held for a whole frame (and, with TLS, for encrypting it),
-    :ivar last_rx: ``monotonic()`` when the last whole frame arrived.
+    :ivar frames: the frame buffer (only the reading thread touches it),
+    :ivar ready: frames cut but not sorted yet (only the reading thread touches it),
+    :ivar inbox: where each frame goes; its slots are :class:`_Waiter` objects.
     """
 
     def __init__(self, sock, host: str, port: int):
         self.sock = sock
         self.host = host
         self.port = port
-        self.rbuf = bytearray()
+        self.frames = FrameBuffer(1, P.MAX_HANDSHAKE_FRAME)
+        self.ready: deque = deque()
+        self.inbox = Inbox()
         self.lock = threading.Lock()
         self.send_lock = threading.Lock()
-        self.waiters = {}
         self.reading = False
         self.error: Optional[BaseException] = None
         self.flags_header = True
-        self.shortest = _MIN_REPLY[True]
-        self.last_rx = monotonic()
+        #: the request ids of the connection, for the requests the inbox sends
+        self.ids = None
         self._poll = None
-        # plain sockets read into this; TLS streams decrypt into rbuf instead
-        self.direct = True
+        # frames the reader could not send at once (a sender held the send lock)
+        self.unsent: list = []
         self.scratch = memoryview(bytearray(_RECV))
 
     # --- raw I/O (overridden for TLS) ---------------------------------------------------
 
     def send(self, data) -> None:
         with self.send_lock:
-            self.sock.sendall(data)
+            if self.unsent:
+                self._send_unsent()
+            try:
+                self.send_raw(data)
+            except OSError as e:
+                raise _closed_under_us(self, e) from None
 
-    def fill(self, want: int, deadline: Optional[float]) -> None:
-        """Append at least one received byte to ``rbuf``."""
-        self.rbuf += self.recv(min(max(want, _RECV), _RECV_MAX), deadline)
+    def send_soon(self, frames: list) -> None:
+        """Send frames the inbox asked for, from the reading thread: now if no sender holds
+        the send lock (waiting for it could deadlock with a sender blocked on a full socket
+        buffer), otherwise with the next request that goes out."""
+        if self.send_lock.acquire(blocking=False):
+            try:
+                self.unsent += frames
+                self._send_unsent()
+            finally:
+                self.send_lock.release()
+        else:
+            self.unsent += frames
+
+    def _send_unsent(self) -> None:
+        frames, self.unsent = self.unsent, []
+        self.send_raw(b''.join(frames))
+
+    def send_raw(self, data) -> None:
+        """Write bytes under the send lock (held by the caller)."""
+        self.sock.sendall(data)
+
+    def receive(self, deadline: Optional[float]):
+        """Some bytes from the node: a view of the scratch buffer, valid until the next
+        call, or bytes when a big frame is on its way."""
+        sock = self.sock
+        try:
+            if deadline is not None:
+                self._wait(sock, deadline)
+            want = self.frames.want()
+            if want > _RECV:
+                data = sock.recv(min(want, _RECV_MAX))
+                got = len(data)
+            else:
+                got = sock.recv_into(self.scratch)
+                data = self.scratch[:got]
+        except OSError as e:
+            raise _closed_under_us(self, e) from None
+        if not got:
+            raise ConnectionError('connection closed by {}:{}'.format(self.host, self.port))
+        return data
 
     def recv(self, size: int, deadline: Optional[float]) -> bytes:
         """Some bytes from the socket; raises at the deadline or the end of the stream."""
         sock = self.sock
-        if deadline is not None:
-            self._wait(sock, deadline)
-        data = sock.recv(size)
+        try:
+            if deadline is not None:
+                self._wait(sock, deadline)
+            data = sock.recv(size)
+        except OSError as e:
+            raise _closed_under_us(self, e) from None
         if not data:
             raise ConnectionError('connection closed by {}:{}'.format(self.host, self.port))
         return data
@@ -177,46 +240,22 @@ class _Stream:
 
     # --- frames -------------------------------------------------------------------------
 
-    def read_frame(self, deadline: Optional[float], limit: int = P.MAX_FRAME,
-                   shortest: int = 0) -> bytes:
-        """The next frame body; checks its declared length before waiting for it."""
-        shortest = shortest or self.shortest
-        buf = self.rbuf
-        if not buf and self.direct:
-            # the usual case: one read brings one whole frame and nothing more, so it is
-            # copied once out of a reused buffer rather than appended to rbuf and cut out
-            sock = self.sock
-            if deadline is not None:
-                self._wait(sock, deadline)
-            got = sock.recv_into(self.scratch)
-            if not got:
-                raise ConnectionError('connection closed by {}:{}'.format(self.host, self.port))
-            if got >= 4:
-                n = _unpack_i(self.scratch, 0)[0]
-                if n + 4 == got and shortest <= n <= limit:
-                    self.last_rx = monotonic()
-                    return self.scratch[4:got].tobytes()
-            buf += self.scratch[:got]
-        while len(buf) < 4:
-            self.fill(4 - len(buf), deadline)
-        n = _unpack_i(buf, 0)[0]
-        if n < shortest or n > limit:
-            raise ParseError('bad frame length {} from {}:{}'.format(n, self.host, self.port))
-        end = 4 + n
-        while len(buf) < end:
-            self.fill(end - len(buf), deadline)
-        view = memoryview(buf)
-        part = view[4:end]
-        frame = part.tobytes()
-        part.release()
-        view.release()
-        del buf[:end]
-        self.last_rx = monotonic()
-        return frame
+    def read_frame(self, deadline: Optional[float]) -> bytes:
+        """The next frame body (the buffer checks each length before waiting for it).
+
+        :raises ParseError: a frame length is out of bounds.
+        """
+        ready = self.ready
+        while not ready:
+            frames = self.frames.feed(self.receive(deadline))
+            if len(frames) == 1:
+                return frames[0]
+            ready.extend(frames)
+        return ready.popleft()
 
     def wake_reader(self) -> None:
         """Wake one sleeping waiter to take over reading (call under ``lock``)."""
-        for waiter in self.waiters.values():
+        for waiter in self.inbox.waiting.values():
             if waiter.reply is None and waiter.cond is not None:
                 waiter.cond.notify()
                 return
@@ -232,7 +271,6 @@ class _TlsStream(_Stream):
         self.tls = context.wrap_bio(self.incoming, self.outgoing, server_side=False,
                                     server_hostname=host or None)
         self.tls_lock = threading.Lock()
-        self.direct = False
 
     def tls_handshake(self, deadline: float) -> None:
         tls = self.tls
@@ -245,22 +283,20 @@ class _TlsStream(_Stream):
                 self.incoming.write(self.recv(_RECV, deadline))
         self.sock.sendall(self.outgoing.read())
 
-    def send(self, data) -> None:
+    def send_raw(self, data) -> None:
         view = memoryview(data)
-        with self.send_lock:
-            with self.tls_lock:
-                written = 0
-                while written < len(view):
-                    written += self.tls.write(view[written:])
-                out = self.outgoing.read()
-            self.sock.sendall(out)
+        with self.tls_lock:
+            written = 0
+            while written < len(view):
+                written += self.tls.write(view[written:])
+            out = self.outgoing.read()
+        self.sock.sendall(out)
 
-    def fill(self, want: int, deadline: Optional[float]) -> None:
-        buf = self.rbuf
-        size = min(max(want, _RECV), _RECV_MAX)
+    def receive(self, deadline: Optional[float]) -> bytes:
+        buf = bytearray()
+        size = min(max(self.frames.want(), _RECV), _RECV_MAX)
         while True:
             raw = self.recv(size, deadline)
-            before = len(buf)
             with self.tls_lock:
                 self.incoming.write(raw)
                 try:
@@ -277,8 +313,8 @@ class _TlsStream(_Stream):
                 reply_pending = self.outgoing.pending
             if reply_pending:
                 self._flush()
-            if len(buf) > before:
-                return
+            if buf:
+                return buf
 
     def _flush(self) -> None:
         # TLS records the SSL object produced while reading (a key update, an alert) go
@@ -371,12 +407,13 @@ class Connection(NodeConnection):
                 except ConnectionError as e:
                     raise ConnectionError('{} during the TLS handshake; is TLS on at the '
                                           'node?'.format(e)) from e
+            stream.ids = self._ids
             steps = handshake(self.username, self.password)
             frame = next(steps)
             while True:
                 stream.send(frame)
                 try:
-                    body = stream.read_frame(deadline, P.MAX_HANDSHAKE_FRAME, 1)
+                    body = stream.read_frame(deadline)
                 except ConnectionError as e:
                     raise self.handshake_lost(e, context is not None) from e
                 try:
@@ -399,9 +436,9 @@ class Connection(NodeConnection):
         except BaseException:
             sock.close()
             raise
-        stream.flags_header = version >= (1, 4, 0)
-        stream.shortest = _MIN_REPLY[stream.flags_header]
-        stream.last_rx = monotonic()
+        flags = stream.flags_header = stream.inbox.flags_header = version >= (1, 4, 0)
+        stream.frames.shortest = _MIN_REPLY[flags]
+        stream.frames.limit = P.MAX_FRAME
         return stream, version, result
 
     def close(self) -> None:
@@ -421,16 +458,16 @@ class Connection(NodeConnection):
 
     def _break(self, stream: _Stream, error: BaseException) -> None:
         """Close a stream after ``error`` left its position unknown."""
-        if not self._end(stream, error):
-            return
+        # the connection is marked dead before the stream is torn down, so that no new
+        # call picks it (and fails at once) in between: it reconnects instead
         with self._state_lock:
-            if self._stream is not stream:
-                return
-            self._stream = None
-            was_alive = self.alive
-            self.alive = False
-            self.closed = True
-        if was_alive:
+            current = self._stream is stream
+            if current:
+                self._stream = None
+                was_alive = self.alive
+                self.alive = False
+                self.closed = True
+        if self._end(stream, error) and current and was_alive:
             self.client._emit_connection_closed(self, error)
 
     @staticmethod
@@ -440,7 +477,7 @@ class Connection(NodeConnection):
             if stream.error is not None:
                 return False
             stream.error = error
-            for waiter in stream.waiters.values():
+            for waiter in stream.inbox.close():
                 if waiter.cond is not None:
                     waiter.cond.notify()
         stream.shutdown()
@@ -469,51 +506,47 @@ class Connection(NodeConnection):
         if stream is None:
             raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
         timeout = self.timeout
-        started = monotonic() if timeout is not None else 0.0
+        deadline = None if timeout is None else monotonic() + timeout
+        waiting = stream.inbox.waiting
         with stream.lock:
             if stream.error is not None:
                 raise _lost(stream)
-            if stream.reading or stream.waiters:
+            completed = stream.frames.completed
+            if stream.reading or waiting:
                 waiter = _Waiter()
-                stream.waiters[rid] = waiter
             else:
-                # nothing else in flight (the usual case): this thread reads its own reply
-                # and needs no waiter; a thread that comes meanwhile waits for it to read
+                # nothing else in flight (the usual case): this thread reads its own reply;
+                # a thread that comes meanwhile waits for it to read
                 stream.reading = True
-                waiter = None
+                waiter = _READER
+            waiting[rid] = waiter
         try:
             stream.send(frame)
         except BaseException as e:
             # part of the frame may be out: the server can no longer parse the stream
             with stream.lock:
-                if waiter is None:
+                waiting.pop(rid, None)
+                if waiter is _READER:
                     stream.reading = False
-                else:
-                    stream.waiters.pop(rid, None)
             self._break(stream, e)
             raise
-        deadline = None if timeout is None else started + timeout
-        if waiter is None:
-            reply = self._read_own(stream, rid, deadline, started)
+        if waiter is _READER:
+            reply = self._read_own(stream, rid, req.release, deadline, completed)
         else:
-            reply = self._receive(stream, rid, waiter, deadline, started)
+            reply = self._receive(stream, rid, req.release, waiter, deadline, completed)
         try:
             return reply, _parse_header(reply, stream.flags_header)
         except ParseError as e:
             self._break(stream, e)
             raise
 
-    def _read_own(self, stream: _Stream, rid: int, deadline: Optional[float],
-                  started: float) -> bytes:
+    def _read_own(self, stream: _Stream, rid: int, release: Optional[int],
+                  deadline: Optional[float], completed: int) -> bytes:
         """The reply for ``rid``, read by the thread that sent it as the stream's reader."""
         try:
-            frame = stream.read_frame(deadline)
-            if _unpack_q(frame, 0)[0] != rid or (
-                    stream.flags_header and frame[8] & _FLAG_NOTIFICATION):
-                frame = self._read_until(stream, rid, deadline, frame)
-            return frame
+            return self._read_until(stream, _READER, deadline)
         except _Expired:
-            raise self._expired(stream, started) from None
+            raise self._expired(stream, rid, release, completed) from None
         except BaseException as e:
             # an I/O error, nonsense, or an interruption maybe mid-frame: position unknown
             self._break(stream, e)
@@ -521,11 +554,11 @@ class Connection(NodeConnection):
         finally:
             with stream.lock:
                 stream.reading = False
-                if stream.waiters:
+                if stream.inbox.waiting:
                     stream.wake_reader()
 
-    def _receive(self, stream: _Stream, rid: int, waiter: _Waiter,
-                 deadline: Optional[float], started: float) -> bytes:
+    def _receive(self, stream: _Stream, rid: int, release: Optional[int], waiter: _Waiter,
+                 deadline: Optional[float], completed: int) -> bytes:
         lock = stream.lock
         reader = False
         try:
@@ -547,57 +580,55 @@ class Connection(NodeConnection):
                         if remaining <= 0:
                             raise _Expired
                         waiter.cond.wait(remaining)
-            return self._read_until(stream, rid, deadline)
+            return self._read_until(stream, waiter, deadline)
         except _Expired:
-            raise self._expired(stream, started) from None
-        except (OSError, ParseError) as e:
-            if reader:
-                self._break(stream, e)
-            raise
+            raise self._expired(stream, rid, release, completed) from None
         except BaseException as e:
-            if reader:  # interrupted mid-frame, maybe: the position is unknown
+            if reader:  # an I/O error, nonsense, or interrupted mid-frame: position unknown
                 self._break(stream, e)
+            else:
+                with lock:
+                    stream.inbox.give_up(rid, release)
             raise
         finally:
             with lock:
-                stream.waiters.pop(rid, None)
                 if reader:
                     stream.reading = False
                 if not stream.reading:
                     stream.wake_reader()
 
     @staticmethod
-    def _read_until(stream: _Stream, rid: int, deadline: Optional[float],
-                    frame: Optional[bytes] = None) -> bytes:
-        """Read frames, handing out the others', until the one for ``rid`` arrives;
-        ``frame``: one read already, to deal with first."""
+    def _read_until(stream: _Stream, mine: _Waiter, deadline: Optional[float]) -> bytes:
+        """Read frames, handing out the others' replies, until the inbox gives one to
+        ``mine``."""
         lock = stream.lock
-        waiters = stream.waiters
-        notifications = stream.flags_header
+        sort = stream.inbox.sort
+        outbox = stream.inbox.outbox
         while True:
-            if frame is None:
-                frame = stream.read_frame(deadline)
-            if notifications and frame[8] & _FLAG_NOTIFICATION:
-                frame = None
-                continue  # a push for a subscription this client never makes
-            got = _unpack_q(frame, 0)[0]
-            if got == rid:
-                return frame
+            frame = stream.read_frame(deadline)
             with lock:
-                other = waiters.get(got)
-                if other is not None:
-                    other.reply = frame
-                    if other.cond is not None:
-                        other.cond.notify()
-            frame = None
+                slot = sort(frame)
+                if slot is not None and slot is not mine:
+                    slot.reply = frame
+                    if slot.cond is not None:
+                        slot.cond.notify()
+                if outbox:
+                    sends = [req.finish(next(stream.ids)) for req in outbox]
+                    outbox.clear()
+                else:
+                    sends = None
+            if sends:
+                stream.send_soon(sends)
+            if slot is mine:
+                return frame
 
-    def _expired(self, stream: _Stream, started: float) -> OSError:
-        """The error for a request whose time ran out; closes a stream gone silent."""
-        if stream.last_rx < started:
-            error = socket.timeout('no reply from {}:{} within {}s, nor any other frame: '
-                                   'connection closed'.format(self.host, self.port,
-                                                              self.timeout))
+    def _expired(self, stream: _Stream, rid: int, release: Optional[int],
+                 completed: int) -> OSError:
+        """Give up on a request whose time ran out; close the stream if it went silent."""
+        with stream.lock:
+            stream.inbox.give_up(rid, release)
+            silent = stream.frames.completed == completed
+        error, close = expiry(self, silent, None, socket.timeout)
+        if close:
             self._break(stream, error)
-            return error
-        return socket.timeout('no reply from {}:{} within {}s'.format(
-            self.host, self.port, self.timeout))
+        return error

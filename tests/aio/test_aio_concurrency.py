@@ -19,7 +19,7 @@ def _value(i: int) -> str:
 
 
 def _pending_requests(client) -> int:
-    return sum(len(conn._proto.pending) for conn in client._nodes if conn._proto)
+    return sum(len(conn._proto.inbox.waiting) for conn in client._nodes if conn._proto)
 
 
 async def test_gather_of_1000_puts(cache):

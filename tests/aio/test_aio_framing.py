@@ -43,16 +43,16 @@ def protocol():
     proto = _FrameProtocol(FakeConnection())
     proto.connection_made(FakeTransport())
     proto.handshaking = False
-    proto.shortest = 10
-    proto.limit = P.MAX_FRAME
-    proto.notifications = True
+    proto.frames.shortest = 10
+    proto.frames.limit = P.MAX_FRAME
+    proto.inbox.flags_header = True
     return proto
 
 
 def expect(proto, *rids):
     loop = asyncio.get_running_loop()
     futures = {rid: loop.create_future() for rid in rids}
-    proto.pending.update(futures)
+    proto.inbox.waiting.update(futures)
     return futures
 
 
@@ -65,7 +65,7 @@ async def test_frames_split_anywhere_reach_their_waiters():
             proto.data_received(stream[i:i + chunk_size])
         for rid, fut in futures.items():
             assert fut.result() == reply(rid, bytes([rid]) * rid)[4:]
-        assert proto.pending == {} and not proto._buf
+        assert proto.inbox.waiting == {} and not len(proto.frames)
 
 
 async def test_replies_nobody_waits_for_are_dropped():
@@ -76,7 +76,7 @@ async def test_replies_nobody_waits_for_are_dropped():
     proto.data_received(reply(1) + reply(3) + reply(4, b'four') + reply(5) + reply(2, b'two'))
     assert futures[2].result().endswith(b'two')
     assert futures[4].result().endswith(b'four')
-    assert proto.pending == {}
+    assert proto.inbox.waiting == {}
 
 
 async def test_notifications_are_skipped():
@@ -98,7 +98,7 @@ async def test_bad_frame_length_fails_every_waiter_without_buffering(length):
     for fut in futures.values():
         with pytest.raises(ParseError):
             fut.result()
-    assert len(proto._buf) <= 20  # nothing sized after the claimed length
+    assert len(proto.frames) <= 20  # nothing sized after the claimed length
 
 
 async def test_connection_lost_fails_waiters_with_an_oserror():

@@ -10,11 +10,13 @@ import socket
 import struct
 import threading
 import time
-from typing import Callable, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from pyignite import Client
 
 _LEN = struct.Struct('<i')
+_OP_RID = struct.Struct('<hq')
+_RID = struct.Struct('<q')
 
 
 def _recv_exact(sock: socket.socket, n: int) -> Optional[bytes]:
@@ -103,6 +105,10 @@ class FaultProxy:
         self._all: Optional[Callable[[bytes], Action]] = None
         self._handshake: Optional[Callable[[bytes], Action]] = None
         self.connections = 0
+        #: (op code, request id, payload) of every request after the handshake, in order
+        self.requests: List[Tuple[int, int, bytes]] = []
+        #: request id -> op code (ids are per connection: meant for one connection)
+        self.request_ops: Dict[int, int] = {}
         self._sockets: List[socket.socket] = []
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
@@ -151,17 +157,34 @@ class FaultProxy:
             threading.Thread(target=self._downstream, args=(client, server),
                              daemon=True).start()
 
-    @staticmethod
-    def _upstream(client: socket.socket, server: socket.socket) -> None:
+    def _upstream(self, client: socket.socket, server: socket.socket) -> None:
+        pending = bytearray()
+        handshake = True
         while True:
             try:
                 data = client.recv(65536)
                 if not data:
                     break
+                pending += data
+                # note each whole request before the node can answer it
+                while len(pending) >= 4 and len(pending) >= 4 + _LEN.unpack_from(pending)[0]:
+                    end = 4 + _LEN.unpack_from(pending)[0]
+                    if not handshake:
+                        op, rid = _OP_RID.unpack_from(pending, 4)
+                        with self._lock:
+                            self.requests.append((op, rid, bytes(pending[14:end])))
+                            self.request_ops[rid] = op
+                    handshake = False
+                    del pending[:end]
                 server.sendall(data)
             except OSError:
                 break
         _close(server)
+
+    def sent(self, op: int) -> List[bytes]:
+        """The payloads of the requests with op code ``op`` the client sent so far."""
+        with self._lock:
+            return [payload for code, _, payload in self.requests if code == op]
 
     def _hook(self, handshake: bool):
         with self._lock:
@@ -221,6 +244,18 @@ def delayed_if(marker: bytes, seconds: float) -> Callable[[bytes], Action]:
 
     def hook(body: bytes):
         return late(body) if marker in body else (frame(body), False)
+    return hook
+
+
+def delayed_replies_to(proxy: 'FaultProxy', op: int,
+                       seconds: float) -> Callable[[bytes], Action]:
+    """A hook that delays the replies to requests with op code ``op``, passing the others."""
+    late = delayed(seconds)
+
+    def hook(body: bytes):
+        with proxy._lock:
+            request_op = proxy.request_ops.get(_RID.unpack_from(body)[0])
+        return late(body) if request_op == op else (frame(body), False)
     return hook
 
 

@@ -169,9 +169,8 @@ def test_closing_the_client_releases_waiting_threads(proxy, ignite_node, cache_n
 
 
 def _in_flight(client) -> int:
-    """Requests sent and not answered: the waiting threads plus the one reading."""
-    stream = client._current._stream
-    return len(stream.waiters) + stream.reading
+    """Requests sent and not answered (the reading thread's own included)."""
+    return len(client._current._stream.inbox.waiting)
 
 
 def _until(condition, seconds: float = 10.0) -> None:

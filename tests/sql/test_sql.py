@@ -9,7 +9,7 @@ from pyignite import Client
 from pyignite.datatypes import DecimalObject, IntObject, ShortObject
 from pyignite.datatypes.prop_codes import PROP_NAME, PROP_QUERY_ENTITIES, PROP_SQL_SCHEMA
 from pyignite.datatypes.sql import StatementType
-from pyignite.exceptions import ParameterError, ReconnectError, SQLError
+from pyignite.exceptions import CursorError, ParameterError, ReconnectError, SQLError
 
 BIG_ROWS = 100_000
 #: the server's default limit of open cursors per connection
@@ -355,8 +355,11 @@ def test_page_error_surfaces_as_sql_error(client, people, server_holds_cursor):
     with pytest.raises(SQLError):
         next(cursor)
     assert not cursor.more
-    with pytest.raises(StopIteration):
-        next(cursor)
+    # the rest of the rows are lost: the cursor says so on every later call, never ends
+    for _ in range(2):
+        with pytest.raises(CursorError) as raised:
+            next(cursor)
+        assert isinstance(raised.value.__cause__, SQLError)
 
 
 def test_close_after_the_server_dropped_the_cursor(client, people, server_holds_cursor):
