@@ -62,7 +62,7 @@ _LEAF_TYPE_CODES = frozenset(range(tc.TC_BYTE, tc.TC_DATE_ARRAY + 1)) | {
 _ANY_TYPE_CODES = frozenset((tc.TC_COMPLEX_OBJECT, tc.TC_ARRAY_WRAPPED_OBJECTS, tc.TC_NULL))
 
 
-class _TooDeep(ParameterError):
+class _TooDeep(_encoder.NestedTooDeep):
     """An object graph too deep to write (most likely a cycle: handles are never written)."""
 
 
@@ -216,8 +216,8 @@ def _write_field_loop(buf, value, ctx, start, writers, field_values, names) -> l
                 buf.append(_NULL)
             else:
                 field_write(buf, field_value, ctx)
-    except _TooDeep:
-        raise
+    except _encoder.NestedTooDeep:
+        raise  # as it is: prefixing every enclosing field would repeat them by the hundred
     except ParameterError as e:
         raise ParameterError('{}.{}: {}'.format(
             value.__class__.__name__, names[len(offsets) - 1], e)) from None

@@ -6,6 +6,7 @@ given, by the hint class otherwise; only values whose Ignite type depends on
 their content (lists, tuples) go through inference.
 """
 import struct
+import sys
 from array import array
 from collections import OrderedDict
 from datetime import date, datetime, time as dtime, timedelta, timezone
@@ -203,13 +204,21 @@ def write_time(buf, value, ctx):
 def write_decimal(buf, value, ctx):
     if not isinstance(value, Decimal):
         if isinstance(value, (int, str)) and not isinstance(value, bool):
-            value = Decimal(value)
+            try:
+                value = Decimal(value)
+            except ArithmeticError:  # decimal.InvalidOperation: not a number
+                raise _bad(value, 'DecimalObject', 'the str is not a decimal number') \
+                    from None
         else:
             raise _bad(value, 'DecimalObject', 'a decimal.Decimal is required')
     if not value.is_finite():
         raise _bad(value, 'DecimalObject', 'NaN and infinity have no Java BigDecimal')
     sign, digits, exponent = value.as_tuple()
-    unscaled = int(''.join(map(str, digits))) if digits else 0
+    try:
+        unscaled = int(''.join(map(str, digits)))
+    except ValueError:
+        # past sys.get_int_max_str_digits(): the Decimal itself converts without the limit
+        unscaled = int(Decimal((0, digits, 0)))
     magnitude = bytearray(unscaled.to_bytes(unscaled.bit_length() // 8 + 1, 'big'))
     if sign and unscaled:  # Java's BigDecimal has no negative zero
         magnitude[0] |= 0x80
@@ -333,12 +342,30 @@ def _split_typed(value, default_type_id: int, name: str):
     raise _bad(value, name, 'a (type_id, iterable) tuple is required')
 
 
+class NestedTooDeep(ParameterError):
+    """A value nests deeper than Python's recursion limit lets the encoder follow: most
+    likely a list or a dict that contains itself."""
+
+
+def _too_deep(value) -> NestedTooDeep:
+    # no repr of the value: it recurses as deep as the write did
+    return NestedTooDeep(
+        'cannot write a {}: lists, tuples, dicts or objects nest deeper than the encoder can '
+        'follow (Python\'s recursion limit is {}); does a collection contain itself?'.format(
+            type(value).__name__, sys.getrecursionlimit()))
+
+
 def write_object_array(buf, value, ctx):
     type_id, items = _split_typed(value, -1, 'ObjectArrayObject')
     items = list(items)
     buf += S.TC_INT_INT.pack(tc.TC_OBJECT_ARRAY, type_id, len(items))
-    for item in items:
-        write(buf, item, None, ctx)
+    try:
+        for item in items:
+            write(buf, item, None, ctx)
+    except RecursionError:
+        # caught in every container on the way up: where the stack is too short to
+        # build the error, an outer one builds it
+        raise _too_deep(value) from None
 
 
 def write_enum_array(buf, value, ctx):
@@ -359,8 +386,11 @@ def write_collection(buf, value, ctx):
     items = list(items)
     buf += _pack_tc_int(tc.TC_COLLECTION, len(items))
     buf += S.BYTE.pack(kind)
-    for item in items:
-        write(buf, item, None, ctx)
+    try:
+        for item in items:
+            write(buf, item, None, ctx)
+    except RecursionError:
+        raise _too_deep(value) from None
 
 
 def write_map(buf, value, ctx):
@@ -378,9 +408,12 @@ def write_map(buf, value, ctx):
         raise _bad(value, 'MapObject', 'unknown map kind {}'.format(kind))
     buf += _pack_tc_int(tc.TC_MAP, len(items))
     buf += S.BYTE.pack(kind)
-    for key, item in items.items():
-        write(buf, key, None, ctx)
-        write(buf, item, None, ctx)
+    try:
+        for key, item in items.items():
+            write(buf, key, None, ctx)
+            write(buf, item, None, ctx)
+    except RecursionError:
+        raise _too_deep(value) from None
 
 
 def write_wrapped(buf, value, ctx):

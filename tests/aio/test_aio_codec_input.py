@@ -3,11 +3,12 @@ problem, never a silent change, and the connection keeps working (real node).
 """
 import uuid
 from collections import OrderedDict
+from decimal import Decimal
 
 import pytest
 
 from pyignite.binary import GenericObjectMeta
-from pyignite.datatypes import IntObject, String
+from pyignite.datatypes import DecimalObject, IntObject, String
 from pyignite.exceptions import ParameterError
 
 
@@ -47,4 +48,32 @@ async def test_lone_surrogates_in_values_objects_and_sql(client, cache):
         async with client.sql('SELECT ?', query_args=['\ud800']) as cursor:
             [row async for row in cursor]
     assert await cache.get('k') is None
+    await _still_works(cache)
+
+
+# --- values too deep to write, and decimals that are no numbers (issue 13, defect 5) --------
+
+
+async def test_nested_too_deep_and_self_containing_values(cache):
+    deep = 'leaf'
+    for _ in range(400):
+        deep = [deep, 1]
+    looped = [1]
+    looped.append(looped)
+    selfish = {}
+    selfish['me'] = selfish
+    for value in (deep, looped, selfish):
+        with pytest.raises(ParameterError, match='nest deeper than the encoder can follow'):
+            await cache.put('k', value)
+        await _still_works(cache)
+    assert await cache.get('k') is None
+
+
+async def test_decimal_hint_with_a_non_numeric_str(cache):
+    with pytest.raises(ParameterError, match='not a decimal number'):
+        await cache.put('k', 'twelve', value_hint=DecimalObject)
+    with pytest.raises(ParameterError, match='not a decimal number'):
+        await cache.get('1,5', key_hint=DecimalObject)
+    await cache.put('k', '12.50', value_hint=DecimalObject)
+    assert await cache.get('k') == Decimal('12.50')
     await _still_works(cache)

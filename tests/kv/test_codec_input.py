@@ -3,11 +3,14 @@ and the connection keeps working (sync client, real node; tests/aio has the asyn
 """
 import uuid
 from collections import OrderedDict
+from decimal import Decimal
 
 import pytest
 
 from pyignite.binary import GenericObjectMeta
-from pyignite.datatypes import CharArrayObject, IntObject, String, StringArrayObject
+from pyignite.datatypes import (
+    CharArrayObject, CollectionObject, DecimalObject, IntObject, String, StringArrayObject,
+)
 from pyignite.exceptions import ParameterError
 
 LONE = ['\ud800', '\udc00', 'a\udbffb', '\ud83d\ude00'[::-1]]
@@ -103,3 +106,79 @@ def test_lone_surrogate_in_cache_names_and_sql(client, cache):
         list(client.sql("SELECT '\udc00'"))
     assert list(client.sql('SELECT ?', query_args=['\U0001F600'])) == [['\U0001F600']]
     _still_works(cache)
+
+
+# --- values too deep to write, and decimals that are no numbers (issue 13, defect 5) --------
+
+
+def _nested(depth):
+    value = 'leaf'
+    for _ in range(depth):
+        value = [value, 1]
+    return value
+
+
+def _self_containing_list():
+    value = [1]
+    value.append(value)
+    return value
+
+
+def _self_containing_dict():
+    value = {'a': 1}
+    value['self'] = value
+    return value
+
+
+@pytest.mark.parametrize('make', [lambda: _nested(400), lambda: _nested(5000),
+                                  _self_containing_list, _self_containing_dict],
+                         ids=['400-deep', '5000-deep', 'list-in-itself', 'dict-in-itself'])
+def test_values_nested_too_deep_are_a_parameter_error(cache, make):
+    value = make()
+    with pytest.raises(ParameterError, match='nest deeper than the encoder can follow'):
+        cache.put('k', value)
+    with pytest.raises(ParameterError, match='nest deeper'):
+        cache.put(value, 1) if isinstance(value, list) else cache.put('k', {'v': value})
+    assert cache.get('k') is None
+    _still_works(cache)
+
+
+def test_a_list_nested_200_deep_still_round_trips(cache):
+    cache.put('k', _nested(200))
+    value, depth = cache.get('k'), 0
+    while value != 'leaf':
+        kind, (value, one) = value  # a mixed list comes back as a (kind, items) collection
+        assert (kind, one) == (CollectionObject.ARR_LIST, 1)
+        depth += 1
+    assert depth == 200
+
+
+def test_object_holding_itself_is_a_parameter_error(cache):
+    class Node(metaclass=GenericObjectMeta, type_name='Node' + uuid.uuid4().hex,
+               schema=OrderedDict([('id', IntObject), ('kids', CollectionObject)])):
+        pass
+
+    node = Node(1, None)
+    node.kids = (CollectionObject.ARR_LIST, [node])
+    with pytest.raises(ParameterError, match='nest'):
+        cache.put('k', node)
+    _still_works(cache)
+
+
+@pytest.mark.parametrize('text', ['abc', '1.2.3', '', '1e', ' '])
+def test_decimal_hint_with_a_non_numeric_str(cache, text):
+    with pytest.raises(ParameterError, match='DecimalObject: the str is not a decimal number'):
+        cache.put('k', text, value_hint=DecimalObject)
+    with pytest.raises(ParameterError, match='not a decimal number'):
+        cache.put('k', [('1', DecimalObject), (text, DecimalObject)])
+    assert cache.get('k') is None
+    cache.put('k', '-1.50', value_hint=DecimalObject)
+    assert cache.get('k') == Decimal('-1.50')
+    _still_works(cache)
+
+
+def test_decimal_with_more_digits_than_int_str_conversion_allows(cache):
+    # Python refuses str <-> int past 4300 digits; the encoder must not go through str
+    value = Decimal('7' * 5000 + '.5')
+    cache.put('big', value)
+    assert cache.get('big') == value
