@@ -105,7 +105,21 @@ def write_char(buf, value, ctx):
 
 
 def write_bool(buf, value, ctx):
+    # the writer for values whose class is exactly bool
     buf += b'\x08\x01' if value else b'\x08\x00'
+
+
+def _is_bool_like(value) -> bool:
+    return value is True or value is False or (
+        isinstance(value, int) and (value == 0 or value == 1))
+
+
+def write_bool_hinted(buf, value, ctx):
+    # a hint must not turn any truthy value (say the str 'no') into true
+    if value is True or value is False or _is_bool_like(value):
+        buf += b'\x08\x01' if value else b'\x08\x00'
+    else:
+        raise _bad(value, 'BoolObject', 'a bool, or the int 0 or 1, is required')
 
 
 def write_null(buf, value, ctx):
@@ -300,9 +314,19 @@ def write_char_array(buf, value, ctx):
 
 def write_bool_array(buf, value, ctx):
     try:
-        data = bytes(1 if item else 0 for item in value)
-    except TypeError as e:
-        raise _bad(value, 'BoolArrayObject', str(e)) from None
+        items = list(value)
+    except TypeError:
+        raise _bad(value, 'BoolArrayObject', 'an iterable of bools is required') from None
+    # bools are the ints 0 and 1, so bytes() packs them; anything else fails there or
+    # leaves a byte other than 0 and 1 (the items are looked at one by one only then)
+    try:
+        data = bytes(items)
+    except (TypeError, ValueError):
+        data = None
+    if data is None or data.translate(None, b'\x00\x01'):
+        bad = next((item for item in items if not _is_bool_like(item)), None)
+        raise _bad(value, 'BoolArrayObject',
+                   'items must be bools (or the ints 0 and 1), not {!r}'.format(bad))
     buf += _pack_tc_int(tc.TC_BOOL_ARRAY, len(data))
     buf += data
 
@@ -518,7 +542,7 @@ _BY_TYPE_CODE = {
     tc.TC_FLOAT: write_float,
     tc.TC_DOUBLE: write_double,
     tc.TC_CHAR: write_char,
-    tc.TC_BOOL: write_bool,
+    tc.TC_BOOL: write_bool_hinted,
     tc.TC_STRING: write_string,
     tc.TC_UUID: write_uuid,
     tc.TC_DATE: write_date,

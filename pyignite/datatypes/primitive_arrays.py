@@ -44,5 +44,5 @@ class CharArrayObject(IgniteDataType):
 
 
 class BoolArrayObject(IgniteDataType):
-    """``boolean[]``: an iterable of bools."""
+    """``boolean[]``: an iterable of bools (or of the ints 0 and 1); None is no item."""
     type_code = tc.TC_BOOL_ARRAY

@@ -44,5 +44,6 @@ class CharObject(IgniteDataType):
 
 
 class BoolObject(IgniteDataType):
-    """Java ``boolean``: the default for Python ``bool``."""
+    """Java ``boolean``: the default for Python ``bool``; as a hint it also takes the ints
+    0 and 1, and refuses anything else (a truthy str is no boolean)."""
     type_code = tc.TC_BOOL

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from pyignite.binary import GenericObjectMeta
-from pyignite.datatypes import DecimalObject, IntObject, String
+from pyignite.datatypes import BoolObject, DecimalObject, IntObject, String
 from pyignite.exceptions import ParameterError
 
 
@@ -77,3 +77,17 @@ async def test_decimal_hint_with_a_non_numeric_str(cache):
     await cache.put('k', '12.50', value_hint=DecimalObject)
     assert await cache.get('k') == Decimal('12.50')
     await _still_works(cache)
+
+
+# --- BoolObject takes bools only (issue 13, defect 7) ---------------------------------------
+
+
+async def test_bool_hint_takes_bools_and_0_or_1_only(cache):
+    for value in ('no', 2, 1.0, 'yes'):
+        with pytest.raises(ParameterError, match='as BoolObject'):
+            await cache.put('k', value, value_hint=BoolObject)
+    assert await cache.get('k') is None
+    await cache.put('k', 0, value_hint=BoolObject)
+    assert await cache.get('k') is False
+    await cache.put('k', True, value_hint=BoolObject)
+    assert await cache.get('k') is True

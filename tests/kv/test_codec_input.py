@@ -9,7 +9,8 @@ import pytest
 
 from pyignite.binary import GenericObjectMeta
 from pyignite.datatypes import (
-    CharArrayObject, CollectionObject, DecimalObject, IntObject, String, StringArrayObject,
+    BoolArrayObject, BoolObject, CharArrayObject, CollectionObject, DecimalObject, IntObject,
+    String, StringArrayObject,
 )
 from pyignite.exceptions import ParameterError
 
@@ -182,3 +183,41 @@ def test_decimal_with_more_digits_than_int_str_conversion_allows(cache):
     value = Decimal('7' * 5000 + '.5')
     cache.put('big', value)
     assert cache.get('big') == value
+
+
+# --- BoolObject takes bools only (issue 13, defect 7) ---------------------------------------
+
+
+@pytest.mark.parametrize('value, expected', [(True, True), (False, False), (1, True),
+                                             (0, False)])
+def test_bool_hint_takes_bools_and_0_or_1(cache, value, expected):
+    cache.put('k', value, value_hint=BoolObject)
+    assert cache.get('k') is expected
+    cache.put('arr', [value, not expected], value_hint=BoolArrayObject)
+    assert cache.get('arr') == [expected, not expected]
+
+
+@pytest.mark.parametrize('value', ['no', 'false', '', 2, -1, 1.0, 0.0, [], [0], b'\x00'])
+def test_bool_hint_refuses_everything_else(cache, value):
+    with pytest.raises(ParameterError, match='as BoolObject: a bool, or the int 0 or 1'):
+        cache.put('k', value, value_hint=BoolObject)
+    with pytest.raises(ParameterError, match='as BoolObject'):
+        cache.put('k', [True, (value, BoolObject)])
+    with pytest.raises(ParameterError, match='as BoolArrayObject: items must be bools'):
+        cache.put('k', [True, value], value_hint=BoolArrayObject)
+    assert cache.get('k') is None
+    _still_works(cache)
+
+
+def test_bool_field_and_sql_argument_refuse_truthy_strings(client, cache):
+    class Flag(metaclass=GenericObjectMeta, type_name='Flag' + uuid.uuid4().hex,
+               schema=OrderedDict([('id', IntObject), ('on', BoolObject)])):
+        pass
+
+    with pytest.raises(ParameterError, match=r'Flag\.on: .*as BoolObject'):
+        cache.put('f', Flag(1, 'no'))
+    cache.put('f', Flag(1, 1))
+    assert cache.get('f') == Flag(1, True)
+    with pytest.raises(ParameterError, match='as BoolObject'):
+        list(client.sql('SELECT ?', query_args=[('no', BoolObject)]))
+    assert list(client.sql('SELECT ?', query_args=[(0, BoolObject)])) == [[False]]
