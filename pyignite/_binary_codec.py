@@ -5,7 +5,9 @@ an instance as Java's ``BinaryWriterExImpl`` would: the 24-byte header, the
 fields in schema order (each a full value, null as 101), and the footer with
 offsets one, two or four bytes wide as chosen from the LAST field's offset
 (< 0x100, < 0x10000, else four), compact (offsets only) or full (field id and
-offset); the header hash is ``Arrays.hashCode`` of the field bytes.
+offset); the header hash is ``Arrays.hashCode`` of the field bytes. An object
+with no fields has no footer: its header holds Java's schema id for it (the
+FNV-1 basis) and the schema offset 24.
 
 Reading. :func:`read_object` looks the object's ``(type_id, schema_id)`` up in
 the registry's plans. A plan is ``(class, field names, flat)``, built once per
@@ -31,7 +33,7 @@ from operator import attrgetter
 
 from . import _encoder, _structs
 from ._decoder import DECODERS, NeedsHandleTable, decode_utf8, read_string
-from ._ids import bytes_hash, entity_id
+from ._ids import bytes_hash, entity_id, i32
 from .datatypes import type_codes as tc
 from .datatypes.complex import BinaryObject
 from .exceptions import ParameterError, ParseError
@@ -50,6 +52,9 @@ _pack_header = _HEADER.pack_into
 _unpack_header = struct.Struct('<BHiiiii').unpack_from
 _unpack_i = struct.Struct('<i').unpack_from
 _HEADER_ROOM = bytes(24)
+#: the schema id Java writes in the header of an object with no fields (the FNV-1 basis);
+#: the classes and the registry know that schema as 0, the id pyignite 0.6.1 gives it
+EMPTY_SCHEMA_ID = i32(0x811C9DC5)
 _NULL = tc.TC_NULL
 
 # field types whose values hold no objects, so no handles: objects of only such fields
@@ -275,8 +280,11 @@ def make_writer(cls):
         start = len(buf)
         buf += _HEADER_ROOM
         if not count:
+            # as BinaryWriterExImpl.postWrite: the schema id it starts from, the FNV-1 basis,
+            # and the schema offset just past the header (hash: Arrays.hashCode of nothing)
             flags = USER_TYPE | COMPACT_FOOTER if compact else USER_TYPE
-            _pack_header(buf, start, tc.TC_COMPLEX_OBJECT, 1, flags, type_id, 1, 24, 0, 0)
+            _pack_header(buf, start, tc.TC_COMPLEX_OBJECT, 1, flags, type_id, 1, 24,
+                         EMPTY_SCHEMA_ID, 24)
             return
         if write_fields is not None:
             try:
@@ -476,7 +484,13 @@ def read_object(registry, data, pos: int, ctx):
         type_id = entity_id(class_name)
     plan = registry.plans.get((type_id, schema_id))
     if plan is None:
-        plan = registry.make_plan(type_id, schema_id, data, start, flags, schema_offset, end)
+        if not flags & HAS_SCHEMA:
+            # no fields: Java's header says EMPTY_SCHEMA_ID, older writers' 0, the registry 0
+            schema_id = 0
+            plan = registry.plans.get((type_id, 0))
+        if plan is None:
+            plan = registry.make_plan(type_id, schema_id, data, start, flags, schema_offset,
+                                      end)
     cls, names, flat, read_fields = plan
     obj = _new(cls)
     if flags & HAS_SCHEMA:

@@ -266,7 +266,8 @@ class GenericObjectMeta(type):
 
     @property
     def schema_id(cls) -> int:
-        """The schema id: FNV-1 over the field ids; 0 for no fields."""
+        """The schema id: FNV-1 over the field ids; 0 for no fields (the header of such an
+        object holds the FNV-1 basis instead, as Java writes it)."""
         return cls._schema_id
 
 

@@ -126,8 +126,9 @@ PERSON_COMPACT = bytes.fromhex(
 PERSON_FULL = bytes.fromhex(
     '67 01 0b 00 55 9b e3 c4 7d 40 b7 fa 2f 00 00 00 f3 f1 dc 39 25 00 00 00'
     '03 01 00 00 00 09 03 00 00 00 61 62 63 1b 0d 00 00 18 8b 7a 33 00 1d')
-EMPTY_COMPACT = bytes.fromhex('67 01 21 00 4d 85 c2 05 01 00 00 00 18 00 00 00 00 00 00 00'
-                              '00 00 00 00')
+# as Java writes it: schema id 0x811C9DC5 (the FNV-1 basis), schema offset 24
+EMPTY_COMPACT = bytes.fromhex('67 01 21 00 4d 85 c2 05 01 00 00 00 18 00 00 00 c5 9d 1c 81'
+                              '18 00 00 00')
 
 
 def test_person_ids():
@@ -244,6 +245,7 @@ def test_schema_flag_with_empty_footer():
     # what pyignite 0.6.1 writes for an object with no fields
     data = bytearray(EMPTY_COMPACT)
     data[2] |= 0x02
+    data[16:20] = bytes(4)  # its schema id for no fields
     data[20] = 24  # the footer starts, and ends, after the header
     assert decode(bytes(data), registry(True, Empty)) == Empty()
     data[20] = 0
