@@ -272,11 +272,24 @@ def write_byte_array(buf, value, ctx):
             try:
                 value = bytes(items)
             except ValueError:
-                value = array('b', items).tobytes()
+                value = _signed_bytes(items)
         except (TypeError, OverflowError, ValueError) as e:
             raise _bad(value, 'ByteArrayObject', str(e)) from None
     buf += _pack_tc_int(tc.TC_BYTE_ARRAY, len(value))
     buf += value
+
+
+def _signed_bytes(items) -> bytes:
+    # Java bytes are signed, Python's not: as pyignite 0.6.1, take -128..255, both ranges
+    # even in one list (-1 and 255 are the same byte)
+    try:
+        return array('b', items).tobytes()
+    except OverflowError:
+        pass
+    for item in items:
+        if not -0x80 <= item <= 0xff:
+            raise ValueError('{!r} is out of the byte range -128..255'.format(item))
+    return bytes(item & 0xff for item in items)
 
 
 def _number_array_writer(code: int, fmt: str, name: str, ints: bool):

@@ -19,6 +19,7 @@ from .standard import (
     String, UUIDObject, DateObject, TimestampObject, TimeObject, DecimalObject, EnumObject,
     BinaryEnumObject, StringArrayObject, UUIDArrayObject, DateArrayObject,
     TimestampArrayObject, TimeArrayObject, DecimalArrayObject, EnumArrayObject,
+    BinaryEnumArrayObject,
 )
 from .complex import (
     ObjectArrayObject, CollectionObject, MapObject, WrappedDataObject, BinaryObject,
@@ -36,7 +37,7 @@ __all__ = [
     'String', 'UUIDObject', 'DateObject', 'TimestampObject', 'TimeObject', 'DecimalObject',
     'EnumObject', 'BinaryEnumObject', 'StringArrayObject', 'UUIDArrayObject',
     'DateArrayObject', 'TimestampArrayObject', 'TimeArrayObject', 'DecimalArrayObject',
-    'EnumArrayObject', 'ObjectArrayObject', 'CollectionObject', 'MapObject',
-    'WrappedDataObject', 'BinaryObject',
+    'EnumArrayObject', 'BinaryEnumArrayObject', 'ObjectArrayObject', 'CollectionObject',
+    'MapObject', 'WrappedDataObject', 'BinaryObject',
     'ClusterState', 'ExpiryPolicy', 'TransactionConcurrency', 'TransactionIsolation',
 ]

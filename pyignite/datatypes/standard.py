@@ -6,7 +6,7 @@ __all__ = [
     'String', 'UUIDObject', 'DateObject', 'TimestampObject', 'TimeObject', 'DecimalObject',
     'EnumObject', 'BinaryEnumObject',
     'StringArrayObject', 'UUIDArrayObject', 'DateArrayObject', 'TimestampArrayObject',
-    'TimeArrayObject', 'DecimalArrayObject', 'EnumArrayObject',
+    'TimeArrayObject', 'DecimalArrayObject', 'EnumArrayObject', 'BinaryEnumArrayObject',
 ]
 
 
@@ -86,3 +86,8 @@ class EnumArrayObject(IgniteDataType):
     """An array of enum values: ``(type_id, [(type_id, ordinal), ...])``."""
     type_code = tc.TC_ENUM_ARRAY
     OBJECT = -1
+
+
+class BinaryEnumArrayObject(EnumArrayObject):
+    """The name pyignite 0.6.1 also gives :class:`EnumArrayObject`: the same wire format
+    (the items are written as binary enums), read back as :class:`EnumArrayObject`."""
