@@ -22,6 +22,7 @@ from uuid import UUID
 
 from . import _structs as S
 from .datatypes import type_codes as tc
+from .datatypes.java_objects import OptimizedObject, decode_optimized  # noqa: F401
 from .exceptions import ParseError
 
 _EPOCH = datetime(1970, 1, 1)
@@ -325,14 +326,11 @@ def read_class(data, pos, ctx):
     return (type_id, name), pos
 
 
-class OptimizedObject(bytes):
-    """A Java object in the optimized marshaller's format (type code -2), opaque outside a
-    JVM; the encoder writes it back unchanged (SQL ``DATE`` values come this way)."""
-
-
 def read_optimized(data, pos, ctx):
+    # a Java object the binary format has no type for: a java.sql.Date (a SQL DATE)
+    # becomes a SqlDate, anything else stays an opaque OptimizedObject
     n = _count(data, pos, 1)
-    return OptimizedObject(data[pos + 4:pos + 4 + n]), pos + 4 + n
+    return decode_optimized(bytes(data[pos + 4:pos + 4 + n])), pos + 4 + n
 
 
 def read_complex(data, pos, ctx):

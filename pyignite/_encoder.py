@@ -14,7 +14,7 @@ from decimal import Decimal
 from uuid import UUID
 
 from . import _structs as S
-from ._decoder import OptimizedObject
+from .datatypes.java_objects import OptimizedObject, SqlDate
 from .datatypes import type_codes as tc
 from .datatypes.base import is_hint
 from .datatypes.complex import CollectionObject, MapObject
@@ -36,10 +36,10 @@ def _bad(value, type_name: str, why: str = '') -> ParameterError:
 
 def datetime_to_ms(value) -> int:
     """Milliseconds since the epoch; naive datetimes are UTC, a date is its midnight."""
-    if value.__class__ is date:
+    if value.__class__ is not datetime and not isinstance(value, datetime):
+        if not isinstance(value, date):
+            raise TypeError('not a datetime')
         value = datetime(value.year, value.month, value.day)
-    elif not isinstance(value, datetime):
-        raise TypeError('not a datetime')
     delta = value - (_EPOCH if value.tzinfo is None else _EPOCH_UTC)
     return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
@@ -462,6 +462,12 @@ def write_optimized(buf, value, ctx):
     buf += value
 
 
+def write_sql_date(buf, value, ctx):
+    data = value.java_bytes()
+    buf += _pack_tc_int(tc.TC_OPTIMIZED, len(data))
+    buf += data
+
+
 def write_complex(buf, value, ctx):
     writer = getattr(value.__class__, '_ignite_write', None)
     if writer is None:
@@ -545,6 +551,7 @@ _BY_PYTYPE = {
     dict: write_map,
     OrderedDict: write_map,
     OptimizedObject: write_optimized,
+    SqlDate: write_sql_date,
 }
 
 _BY_TYPE_CODE = {

@@ -24,6 +24,7 @@ from .standard import (
 from .complex import (
     ObjectArrayObject, CollectionObject, MapObject, WrappedDataObject, BinaryObject,
 )
+from .java_objects import OptimizedObject, SqlDate
 from .cluster_state import ClusterState
 from .expiry_policy import ExpiryPolicy
 from .transactions import TransactionConcurrency, TransactionIsolation
@@ -38,6 +39,6 @@ __all__ = [
     'EnumObject', 'BinaryEnumObject', 'StringArrayObject', 'UUIDArrayObject',
     'DateArrayObject', 'TimestampArrayObject', 'TimeArrayObject', 'DecimalArrayObject',
     'EnumArrayObject', 'BinaryEnumArrayObject', 'ObjectArrayObject', 'CollectionObject',
-    'MapObject', 'WrappedDataObject', 'BinaryObject',
+    'MapObject', 'WrappedDataObject', 'BinaryObject', 'OptimizedObject', 'SqlDate',
     'ClusterState', 'ExpiryPolicy', 'TransactionConcurrency', 'TransactionIsolation',
 ]
