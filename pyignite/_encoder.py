@@ -394,7 +394,7 @@ def _too_deep(value) -> NestedTooDeep:
 
 def write_object_array(buf, value, ctx):
     type_id, items = _split_typed(value, -1, 'ObjectArrayObject')
-    items = list(items)
+    items = _items(value, items, 'ObjectArrayObject')
     buf += S.TC_INT_INT.pack(tc.TC_OBJECT_ARRAY, type_id, len(items))
     try:
         for item in items:
@@ -407,7 +407,7 @@ def write_object_array(buf, value, ctx):
 
 def write_enum_array(buf, value, ctx):
     type_id, items = _split_typed(value, -1, 'EnumArrayObject')
-    items = list(items)
+    items = _items(value, items, 'EnumArrayObject')
     buf += S.TC_INT_INT.pack(tc.TC_ENUM_ARRAY, type_id, len(items))
     for item in items:
         if item is None:
@@ -420,7 +420,23 @@ def write_collection(buf, value, ctx):
     kind, items = _split_typed(value, CollectionObject.ARR_LIST, 'CollectionObject')
     if not -1 <= kind <= 5:
         raise _bad(value, 'CollectionObject', 'unknown collection kind {}'.format(kind))
-    items = list(items)
+    _write_collection_items(buf, value, kind, _items(value, items, 'CollectionObject'), ctx)
+
+
+def write_sequence(buf, value, ctx):
+    # a list or tuple of no one array type, by inference: its items, even when it looks
+    # like a (kind, items) pair, as (1, 2.5) does
+    _write_collection_items(buf, value, CollectionObject.ARR_LIST, value, ctx)
+
+
+def _items(value, items, name: str) -> list:
+    try:
+        return list(items)
+    except TypeError:
+        raise _bad(value, name, 'a (type, iterable) tuple is required') from None
+
+
+def _write_collection_items(buf, value, kind: int, items, ctx):
     buf += _pack_tc_int(tc.TC_COLLECTION, len(items))
     buf += S.BYTE.pack(kind)
     try:
@@ -503,7 +519,7 @@ def _writer_for_sequence(items):
             return writer
     elif not kinds and not has_null:
         return write_long_array
-    return write_collection
+    return write_sequence
 
 
 def write_list(buf, value, ctx):

@@ -221,3 +221,18 @@ def test_bool_field_and_sql_argument_refuse_truthy_strings(client, cache):
     with pytest.raises(ParameterError, match='as BoolObject'):
         list(client.sql('SELECT ?', query_args=[('no', BoolObject)]))
     assert list(client.sql('SELECT ?', query_args=[(0, BoolObject)])) == [[False]]
+
+
+# --- tuples that look like (kind, items) -----------------------------------------------------
+
+
+@pytest.mark.parametrize('value', [(1, 2.5), (1, None), (3, 'x', 2.5)])
+def test_a_mixed_tuple_is_a_collection_of_its_items(cache, value):
+    cache.put('k', value)
+    assert cache.get('k') == (CollectionObject.ARR_LIST, list(value))
+
+
+def test_a_collection_hint_needs_an_iterable_of_items(cache):
+    with pytest.raises(ParameterError, match='CollectionObject: a \\(type, iterable\\) tuple'):
+        cache.put('k', (1, 2.5), value_hint=CollectionObject)
+    _still_works(cache)
