@@ -4,6 +4,10 @@ Most values need no hint: Python types map to Ignite types on their own
 (``int`` to Long, ``float`` to Double, ``str`` to String, ``bytes`` to a byte
 array...). A hint class picks another Ignite type, as ``key_hint`` /
 ``value_hint`` or as ``(value, HintClass)`` anywhere inside lists and dicts.
+
+Two classes here are values, not hints: :class:`SqlDate`, the ``datetime.date`` a
+``java.sql.Date`` (a SQL ``DATE``) is read as, and :class:`OptimizedObject`, the bytes of
+any other Java object the server sends in its optimized marshaller's format.
 """
 from .base import IgniteDataType
 from .null_object import Null
