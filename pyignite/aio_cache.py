@@ -14,7 +14,7 @@ still carry out a write that timed out on the client.
 import asyncio
 import functools
 import inspect
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Iterable, Optional, Tuple, Union
 
 from ._ops import cache_admin, key_value as kv
 from .cache import BaseCache
@@ -31,18 +31,18 @@ _TIMEOUT = inspect.Parameter('timeout', inspect.Parameter.KEYWORD_ONLY, default=
                              annotation=Optional[float])
 
 
-async def _run_within(client, op, timeout):
-    """Run ``op`` on ``client``; each of its requests gives up ``timeout`` seconds from now.
+def _deadline(timeout: Any) -> Tuple[float, float]:
+    """The per-call limit ``timeout`` as a deadline on the call's requests:
+    ``(loop time, seconds)``.
 
-    The limit is a deadline on the requests themselves, not a wrapping
-    ``asyncio.wait_for``: that can swallow a ``task.cancel()`` that arrives as the call
-    finishes (Python 3.11 and older), and a cancellation must always be honoured.
+    It is a deadline on the requests themselves, not a wrapping ``asyncio.wait_for``:
+    that can swallow a ``task.cancel()`` that arrives as the call finishes (Python 3.11
+    and older), and a cancellation must always be honoured.
     """
     if timeout.__class__ not in (int, float) or not timeout > 0:
-        op.close()
         raise ParameterError('timeout must be a positive number of seconds or None, '
                              'not {!r}'.format(timeout))
-    return await client._run(op, (asyncio.get_running_loop().time() + timeout, timeout))
+    return asyncio.get_running_loop().time() + timeout, timeout
 
 
 def _operation(build):
@@ -53,7 +53,8 @@ def _operation(build):
     async def method(self, *args, timeout=None, **kwargs):
         if timeout is None:
             return await self._client._run(build(self, *args, **kwargs))
-        return await _run_within(self._client, build(self, *args, **kwargs), timeout)
+        deadline = _deadline(timeout)
+        return await self._client._run(build(self, *args, **kwargs), deadline)
 
     functools.update_wrapper(method, build)
     signature = inspect.signature(build)
@@ -86,13 +87,13 @@ class AioCache(BaseCache):
         """
         if self._settings is None:
             from ._ops import cache_config
-            self._settings = yield from cache_config.get_settings(self._client, self)
+            self._settings = yield from cache_config.get_settings(self._session, self)
         return self._settings
 
     @_operation
     def destroy(self) -> None:
         """Destroy the cache and all its data."""
-        return cache_admin.destroy(self._client, self)
+        return cache_admin.destroy(self._session, self)
 
     @_operation
     def get(self, key, key_hint=None) -> Any:
@@ -102,7 +103,7 @@ class AioCache(BaseCache):
         :param key_hint: (optional) the Ignite type to write the key as,
         :return: the value, or None when the key is absent.
         """
-        return kv.get(self._client, self, key, key_hint)
+        return kv.get(self._session, self, key, key_hint)
 
     @_operation
     def put(self, key, value, key_hint=None, value_hint=None) -> None:
@@ -113,7 +114,7 @@ class AioCache(BaseCache):
         :param key_hint: (optional) the Ignite type to write the key as,
         :param value_hint: (optional) the Ignite type to write the value as.
         """
-        return kv.put(self._client, self, key, value, key_hint, value_hint)
+        return kv.put(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
     def get_all(self, keys: list) -> dict:
@@ -122,7 +123,7 @@ class AioCache(BaseCache):
         :param keys: keys, or ``(key, key_hint)`` tuples,
         :return: a dict of the keys found and their values.
         """
-        return kv.get_all(self._client, self, keys)
+        return kv.get_all(self._session, self, keys)
 
     @_operation
     def put_all(self, pairs: dict) -> None:
@@ -130,7 +131,7 @@ class AioCache(BaseCache):
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
         """
-        return kv.put_all(self._client, self, pairs)
+        return kv.put_all(self._session, self, pairs)
 
     @_operation
     def replace(self, key, value, key_hint=None, value_hint=None) -> bool:
@@ -138,7 +139,7 @@ class AioCache(BaseCache):
 
         :return: True if the value was replaced.
         """
-        return kv.replace(self._client, self, key, value, key_hint, value_hint)
+        return kv.replace(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
     def clear(self, keys: Optional[list] = None) -> None:
@@ -146,12 +147,12 @@ class AioCache(BaseCache):
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
         """
-        return kv.clear(self._client, self, keys)
+        return kv.clear(self._session, self, keys)
 
     @_operation
     def clear_key(self, key, key_hint=None) -> None:
         """Clear one key without notifying listeners or writers."""
-        return kv.clear_key(self._client, self, key, key_hint)
+        return kv.clear_key(self._session, self, key, key_hint)
 
     @_operation
     def clear_keys(self, keys: Iterable) -> None:
@@ -159,17 +160,17 @@ class AioCache(BaseCache):
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        return kv.clear_keys(self._client, self, keys)
+        return kv.clear_keys(self._session, self, keys)
 
     @_operation
     def contains_key(self, key, key_hint=None) -> bool:
         """:return: True if the key is in the cache."""
-        return kv.contains_key(self._client, self, key, key_hint)
+        return kv.contains_key(self._session, self, key, key_hint)
 
     @_operation
     def contains_keys(self, keys: Iterable) -> bool:
         """:return: True if all the keys are in the cache."""
-        return kv.contains_keys(self._client, self, keys)
+        return kv.contains_keys(self._session, self, keys)
 
     @_operation
     def get_and_put(self, key, value, key_hint=None, value_hint=None) -> Any:
@@ -177,7 +178,7 @@ class AioCache(BaseCache):
 
         :return: the old value or None.
         """
-        return kv.get_and_put(self._client, self, key, value, key_hint, value_hint)
+        return kv.get_and_put(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
     def get_and_put_if_absent(self, key, value, key_hint=None, value_hint=None) -> Any:
@@ -185,7 +186,7 @@ class AioCache(BaseCache):
 
         :return: the existing value, or None if the new one was written.
         """
-        return kv.get_and_put_if_absent(self._client, self, key, value, key_hint, value_hint)
+        return kv.get_and_put_if_absent(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
     def put_if_absent(self, key, value, key_hint=None, value_hint=None) -> bool:
@@ -193,7 +194,7 @@ class AioCache(BaseCache):
 
         :return: True if the value was written.
         """
-        return kv.put_if_absent(self._client, self, key, value, key_hint, value_hint)
+        return kv.put_if_absent(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
     def get_and_remove(self, key, key_hint=None) -> Any:
@@ -201,7 +202,7 @@ class AioCache(BaseCache):
 
         :return: the old value or None.
         """
-        return kv.get_and_remove(self._client, self, key, key_hint)
+        return kv.get_and_remove(self._session, self, key, key_hint)
 
     @_operation
     def get_and_replace(self, key, value, key_hint=None, value_hint=None) -> Any:
@@ -209,7 +210,7 @@ class AioCache(BaseCache):
 
         :return: the old value or None.
         """
-        return kv.get_and_replace(self._client, self, key, value, key_hint, value_hint)
+        return kv.get_and_replace(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
     def remove_key(self, key, key_hint=None) -> bool:
@@ -217,7 +218,7 @@ class AioCache(BaseCache):
 
         :return: True if the key was there.
         """
-        return kv.remove_key(self._client, self, key, key_hint)
+        return kv.remove_key(self._session, self, key, key_hint)
 
     @_operation
     def remove_keys(self, keys: list) -> None:
@@ -225,12 +226,12 @@ class AioCache(BaseCache):
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        return kv.remove_keys(self._client, self, keys)
+        return kv.remove_keys(self._session, self, keys)
 
     @_operation
     def remove_all(self) -> None:
         """Remove every entry, notifying listeners and writers."""
-        return kv.remove_all(self._client, self)
+        return kv.remove_all(self._session, self)
 
     @_operation
     def remove_if_equals(self, key, sample, key_hint=None, sample_hint=None) -> bool:
@@ -238,7 +239,7 @@ class AioCache(BaseCache):
 
         :return: True if the entry was removed.
         """
-        return kv.remove_if_equals(self._client, self, key, sample, key_hint, sample_hint)
+        return kv.remove_if_equals(self._session, self, key, sample, key_hint, sample_hint)
 
     @_operation
     def replace_if_equals(self, key, sample, value, key_hint=None, sample_hint=None,
@@ -247,7 +248,7 @@ class AioCache(BaseCache):
 
         :return: True if the value was replaced.
         """
-        return kv.replace_if_equals(self._client, self, key, sample, value, key_hint,
+        return kv.replace_if_equals(self._session, self, key, sample, value, key_hint,
                                     sample_hint, value_hint)
 
     @_operation
@@ -258,7 +259,7 @@ class AioCache(BaseCache):
          value or a list of them; primary copies by default,
         :return: the number of entries.
         """
-        return kv.get_size(self._client, self, peek_modes)
+        return kv.get_size(self._session, self, peek_modes)
 
     def scan(self, page_size: int = 1, partitions: int = -1,
              local: bool = False) -> 'AioScanCursor':
@@ -286,9 +287,9 @@ async def get_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache
 
 async def create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
     """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
-    return AioCache(client, await client._run(cache_admin.create(client, settings, True)))
+    return AioCache(client, await client._run(cache_admin.create(client._session, settings, True)))
 
 
 async def get_or_create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
     """Get a cache, creating it if needed."""
-    return AioCache(client, await client._run(cache_admin.create(client, settings, False)))
+    return AioCache(client, await client._run(cache_admin.create(client._session, settings, False)))

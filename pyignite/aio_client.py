@@ -11,15 +11,13 @@ Many requests may be in flight at once, also on one connection::
         await asyncio.gather(*[cache.put(i, i * i) for i in range(100)])
 """
 import asyncio
-import random
 from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Tuple, Union
 
+from ._base_client import BaseClient, parse_nodes
 from ._ops import cache_admin
-from ._ops import key_value as kv
-from ._request import Response
-from .client import BaseClient, _server_error, parse_nodes
+from ._ops.common import Operation
+from ._session.session import ConnectPlan
 from .connection.aio_connection import AioConnection
-from .exceptions import AuthenticationError, HandshakeError, ReconnectError, connection_errors
 
 if TYPE_CHECKING:  # pragma: no cover
     from .aio_cache import AioCache
@@ -52,14 +50,11 @@ class _Connecting:
         await self._client.close()
 
 
-_SKIP_NODE = (AuthenticationError,) + connection_errors
-
-
-async def _try_connect(conn: AioConnection, skip=_SKIP_NODE) -> Optional[BaseException]:
-    """Connect; return the error (one of ``skip``) that made it fail, or None."""
+async def _try_connect(conn: AioConnection) -> Optional[Exception]:
+    """Connect; return the error that made it fail, or None (the plan judges it)."""
     try:
         await conn.connect()
-    except skip as e:
+    except Exception as e:
         return e
     return None
 
@@ -140,141 +135,81 @@ class AioClient(BaseClient):
     async def _connect(self, nodes: list) -> 'AioClient':
         await self.close()
         async with self._lock():
-            self._nodes = [AioConnection(self, host, port, **self._connection_args)
-                           for host, port in nodes]
+            connections = self._connections(nodes, AioConnection)
             try:
-                if self._partition_aware:
-                    errors = await asyncio.gather(*[_try_connect(c) for c in self._nodes])
-                else:
-                    errors = []
-                    for conn in self._nodes:
-                        errors.append(await _try_connect(conn))
-                        if errors[-1] is None:
-                            break
+                await self._carry_out(self._session.open(connections))
             except BaseException:
-                await self.close()
+                for conn in connections:
+                    await conn.close()
                 raise
-            failures = [e for e in errors if e is not None]
-            for conn, error in zip(self._nodes, errors):
-                if error is None and self._current is None:
-                    self._current = conn
-                elif isinstance(error, (AuthenticationError, HandshakeError)) and \
-                        len(nodes) == 1:
-                    self._nodes = []
-                    raise error
-            if self._current is None:
-                self._nodes = []
-                raise ReconnectError('Can not connect.') from (
-                    failures[-1] if failures else None)
-            self._init_affinity()
         return self
 
     async def close(self) -> None:
         """Close every connection."""
-        nodes, self._nodes = self._nodes, []
-        self._current = None
-        self._router = None
-        self._retry.clear()
         self._connect_lock = None
         task, self._retry_task = self._retry_task, None
         if task is not None:
             task.cancel()
-        for conn in nodes:
+        for conn in self._session.close():
             await conn.close()
 
-    # --- the driver -----------------------------------------------------------------------
+    # --- the driver: moves bytes, the session decides -------------------------------------
+
+    @staticmethod
+    async def _carry_out(plan: ConnectPlan) -> Any:
+        """Connect what a connection plan asks for, each batch at once; return its result."""
+        try:
+            batch = plan.send(None)
+            while True:
+                batch = plan.send(await asyncio.gather(*map(_try_connect, batch)))
+        except StopIteration as done:
+            return done.value
 
     async def _reconnect(self) -> AioConnection:
-        """A live connection after every one broke: reconnect the nodes in turn."""
+        """A live connection after every one broke."""
         async with self._lock():
-            for conn in self._nodes:
-                if conn.alive:  # another task got there first
-                    self._current = conn
-                    return conn
-            nodes = self._nodes
-            for conn in self._reconnect_order():
-                try:
-                    await conn.connect()
-                except connection_errors:
-                    continue
-                if self._nodes is not nodes:  # the client was closed meanwhile
-                    await conn.close()
-                    break
-                self._current = conn
-                return conn
-        raise ReconnectError('Can not reconnect: out of nodes.')
+            return await self._carry_out(self._session.reconnect())
 
     def _retry_dead_soon(self) -> None:
-        """Try to reconnect dead nodes (partition awareness) in a background task: the
-        operation that noticed it is due goes on over the live connections meanwhile."""
+        """Try to reconnect dead nodes in a background task: the operation that noticed it
+        is due goes on over the live connections meanwhile."""
         task = self._retry_task
         if task is None or task.done():
             self._retry_task = asyncio.get_running_loop().create_task(self._retry_dead())
 
     async def _retry_dead(self) -> None:
         lock = self._lock()
-        if lock.locked():
-            return  # another task is (re)connecting
-        async with lock:
-            await asyncio.gather(*[_try_connect(conn, Exception)
-                                   for conn in self._retry_targets()])
-            self._retry_done()
+        if not lock.locked():  # else another task is (re)connecting
+            async with lock:
+                await self._carry_out(self._session.retry_dead())
 
-    async def _run(self, op, deadline: Optional[Tuple[float, float]] = None):
-        """Drive an operation generator over the connections; return its result.
+    async def _run(self, op: Operation, deadline: Optional[Tuple[float, float]] = None) -> Any:
+        """Drive an operation over the connections; return its result.
 
         :param deadline: (optional) ``(loop time, seconds)``: every request of the
          operation gives up then (see :meth:`AioConnection.request`).
         """
-        if not self._nodes:
-            self._check_connected()
-        if self._retry.at is not None and self._retry.due():
+        session = self._session
+        if session.retry_due():
             self._retry_dead_soon()
-        observe = self._observing_queries()
-        if op.__class__ is kv.Call:
-            op = kv.finish(self, op.req, op.reader)  # the generator itself: no proxy per step
-        send = op.send
-        try:
-            req = send(None)
-            while True:
-                conn = req.conn
-                if conn is None:
-                    conn = self._select(req)
-                    if conn is None:
-                        conn = await self._reconnect()
-                try:
-                    if observe:
-                        rid, started = self._query_started(conn, req)
-                        try:
-                            reply, header = await conn.request(req, rid, deadline)
-                        except BaseException as e:
-                            self._query_finished(conn, req, rid, started, error=e)
-                            raise
-                        self._query_finished(conn, req, rid, started, header)
-                    else:
-                        reply, header = await conn.request(req, None, deadline)
-                except BaseException as e:
-                    req = op.throw(e)  # as Client._run
-                    continue
-                if header.topology is not None:
-                    self._on_topology_change(conn, header.topology)
-                if header.status:
-                    req = op.throw(_server_error(req.error, header.message, header.status))
-                else:
-                    req = send(Response(reply, header.payload_pos, conn))
-        except StopIteration as done:
-            return done.value
+        ex = session.exchange(op)
+        req = ex.req
+        while req is not None:
+            conn = session.route(req) or await self._reconnect()
+            try:
+                reply, header = await conn.request(req, ex.request_id(conn), deadline)
+            except BaseException as e:
+                req = ex.failed(e)
+            else:
+                req = ex.replied(conn, reply, header)
+        return ex.result
 
     async def random_node(self) -> AioConnection:
         """A random live connection, reconnecting if there is none (not a stable API).
 
         :return: :class:`~pyignite.connection.aio_connection.AioConnection`.
         """
-        self._check_connected()
-        alive = self._alive_nodes()
-        if alive:
-            return random.choice(alive)
-        return await self._reconnect()
+        return self._live_connection() or await self._reconnect()
 
     # --- caches ---------------------------------------------------------------------------
 
@@ -310,7 +245,7 @@ class AioClient(BaseClient):
 
         :return: a list of str.
         """
-        return await self._run(cache_admin.get_names(self))
+        return await self._run(cache_admin.get_names(self._session))
 
     # --- binary types -----------------------------------------------------------------------
 
@@ -323,7 +258,7 @@ class AioClient(BaseClient):
          name to type hint) and, for enums, ``enums``.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.get_binary_type(self, binary_type))
+        return await self._run(binary_types.get_binary_type(self._session, binary_type))
 
     async def put_binary_type(self, type_name: str, affinity_key_field: str = None,
                               is_enum=False, schema: dict = None):
@@ -336,7 +271,7 @@ class AioClient(BaseClient):
         :param schema: (optional) field name to type hint, or for an enum name to ordinal.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.put_binary_type(self, type_name,
+        return await self._run(binary_types.put_binary_type(self._session, type_name,
                                                             affinity_key_field, is_enum,
                                                             schema))
 
@@ -347,7 +282,7 @@ class AioClient(BaseClient):
         :param affinity_key_field: (optional) the affinity key field name.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.register_binary_type(self, data_class,
+        return await self._run(binary_types.register_binary_type(self._session, data_class,
                                                                  affinity_key_field))
 
     async def query_binary_type(self, binary_type: Union[int, str],
@@ -360,7 +295,7 @@ class AioClient(BaseClient):
          to class.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.query_binary_type(self, binary_type, schema))
+        return await self._run(binary_types.query_binary_type(self._session, binary_type, schema))
 
     async def unwrap_binary(self, value: Any) -> Any:
         """Turn wrapped binary data inside ``value`` into objects, recursively.
@@ -369,7 +304,7 @@ class AioClient(BaseClient):
         :return: the value with binary objects unwrapped.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.unwrap_binary(self, value))
+        return await self._run(binary_types.unwrap_binary(self._session, value))
 
     # --- SQL, cluster, transactions ------------------------------------------------------------
 
@@ -440,7 +375,7 @@ class AioClient(BaseClient):
         :param cache_id: the cache id.
         """
         from ._ops.affinity import register_cache
-        await self._run(register_cache(self, cache_id))
+        await self._run(register_cache(self._session, cache_id))
 
     async def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
                             key_hint=None) -> AioConnection:
@@ -452,4 +387,4 @@ class AioClient(BaseClient):
         :return: a connection.
         """
         from ._ops.affinity import best_node
-        return await self._run(best_node(self, cache, key, key_hint))
+        return await self._run(best_node(self._session, cache, key, key_hint))

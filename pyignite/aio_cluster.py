@@ -25,7 +25,7 @@ class AioCluster:
 
         :return: a :class:`~pyignite.datatypes.cluster_state.ClusterState`.
         """
-        return await self._client._run(ops.get_state(self._client))
+        return await self._client._run(ops.get_state(self._client._session))
 
     async def set_state(self, state: ClusterState) -> None:
         """Change the cluster state; returns once the change is done.
@@ -35,4 +35,4 @@ class AioCluster:
         :param state: ClusterState.ACTIVE, INACTIVE or ACTIVE_READ_ONLY,
         :raises ValueError: ``state`` is not a ClusterState value.
         """
-        await self._client._run(ops.set_state(self._client, state))
+        await self._client._run(ops.set_state(self._client._session, state))

@@ -31,6 +31,7 @@ class BaseCache:
         if not isinstance(name, str) or not name:
             raise ParameterError('a cache name must be a non-empty string')
         self._client = client
+        self._session = client._session
         self._name = name
         self._cache_id = _ids.cache_id(name)
         self._expiry_policy = expiry_policy
@@ -97,7 +98,7 @@ class Cache(BaseCache):
 
     def destroy(self) -> None:
         """Destroy the cache and all its data."""
-        self._client._run(cache_admin.destroy(self._client, self))
+        self._client._run(cache_admin.destroy(self._session, self))
 
     def get(self, key, key_hint=None) -> Any:
         """Read the value of a key.
@@ -106,8 +107,7 @@ class Cache(BaseCache):
         :param key_hint: (optional) the Ignite type to write the key as,
         :return: the value, or None when the key is absent.
         """
-        client = self._client
-        return client._call(kv.get_request(client, self, key, key_hint), kv.VALUE)
+        return self._client._run(kv.get(self._session, self, key, key_hint))
 
     def put(self, key, value, key_hint=None, value_hint=None) -> None:
         """Write a value, replacing the previous one if any.
@@ -117,9 +117,7 @@ class Cache(BaseCache):
         :param key_hint: (optional) the Ignite type to write the key as,
         :param value_hint: (optional) the Ignite type to write the value as.
         """
-        client = self._client
-        client._call(kv.put_request(client, self, key, value, key_hint, value_hint),
-                     kv.NOTHING)
+        self._client._run(kv.put(self._session, self, key, value, key_hint, value_hint))
 
     def get_all(self, keys: list) -> dict:
         """Read several keys at once.
@@ -127,21 +125,21 @@ class Cache(BaseCache):
         :param keys: keys, or ``(key, key_hint)`` tuples,
         :return: a dict of the keys found and their values.
         """
-        return self._client._run(kv.get_all(self._client, self, keys))
+        return self._client._run(kv.get_all(self._session, self, keys))
 
     def put_all(self, pairs: dict) -> None:
         """Write several key-value pairs at once.
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
         """
-        self._client._run(kv.put_all(self._client, self, pairs))
+        self._client._run(kv.put_all(self._session, self, pairs))
 
     def replace(self, key, value, key_hint=None, value_hint=None) -> bool:
         """Write a value only if the key exists.
 
         :return: True if the value was replaced.
         """
-        return self._client._run(kv.replace(self._client, self, key, value, key_hint,
+        return self._client._run(kv.replace(self._session, self, key, value, key_hint,
                                             value_hint))
 
     def clear(self, keys: Optional[list] = None) -> None:
@@ -149,33 +147,33 @@ class Cache(BaseCache):
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
         """
-        self._client._run(kv.clear(self._client, self, keys))
+        self._client._run(kv.clear(self._session, self, keys))
 
     def clear_key(self, key, key_hint=None) -> None:
         """Clear one key without notifying listeners or writers."""
-        self._client._run(kv.clear_key(self._client, self, key, key_hint))
+        self._client._run(kv.clear_key(self._session, self, key, key_hint))
 
     def clear_keys(self, keys: Iterable) -> None:
         """Clear keys without notifying listeners or writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        self._client._run(kv.clear_keys(self._client, self, keys))
+        self._client._run(kv.clear_keys(self._session, self, keys))
 
     def contains_key(self, key, key_hint=None) -> bool:
         """:return: True if the key is in the cache."""
-        return self._client._run(kv.contains_key(self._client, self, key, key_hint))
+        return self._client._run(kv.contains_key(self._session, self, key, key_hint))
 
     def contains_keys(self, keys: Iterable) -> bool:
         """:return: True if all the keys are in the cache."""
-        return self._client._run(kv.contains_keys(self._client, self, keys))
+        return self._client._run(kv.contains_keys(self._session, self, keys))
 
     def get_and_put(self, key, value, key_hint=None, value_hint=None) -> Any:
         """Write a value and return the previous one.
 
         :return: the old value or None.
         """
-        return self._client._run(kv.get_and_put(self._client, self, key, value, key_hint,
+        return self._client._run(kv.get_and_put(self._session, self, key, value, key_hint,
                                                 value_hint))
 
     def get_and_put_if_absent(self, key, value, key_hint=None, value_hint=None) -> Any:
@@ -183,7 +181,7 @@ class Cache(BaseCache):
 
         :return: the existing value, or None if the new one was written.
         """
-        return self._client._run(kv.get_and_put_if_absent(self._client, self, key, value,
+        return self._client._run(kv.get_and_put_if_absent(self._session, self, key, value,
                                                           key_hint, value_hint))
 
     def put_if_absent(self, key, value, key_hint=None, value_hint=None) -> bool:
@@ -191,7 +189,7 @@ class Cache(BaseCache):
 
         :return: True if the value was written.
         """
-        return self._client._run(kv.put_if_absent(self._client, self, key, value, key_hint,
+        return self._client._run(kv.put_if_absent(self._session, self, key, value, key_hint,
                                                   value_hint))
 
     def get_and_remove(self, key, key_hint=None) -> Any:
@@ -199,14 +197,14 @@ class Cache(BaseCache):
 
         :return: the old value or None.
         """
-        return self._client._run(kv.get_and_remove(self._client, self, key, key_hint))
+        return self._client._run(kv.get_and_remove(self._session, self, key, key_hint))
 
     def get_and_replace(self, key, value, key_hint=None, value_hint=None) -> Any:
         """Write a value only if the key exists, returning the previous one.
 
         :return: the old value or None.
         """
-        return self._client._run(kv.get_and_replace(self._client, self, key, value,
+        return self._client._run(kv.get_and_replace(self._session, self, key, value,
                                                     key_hint, value_hint))
 
     def remove_key(self, key, key_hint=None) -> bool:
@@ -214,25 +212,25 @@ class Cache(BaseCache):
 
         :return: True if the key was there.
         """
-        return self._client._run(kv.remove_key(self._client, self, key, key_hint))
+        return self._client._run(kv.remove_key(self._session, self, key, key_hint))
 
     def remove_keys(self, keys: list) -> None:
         """Remove keys, notifying listeners and writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        self._client._run(kv.remove_keys(self._client, self, keys))
+        self._client._run(kv.remove_keys(self._session, self, keys))
 
     def remove_all(self) -> None:
         """Remove every entry, notifying listeners and writers."""
-        self._client._run(kv.remove_all(self._client, self))
+        self._client._run(kv.remove_all(self._session, self))
 
     def remove_if_equals(self, key, sample, key_hint=None, sample_hint=None) -> bool:
         """Remove a key if its value equals ``sample``.
 
         :return: True if the entry was removed.
         """
-        return self._client._run(kv.remove_if_equals(self._client, self, key, sample,
+        return self._client._run(kv.remove_if_equals(self._session, self, key, sample,
                                                      key_hint, sample_hint))
 
     def replace_if_equals(self, key, sample, value, key_hint=None, sample_hint=None,
@@ -241,7 +239,7 @@ class Cache(BaseCache):
 
         :return: True if the value was replaced.
         """
-        return self._client._run(kv.replace_if_equals(self._client, self, key, sample, value,
+        return self._client._run(kv.replace_if_equals(self._session, self, key, sample, value,
                                                       key_hint, sample_hint, value_hint))
 
     def get_size(self, peek_modes=None) -> int:
@@ -251,7 +249,7 @@ class Cache(BaseCache):
          value or a list of them; primary copies by default,
         :return: the number of entries.
         """
-        return self._client._run(kv.get_size(self._client, self, peek_modes))
+        return self._client._run(kv.get_size(self._session, self, peek_modes))
 
     @property
     def settings(self) -> Optional[dict]:
@@ -261,7 +259,7 @@ class Cache(BaseCache):
         """
         if self._settings is None:
             from ._ops import cache_config
-            self._settings = self._client._run(cache_config.get_settings(self._client, self))
+            self._settings = self._client._run(cache_config.get_settings(self._session, self))
         return self._settings
 
     def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False) -> 'ScanCursor':
@@ -307,11 +305,11 @@ def get_cache(client, settings: Union[str, dict]) -> Cache:
 
 def create_cache(client, settings: Union[str, dict]) -> Cache:
     """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
-    name = client._run(cache_admin.create(client, settings, True))
+    name = client._run(cache_admin.create(client._session, settings, True))
     return Cache(client, name)
 
 
 def get_or_create_cache(client, settings: Union[str, dict]) -> Cache:
     """Get a cache, creating it if needed."""
-    name = client._run(cache_admin.create(client, settings, False))
+    name = client._run(cache_admin.create(client._session, settings, False))
     return Cache(client, name)

@@ -24,7 +24,7 @@ class Cluster:
 
         :return: a :class:`~pyignite.datatypes.cluster_state.ClusterState`.
         """
-        return self._client._run(ops.get_state(self._client))
+        return self._client._run(ops.get_state(self._client._session))
 
     def set_state(self, state: ClusterState) -> None:
         """Change the cluster state; returns once the change is done.
@@ -34,4 +34,4 @@ class Cluster:
         :param state: ClusterState.ACTIVE, INACTIVE or ACTIVE_READ_ONLY,
         :raises ValueError: ``state`` is not a ClusterState value.
         """
-        self._client._run(ops.set_state(self._client, state))
+        self._client._run(ops.set_state(self._client._session, state))

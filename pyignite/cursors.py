@@ -18,6 +18,7 @@ from typing import Any, Iterable, Optional, Union
 
 from ._ops import query
 from ._ops.query import CursorState
+from ._ops.resources import abandon
 
 __all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor']
 
@@ -57,7 +58,7 @@ class BaseCursor:
         state = self.__dict__.get('_state')
         if state is not None and state.more:
             try:
-                query.abandon(self._client, state)
+                abandon(self._client._session, state)
             except Exception:  # at interpreter exit the client may be half torn down
                 pass
 
@@ -79,7 +80,7 @@ class _SyncCursor(BaseCursor):
         while True:
             row = query.next_row(state)
             if row is query.NEED_PAGE:
-                client._run(query.fetch_page(client, state))
+                client._run(query.fetch_page(client._session, state))
             elif row is query.END:
                 raise StopIteration
             else:
@@ -96,7 +97,7 @@ class _SyncCursor(BaseCursor):
         self._forget_rows()
         if query.needs_close(self._state):
             try:
-                self._client._run(query.close_cursor(self._client, self._state))
+                self._client._run(query.close_cursor(self._client._session, self._state))
             except OSError:
                 pass  # the connection broke: the server dropped the cursor with it
 
@@ -115,7 +116,7 @@ class ScanCursor(_SyncCursor):
     def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
                  local: bool = False):
         super().__init__(client)
-        client._run(query.scan(client, self._state, cache, page_size, partitions, local))
+        client._run(query.scan(client._session, self._state, cache, page_size, partitions, local))
 
 
 class SqlCursor(_SyncCursor):
@@ -137,7 +138,7 @@ class SqlCursor(_SyncCursor):
                  query_args: Optional[Iterable] = None, distributed_joins: bool = False,
                  replicated_only: bool = False, local: bool = False, timeout: int = 0):
         super().__init__(client)
-        client._run(query.sql(client, self._state, cache, query_str, page_size, query_args,
+        client._run(query.sql(client._session, self._state, cache, query_str, page_size, query_args,
                               distributed_joins, replicated_only, local, timeout))
 
 
@@ -157,7 +158,7 @@ class SqlFieldsCursor(_SyncCursor):
                  timeout: int = 0, cache: Union[int, str, Any] = None):
         super().__init__(client)
         client._run(query.sql_fields(
-            client, self._state, query_str, page_size, query_args, schema, statement_type,
+            client._session, self._state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
             include_field_names, max_rows, timeout, cache))
 
@@ -202,7 +203,7 @@ class _AioCursor(BaseCursor):
         while True:
             row = query.next_row(state)
             if row is query.NEED_PAGE:
-                await client._run(query.fetch_page(client, state))
+                await client._run(query.fetch_page(client._session, state))
             elif row is query.END:
                 raise StopAsyncIteration
             else:
@@ -213,7 +214,7 @@ class _AioCursor(BaseCursor):
         self._forget_rows()
         if query.needs_close(self._state):
             try:
-                await self._client._run(query.close_cursor(self._client, self._state))
+                await self._client._run(query.close_cursor(self._client._session, self._state))
             except OSError:
                 pass  # the connection broke: the server dropped the cursor with it
 
@@ -232,7 +233,7 @@ class AioScanCursor(_AioCursor):
     def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
                  local: bool = False):
         super().__init__(client, lambda state: query.scan(
-            client, state, cache, page_size, partitions, local))
+            client._session, state, cache, page_size, partitions, local))
 
 
 class AioSqlFieldsCursor(_AioCursor):
@@ -251,6 +252,6 @@ class AioSqlFieldsCursor(_AioCursor):
                  lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
                  timeout: int = 0, cache: Union[int, str, Any] = None):
         super().__init__(client, lambda state: query.sql_fields(
-            client, state, query_str, page_size, query_args, schema, statement_type,
+            client._session, state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
             include_field_names, max_rows, timeout, cache))

@@ -65,7 +65,7 @@ class _TransactionBase:
     def _start_op(self):
         if self.tx_id is not None or self.closed:
             raise CacheError('the transaction has already been started')
-        return ops.tx_start(self.client, self.concurrency, self.isolation, self.timeout,
+        return ops.tx_start(self.client._session, self.concurrency, self.isolation, self.timeout,
                             self.label)
 
     def _started(self, result) -> None:
@@ -89,7 +89,7 @@ class _TransactionBase:
             # the server rolled back when the connection dropped: nothing to send
             self._ended()
             return None
-        return ops.tx_end(self.client, self.conn, self.tx_id, committed)
+        return ops.tx_end(self.client._session, self.conn, self.tx_id, committed)
 
     def _ended(self) -> None:
         self.closed = True

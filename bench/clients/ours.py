@@ -26,12 +26,8 @@ class _EncodeOnly(Client):
     frame = None
 
     def _run(self, op):
-        req = op.send(None)
-        self.frame = req.finish(1)
-        op.close()
-
-    def _call(self, req, result):
-        self.frame = req.finish(1)
+        from pyignite._session.exchange import Exchange
+        self.frame = Exchange(self._session, op).req.finish(1)
 
 
 @workload(WORKLOADS, 'codec_encode_put')
@@ -51,7 +47,7 @@ def codec_encode_put(units, env):
 def codec_decode_get(units, env):
     from pyignite._decoder import read
     from pyignite._protocol import parse_response_header
-    ctx = Client()._binary
+    ctx = Client()._session.binary
     body = golden.reply_body(golden.get_reply())
 
     def step():
@@ -77,7 +73,7 @@ def codec_sql_page(units, env):
         from pyignite._ops.query import fields_page_reader
     except ImportError as exc:
         raise NotAvailable(f'no SQL page reader ({exc})')
-    ctx = Client()._binary
+    ctx = Client()._session.binary
     step = _page_step(golden.reply_body(golden.sql_page(units)), fields_page_reader(5), ctx)
     expect('decoded SQL page', step(), [spec.sql_row(i) for i in range(units)])
     return step
@@ -89,7 +85,7 @@ def codec_scan_page(units, env):
         from pyignite._ops.query import read_entry_page
     except ImportError as exc:
         raise NotAvailable(f'no scan page reader ({exc})')
-    ctx = Client()._binary
+    ctx = Client()._session.binary
     step = _page_step(golden.reply_body(golden.scan_page(units)), read_entry_page, ctx)
     expect('decoded scan page', [tuple(kv) for kv in step()],
            [(i, spec.small_value(i)) for i in range(units)])
@@ -100,7 +96,7 @@ def _offline_registry(cls):
     """The codec context of an unconnected client whose server already knows ``cls``
     (as after the first put of a connected one), and the encoder's ``write``."""
     from pyignite._encoder import write
-    ctx = Client(compact_footer=True)._binary
+    ctx = Client(compact_footer=True)._session.binary
     ctx.class_registered(cls)
     return ctx, write
 

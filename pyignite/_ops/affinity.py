@@ -8,13 +8,13 @@ from .._request import Request
 from ..exceptions import CacheError, ParameterError, ParseError, ReconnectError
 
 
-def refresh_partitions(client, cache_id: int):
+def refresh_partitions(session, cache_id: int):
     """Fetch the partition maps of every cache the client routes, plus ``cache_id``.
 
     A server error (e.g. an inactive cluster) is not the caller's problem: the
     caches then route by default until the topology changes.
     """
-    router = client._router
+    router = session.router
     if router is None:
         return
     ids = router.refresh_ids(cache_id)
@@ -32,15 +32,15 @@ def refresh_partitions(client, cache_id: int):
     except (ValueError, IndexError) as e:
         raise ParseError('bad OP_CACHE_PARTITIONS reply: {}'.format(e)) from None
     router.update(version, groups, ids)
-    client._on_affinity_update()
+    session.on_affinity_update()
 
 
-def register_cache(client, cache_id: int):
+def register_cache(session, cache_id: int):
     """Fetch the partition map of a cache now, if it is not fresh already."""
     if isinstance(cache_id, bool) or not isinstance(cache_id, int):
         raise ParameterError('cache_id must be an int')
-    if client._affinity_stale(cache_id):
-        yield from refresh_partitions(client, cache_id)
+    if session.stale(cache_id):
+        yield from refresh_partitions(session, cache_id)
 
 
 def _cache_id_of(cache) -> int:
@@ -57,7 +57,7 @@ def _cache_id_of(cache) -> int:
         type(cache).__name__))
 
 
-def best_node(client, cache, key=None, key_hint=None):
+def best_node(session, cache, key=None, key_hint=None):
     """The live connection most likely to hold ``key`` (any live one without a key).
 
     :raises ReconnectError: no connection is alive.
@@ -66,10 +66,10 @@ def best_node(client, cache, key=None, key_hint=None):
     req.cache_id = _cache_id_of(cache)
     if key is not None:
         req.key_pos = len(req.buf)
-        write(req.buf, key, key_hint, client._binary)
-        if client._affinity_stale(req.cache_id):
-            yield from refresh_partitions(client, req.cache_id)
-    conn = client._select(req)
+        write(req.buf, key, key_hint, session.binary)
+        if session.stale(req.cache_id):
+            yield from refresh_partitions(session, req.cache_id)
+    conn = session.route(req)
     if conn is None:
         raise ReconnectError('Can not connect.')
     return conn

@@ -9,12 +9,12 @@ from .._decoder import read_str_or_none
 from .._encoder import write_string
 from .._ids import entity_id, schema_id as make_schema_id
 from .._opcodes import OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE
-from .._registry import BinaryTypeInfo
+from .._registry import BinaryTypeInfo, MissingBinaryType
 from .._request import Request
 from ..binary import GenericObjectMeta, hint_for_type_code
 from ..datatypes.base import is_hint
 from ..exceptions import BinaryTypeError, ParameterError
-from .common import read_fetching_types
+from .common import Operation
 
 _pack_i = S.INT.pack
 _unpack_i = S.INT.unpack_from
@@ -133,7 +133,7 @@ def _enums_of(schema) -> list:
 # --- operations ---------------------------------------------------------------------------
 
 
-def _put(client, type_name, affinity_key_field, fields, is_enum=False, enums=()):
+def _put(session, type_name, affinity_key_field, fields, is_enum=False, enums=()):
     if not isinstance(type_name, str) or not type_name:
         raise ParameterError('type_name must be a non-empty string')
     if affinity_key_field is not None and not isinstance(affinity_key_field, str):
@@ -141,10 +141,10 @@ def _put(client, type_name, affinity_key_field, fields, is_enum=False, enums=())
     req = Request(OP_PUT_BINARY_TYPE, BinaryTypeError)
     write_type_body(req.buf, type_name, affinity_key_field, fields, is_enum, enums)
     yield req
-    client._binary.forget_type(entity_id(type_name))
+    session.binary.forget_type(entity_id(type_name))
 
 
-def put_binary_type(client, type_name: str, affinity_key_field: Optional[str] = None,
+def put_binary_type(session, type_name: str, affinity_key_field: Optional[str] = None,
                     is_enum: bool = False, schema: Optional[dict] = None):
     """OP_PUT_BINARY_TYPE for a complex object type or an enum type.
 
@@ -154,14 +154,14 @@ def put_binary_type(client, type_name: str, affinity_key_field: Optional[str] = 
         fields, enums = [], _enums_of(schema)
     else:
         fields, enums = _fields_of(schema), []
-    yield from _put(client, type_name, affinity_key_field, fields, bool(is_enum), enums)
+    yield from _put(session, type_name, affinity_key_field, fields, bool(is_enum), enums)
     return {
         'type_id': entity_id(type_name),
         'schema_id': make_schema_id([entity_id(name) for name, _ in fields]),
     }
 
 
-def _get(client, type_id: int) -> Optional[BinaryTypeInfo]:
+def _get(session, type_id: int) -> Optional[BinaryTypeInfo]:
     req = Request(OP_GET_BINARY_TYPE, BinaryTypeError)
     req.buf += _pack_i(type_id)
     resp = yield req
@@ -171,9 +171,9 @@ def _get(client, type_id: int) -> Optional[BinaryTypeInfo]:
     return read_type_body(data, pos + 1)[0]
 
 
-def get_binary_type(client, binary_type: Union[str, int]) -> dict:
+def get_binary_type(session, binary_type: Union[str, int]) -> dict:
     """OP_GET_BINARY_TYPE: the type's metadata as the documented dict."""
-    info = yield from _get(client, _type_id_of(binary_type))
+    info = yield from _get(session, _type_id_of(binary_type))
     if info is None:
         return {'type_exists': False}
     result = {
@@ -193,22 +193,22 @@ def get_binary_type(client, binary_type: Union[str, int]) -> dict:
     return result
 
 
-def fetch_type(client, type_id: int):
+def fetch_type(session, type_id: int):
     """Fetch a type's metadata into the registry, with classes for its schemas."""
-    info = yield from _get(client, type_id)
+    info = yield from _get(session, type_id)
     if info is not None:
-        client._binary.type_fetched(info)
+        session.binary.type_fetched(info)
     return info
 
 
-def fetch_binary_configuration(client):
+def fetch_binary_configuration(session):
     """Learn the server's compact footer setting (OP_GET_BINARY_CONFIGURATION)."""
-    ctx = client.protocol_context
+    ctx = session.protocol_context
     compact = True  # the server default, for servers that cannot be asked
     if ctx is not None and ctx.is_binary_configuration_supported():
         resp = yield Request(OP_GET_BINARY_CONFIGURATION, BinaryTypeError)
         compact = resp.data[resp.pos] != 0
-    client._binary.set_server_compact_footer(compact)
+    session.binary.set_server_compact_footer(compact)
 
 
 def _check_class(data_class) -> None:
@@ -217,48 +217,48 @@ def _check_class(data_class) -> None:
                              'GenericObjectMeta)'.format(data_class))
 
 
-def _server_affinity_field(client, type_id: int):
+def _server_affinity_field(session, type_id: int):
     """The affinity key field the server has for a type (it refuses a PUT naming another,
     None included), fetching the type if the registry has not seen it.
     """
-    registry = client._binary
+    registry = session.binary
     info = registry.types.get(type_id)
     if info is None:
         if type_id in registry.affinity_fields:
             return registry.affinity_fields[type_id]
-        info = yield from fetch_type(client, type_id)
+        info = yield from fetch_type(session, type_id)
     return None if info is None else info.affinity_key_field
 
 
-def _put_class(client, data_class, affinity_key_field=None):
+def _put_class(session, data_class, affinity_key_field=None):
     if affinity_key_field is None:
-        affinity_key_field = yield from _server_affinity_field(client, data_class.type_id)
+        affinity_key_field = yield from _server_affinity_field(session, data_class.type_id)
     fields = list(zip(data_class._field_names, data_class._field_type_codes))
-    yield from _put(client, data_class.type_name, affinity_key_field, fields)
+    yield from _put(session, data_class.type_name, affinity_key_field, fields)
     return affinity_key_field
 
 
-def register_binary_type(client, data_class, affinity_key_field: Optional[str] = None):
+def register_binary_type(session, data_class, affinity_key_field: Optional[str] = None):
     """Put the class's type to the server and use the class for its schema from now on."""
     _check_class(data_class)
-    affinity_key_field = yield from _put_class(client, data_class, affinity_key_field)
-    client._binary.class_registered(data_class, affinity_key_field)
+    affinity_key_field = yield from _put_class(session, data_class, affinity_key_field)
+    session.binary.class_registered(data_class, affinity_key_field)
 
 
-def put_pending_types(client):
+def put_pending_types(session):
     """Run before a request holding complex objects: learn the footer mode if it was
     guessed, fix the guessed objects, and register the classes the server lacks.
     """
-    registry = client._binary
+    registry = session.binary
     if registry.needs_server_footer:
-        yield from fetch_binary_configuration(client)
+        yield from fetch_binary_configuration(session)
     _binary_codec.fix_guessed_footers(registry)
     for cls in registry.pending:
         if cls in registry.known_classes:
             registry.drop_pending(cls)
             continue
         try:
-            affinity_key_field = yield from _put_class(client, cls)
+            affinity_key_field = yield from _put_class(session, cls)
         except OSError:
             raise  # the connection failed, not the class: it stays pending, to try again
         except BaseException:
@@ -268,7 +268,7 @@ def put_pending_types(client):
         registry.class_registered(cls, affinity_key_field)
 
 
-def query_binary_type(client, binary_type: Union[int, str],
+def query_binary_type(session, binary_type: Union[int, str],
                       schema: Union[int, dict, None] = None):
     """The class of one schema (or None) if ``schema`` is given, else ``{schema id: class}``;
     fetches the type from the server when the registry lacks it.
@@ -284,12 +284,12 @@ def query_binary_type(client, binary_type: Union[int, str],
         raise ParameterError('a schema is a dict of field names to hints or a schema id')
 
     def lookup():
-        classes = client._binary.classes.get(type_id, {})
+        classes = session.binary.classes.get(type_id, {})
         return dict(classes) if wanted is None else classes.get(wanted)
 
     found = lookup()
     if not found:
-        yield from fetch_type(client, type_id)
+        yield from fetch_type(session, type_id)
         found = lookup()
     return found
 
@@ -305,24 +305,50 @@ def _read_in_wrapped(data, pos: int, ctx):
     return _decoder.read_with_handle_table(data, pos, ctx, 0)
 
 
-def unwrap_binary(client, value: Any) -> Any:
+def unwrap_binary(session, value: Any) -> Any:
     """Decode wrapped ``(bytes, offset)`` binary objects inside ``value``, recursively."""
     if _is_wrapped(value):
         data, offset = bytes(value[0]), value[1]
         if not 0 <= offset < len(data):
             raise ParameterError('wrapped binary data offset {} out of range'.format(offset))
-        return (yield from read_fetching_types(client, _read_in_wrapped, data, offset))[0]
+        return (yield from read_fetching_types(session, _read_in_wrapped, data, offset))[0]
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int) \
             and isinstance(value[1], (list, tuple, dict)):
-        return value[0], (yield from unwrap_binary(client, value[1]))
+        return value[0], (yield from unwrap_binary(session, value[1]))
     if isinstance(value, list):
         result = []
         for item in value:
-            result.append((yield from unwrap_binary(client, item)))
+            result.append((yield from unwrap_binary(session, item)))
         return result
     if isinstance(value, dict):
         result = value.__class__()
         for key, item in value.items():
-            result[key] = yield from unwrap_binary(client, item)
+            result[key] = yield from unwrap_binary(session, item)
         return result
     return value
+
+
+# --- decoding what needs types the registry lacks ----------------------------------------
+
+
+def read_fetching_types(session: Any, reader: Any, data: bytes, pos: int) -> Operation:
+    """Run ``reader(data, pos, registry)`` until every binary type it needs is known;
+    return what it returns."""
+    seen = set()
+    while True:
+        try:
+            return reader(data, pos, session.binary)
+        except MissingBinaryType as missing:
+            key = (missing.type_id, missing.schema_id)
+            if key in seen:
+                raise
+            seen.add(key)
+            yield from fetch_type(session, missing.type_id)
+
+
+def decode(session: Any, reader: Any, data: bytes, pos: int) -> Operation:
+    """The value ``reader`` reads at ``data[pos]``, fetching binary types first if needed."""
+    try:
+        return reader(data, pos, session.binary)[0]
+    except MissingBinaryType:
+        return (yield from read_fetching_types(session, reader, data, pos))[0]

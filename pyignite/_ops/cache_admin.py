@@ -40,12 +40,12 @@ def name_only(settings) -> str:
     return name
 
 
-def create(client, settings, only_new: bool):
+def create(session, settings, only_new: bool):
     """Create a cache (``only_new``) or get it, creating it if needed; return its name."""
     name, props = parse_settings(settings)
     if props:
         from .cache_config import create_with_config
-        yield from create_with_config(client, name, props, only_new)
+        yield from create_with_config(session, name, props, only_new)
         return name
     req = Request(OP_CACHE_CREATE_WITH_NAME if only_new else OP_CACHE_GET_OR_CREATE_WITH_NAME,
                   CacheCreationError)
@@ -54,13 +54,13 @@ def create(client, settings, only_new: bool):
     return name
 
 
-def destroy(client, cache):
+def destroy(session, cache):
     req = Request(OP_CACHE_DESTROY, CacheError)
     req.buf += S.INT.pack(cache.cache_id)
     yield req
 
 
-def get_names(client):
+def get_names(session):
     resp = yield Request(OP_CACHE_GET_NAMES, CacheError)
     data, pos = resp.data, resp.pos
     count = S.INT.unpack_from(data, pos)[0]

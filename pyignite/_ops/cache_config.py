@@ -34,7 +34,8 @@ from ..datatypes.expiry_policy import ExpiryPolicy
 from ..exceptions import (
     CacheCreationError, CacheError, NotSupportedByClusterError, ParameterError, ParseError,
 )
-from .common import needs_prepare, prepare, read_fetching_types
+from .binary_types import read_fetching_types
+from .prepare import prepare
 
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
 _LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
@@ -301,8 +302,8 @@ _WRITERS = {
 }
 
 
-def _protocol_version(client) -> tuple:
-    ctx = client.protocol_context
+def _protocol_version(session) -> tuple:
+    ctx = session.protocol_context
     return ctx.version if ctx is not None else (1, 7, 0)
 
 
@@ -311,7 +312,7 @@ def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
 
     :param name: the cache name (PROP_NAME),
     :param props: the other properties, code to value,
-    :param ctx: the client's binary context (for default values of query fields),
+    :param ctx: the client's binary registry (for default values of query fields),
     :param version: the negotiated protocol version,
     :raises ParameterError: an unknown code or a bad value; the message names the property.
     """
@@ -332,7 +333,7 @@ def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
     return S.INT.pack(len(body) + 2) + S.SHORT.pack(count) + bytes(body)
 
 
-def create_with_config(client, name: str, props: dict, only_new: bool):
+def create_with_config(session, name: str, props: dict, only_new: bool):
     """Create a cache from properties (``only_new``), or get it, creating it if needed.
 
     :raises ParameterError: before anything is sent, for an unknown property code or a
@@ -341,9 +342,9 @@ def create_with_config(client, name: str, props: dict, only_new: bool):
     """
     req = Request(OP_CACHE_CREATE_WITH_CONFIGURATION if only_new
                   else OP_CACHE_GET_OR_CREATE_WITH_CONFIGURATION, CacheCreationError)
-    req.buf += build_config(name, props, client._binary, _protocol_version(client))
-    if needs_prepare(client, req):
-        yield from prepare(client, req)
+    req.buf += build_config(name, props, session.binary, _protocol_version(session))
+    if session.needs_prepare(req):
+        yield from prepare(session, req)
     yield req
 
 
@@ -468,7 +469,7 @@ def parse_config(data, pos, ctx, version):
     return s, pos
 
 
-def get_settings(client, cache):
+def get_settings(session, cache):
     """Read a cache's configuration (OP_CACHE_GET_CONFIGURATION).
 
     :return: a dict of every cache property code and its value.
@@ -477,15 +478,15 @@ def get_settings(client, cache):
     req.buf += S.INT_BYTE.pack(cache.cache_id, 0)
     resp = yield req
     conn_ctx = getattr(resp.conn, 'protocol_context', None)
-    version = conn_ctx.version if conn_ctx is not None else _protocol_version(client)
+    version = conn_ctx.version if conn_ctx is not None else _protocol_version(session)
 
     def reader(data, pos, ctx):
         return parse_config(data, pos, ctx, version)
 
     try:
         try:
-            return reader(resp.data, resp.pos, client._binary)[0]
+            return reader(resp.data, resp.pos, session.binary)[0]
         except MissingBinaryType:
-            return (yield from read_fetching_types(client, reader, resp.data, resp.pos))[0]
+            return (yield from read_fetching_types(session, reader, resp.data, resp.pos))[0]
     except (IndexError, ValueError, TypeError, struct.error) as e:
         raise ParseError('malformed cache configuration: {}'.format(e)) from None

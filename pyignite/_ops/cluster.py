@@ -5,8 +5,8 @@ from ..datatypes.cluster_state import ClusterState
 from ..exceptions import ClusterError, NotSupportedByClusterError
 
 
-def _check_supported(client) -> None:
-    ctx = client.protocol_context
+def _check_supported(session) -> None:
+    ctx = session.protocol_context
     if ctx is not None and not ctx.is_cluster_api_supported():
         raise NotSupportedByClusterError('the cluster API needs a server that negotiates '
                                          'the cluster states feature')
@@ -26,9 +26,9 @@ def state_of(value) -> ClusterState:
             ', '.join(s.name for s in ClusterState), value)) from None
 
 
-def get_state(client):
+def get_state(session):
     """:return: the cluster state, a :class:`ClusterState`."""
-    _check_supported(client)
+    _check_supported(session)
     resp = yield Request(OP_CLUSTER_GET_STATE, ClusterError)
     raw = resp.data[resp.pos]
     try:
@@ -37,10 +37,10 @@ def get_state(client):
         return raw  # a state newer than this client knows
 
 
-def set_state(client, state):
+def set_state(session, state):
     """Change the cluster state; returns when the change is complete."""
     state = state_of(state)
-    _check_supported(client)
+    _check_supported(session)
     req = Request(OP_CLUSTER_CHANGE_STATE, ClusterError)
     req.buf.append(state)
     yield req

@@ -1,43 +1,25 @@
-"""Steps shared by many operations."""
-from .._registry import MissingBinaryType, _pending
+"""What every operation is made of (see :mod:`pyignite._session.exchange`)."""
+from typing import Any, Generator
+
+from .._request import Request, Response
+
+__all__ = ['Call', 'Operation']
+
+#: what every operation is: a generator that yields requests, receives their responses
+#: and returns its result (see :mod:`pyignite._session.exchange`)
+Operation = Generator[Request, Response, Any]
 
 
-def needs_prepare(client, req) -> bool:
-    """Whether :func:`prepare` may have work to do before ``req`` is sent.
+class Call:
+    """A one-request operation: ``req`` and the ``reader`` of its reply's payload (a
+    function ``(data, pos, registry) -> (value, next pos)``, or None for no value).
 
-    Runs before every request, so it only looks at cheap flags; a false alarm (types pending
-    for another client of this thread) just costs a :func:`prepare` that finds nothing.
+    The exchange sends ``req`` as it is when nothing has to be prepared first, and runs
+    :func:`~pyignite._ops.prepare.finish` otherwise.
     """
-    if _pending.get() or client._abandoned_cursors:
-        return True
-    router = client._router
-    return router is not None and req.key_pos >= 0 and router.is_stale(req.cache_id)
 
+    __slots__ = ('req', 'reader')
 
-def prepare(client, req):
-    """Register pending binary types, close cursors dropped while open and refresh a stale
-    partition map, then return."""
-    if client._abandoned_cursors:
-        from .query import close_abandoned
-        yield from close_abandoned(client)
-    if client._binary.pending:
-        from .binary_types import put_pending_types
-        yield from put_pending_types(client)
-    if req.key_pos >= 0 and client._affinity_stale(req.cache_id):
-        from .affinity import refresh_partitions
-        yield from refresh_partitions(client, req.cache_id)
-
-
-def read_fetching_types(client, reader, data, pos):
-    """Run ``reader(data, pos, ctx)`` until every binary type it needs is known."""
-    from .binary_types import fetch_type
-    seen = set()
-    while True:
-        try:
-            return reader(data, pos, client._binary)
-        except MissingBinaryType as missing:
-            key = (missing.type_id, missing.schema_id)
-            if key in seen:
-                raise
-            seen.add(key)
-            yield from fetch_type(client, missing.type_id)
+    def __init__(self, req: Request, reader: Any):
+        self.req = req
+        self.reader = reader

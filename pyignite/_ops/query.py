@@ -11,10 +11,10 @@ the sync and async cursor facades only hand them to their driver.
 
 A cursor dropped without being closed cannot talk to the server from ``__del__``
 (it may run in any thread, in the middle of another request on the same connection,
-or with no event loop to await on). It is queued on the client instead
-(:func:`abandon`), and the queue is drained by the next operation that calls
-:func:`close_abandoned` (every query, page and close, and, through
-:func:`~pyignite._ops.common.prepare`, the key-value operations).
+or with no event loop to await on). It is queued on the session instead
+(:func:`~pyignite._ops.resources.abandon`), and the queue is drained by the next operation
+that calls :func:`~pyignite._ops.resources.close_abandoned` (every query, page and close,
+and, through :func:`~pyignite._ops.prepare.prepare`, the key-value operations).
 """
 import struct
 from typing import Optional
@@ -24,7 +24,7 @@ from .._decoder import DECODERS, NeedsHandleTable, read_str_or_none, read_with_h
 from .._encoder import write, write_string
 from .._opcodes import (
     OP_QUERY_SCAN, OP_QUERY_SCAN_CURSOR_GET_PAGE, OP_QUERY_SQL, OP_QUERY_SQL_CURSOR_GET_PAGE,
-    OP_QUERY_SQL_FIELDS, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, OP_RESOURCE_CLOSE,
+    OP_QUERY_SQL_FIELDS, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE,
 )
 from .._protocol import STATUS_RESOURCE_DOES_NOT_EXIST
 from .._registry import MissingBinaryType
@@ -33,7 +33,9 @@ from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
 from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
 from .affinity import refresh_partitions
-from .common import needs_prepare, prepare, read_fetching_types
+from .binary_types import read_fetching_types
+from .prepare import prepare
+from .resources import close_abandoned, close_request, conn_session
 
 _INT_MAX = (1 << 31) - 1
 _unpack_i = S.INT.unpack_from
@@ -48,7 +50,7 @@ class CursorState:
 
     :ivar cursor_id: the server's resource id,
     :ivar conn: the connection the cursor lives on,
-    :ivar session: what identified that connection's session when the cursor was opened,
+    :ivar opened_in: what identified that connection's session when the cursor was opened,
     :ivar rows: the rows of the current page,
     :ivar index: the next row of ``rows`` to hand out,
     :ivar more: the server holds more pages (and so the cursor is open there),
@@ -57,13 +59,13 @@ class CursorState:
      or None: a broken cursor can't hand out its remaining rows.
     """
 
-    __slots__ = ('cursor_id', 'conn', 'session', 'rows', 'index', 'more', 'limit',
+    __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
                  'page_op', 'reader', 'error', 'field_names', 'broken')
 
     def __init__(self):
         self.cursor_id = None
         self.conn = None
-        self.session = None
+        self.opened_in = None
         self.rows = []
         self.index = 0
         self.more = False
@@ -75,15 +77,9 @@ class CursorState:
         self.broken: Optional[BaseException] = None
 
 
-def _session(conn):
-    # a connection object is reused when it reconnects, and resource ids restart with the
-    # new session; the protocol context is a new object on every handshake
-    return getattr(conn, 'protocol_context', None)
-
-
 def _same_session(state: CursorState) -> bool:
     conn = state.conn
-    return conn is not None and conn.alive and _session(conn) is state.session
+    return conn is not None and conn.alive and conn_session(conn) is state.opened_in
 
 
 # --- page decoding ------------------------------------------------------------------------
@@ -189,15 +185,15 @@ def fields_page_reader(columns: int):
     return read_fields_page
 
 
-def _decode_page(client, reader, data, pos):
+def _decode_page(session, reader, data, pos):
     """Run a page reader, fetching binary types it does not know; ``((rows, more), pos)``."""
     try:
-        return reader(data, pos, client._binary)
+        return reader(data, pos, session.binary)
     except MissingBinaryType:
-        return (yield from read_fetching_types(client, reader, data, pos))
+        return (yield from read_fetching_types(session, reader, data, pos))
 
 
-def _take_page(client, state: CursorState, rows: list, more: bool):
+def _take_page(session, state: CursorState, rows: list, more: bool):
     """Make ``rows`` the current page, enforcing ``max_rows``; close the cursor if done."""
     state.rows, state.index, state.more = rows, 0, more
     limit = state.limit
@@ -207,7 +203,7 @@ def _take_page(client, state: CursorState, rows: list, more: bool):
             return
         del rows[limit:]
         state.limit = 0
-        yield from close_cursor(client, state)
+        yield from close_cursor(session, state)
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -230,10 +226,10 @@ def _bool(name: str, value) -> bool:
 def _timeout(value) -> int:
     """The SQL timeout to send, in ms.
 
-    The server applies a timeout it gets from a client without the DEFAULT_QRY_TIMEOUT
+    The server applies a timeout it gets from a session without the DEFAULT_QRY_TIMEOUT
     feature (we do not advertise it) only when it is positive, and takes 0 for "use the
     server's default timeout". The documented meaning of 0 is "no timeout", which such a
-    client gets by sending the largest int (about 24.8 days). The value is cast to a Java
+    session gets by sending the largest int (about 24.8 days). The value is cast to a Java
     int on the server, so larger values are refused here rather than wrapped.
     """
     timeout = _int('timeout', value, 0)
@@ -276,10 +272,10 @@ def _cache_id(cache) -> int:
 # --- queries ------------------------------------------------------------------------------
 
 
-def _open(client, state: CursorState, req: Request, page_op: int, fields: bool):
+def _open(session, state: CursorState, req: Request, page_op: int, fields: bool):
     """Send the first request of a query and take its first page."""
-    if needs_prepare(client, req):
-        yield from prepare(client, req)
+    if session.needs_prepare(req):
+        yield from prepare(session, req)
     # given up before its reply is read, the request's cursor is closed by the inbox
     req.release = RELEASE_FROM_REPLY
     resp = yield req
@@ -291,7 +287,7 @@ def _open(client, state: CursorState, req: Request, page_op: int, fields: bool):
         # up while a binary type is fetched), closing or dropping the cursor releases it
         state.cursor_id = cursor_id
         state.conn = resp.conn
-        state.session = _session(resp.conn)
+        state.opened_in = conn_session(resp.conn)
         state.more = True
         if fields:
             columns = _unpack_i(data, pos)[0]
@@ -308,11 +304,11 @@ def _open(client, state: CursorState, req: Request, page_op: int, fields: bool):
     except (IndexError, struct.error) as e:
         raise ParseError('malformed query response: {!r}'.format(e)) from None
     state.page_op = page_op
-    (rows, more), _ = yield from _decode_page(client, state.reader, data, pos)
-    yield from _take_page(client, state, rows, more)
+    (rows, more), _ = yield from _decode_page(session, state.reader, data, pos)
+    yield from _take_page(session, state, rows, more)
 
 
-def scan(client, state: CursorState, cache, page_size: int = 1, partitions: int = -1,
+def scan(session, state: CursorState, cache, page_size: int = 1, partitions: int = -1,
          local: bool = False):
     """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
 
@@ -328,15 +324,15 @@ def scan(client, state: CursorState, cache, page_size: int = 1, partitions: int 
     buf += S.INT.pack(partitions)
     buf.append(local)
     state.error = CacheError
-    router = client._router
+    router = session.router
     if partitions >= 0 and router is not None:
         # A local scan sees only what the node it reaches holds of the partition, so it
         # must reach the partition's primary node; any other scan of it saves a hop there.
         cache_id = req.cache_id
-        if client._affinity_stale(cache_id):
-            yield from refresh_partitions(client, cache_id)
+        if session.stale(cache_id):
+            yield from refresh_partitions(session, cache_id)
         req.conn = router.connection_for_partition(cache_id, partitions)
-    yield from _open(client, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
+    yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
 
 
 def sql_type_name(value_type_name: str) -> str:
@@ -356,7 +352,7 @@ def sql_type_name(value_type_name: str) -> str:
     return name[name.rfind('+') + 1:]  # .NET nested classes
 
 
-def sql(client, state: CursorState, cache, query_str: str, page_size: int = 1,
+def sql(session, state: CursorState, cache, query_str: str, page_size: int = 1,
         query_args=None, distributed_joins: bool = False, replicated_only: bool = False,
         local: bool = False, timeout: int = 0):
     """Open an SQL query returning whole entries (OP_QUERY_SQL) over the cache's value type.
@@ -373,7 +369,7 @@ def sql(client, state: CursorState, cache, query_str: str, page_size: int = 1,
     settings = cache._settings
     if settings is None:
         from .cache_config import get_settings
-        settings = yield from get_settings(client, cache)
+        settings = yield from get_settings(session, cache)
         cache._settings = settings
     entities = settings.get(PROP_QUERY_ENTITIES) or ()
     type_name = entities[0].get('value_type_name') if entities else None
@@ -384,15 +380,15 @@ def sql(client, state: CursorState, cache, query_str: str, page_size: int = 1,
     buf = req.buf
     write_string(buf, sql_type_name(type_name))
     write_string(buf, query_str)
-    _args(buf, query_args, client._binary)
+    _args(buf, query_args, session.binary)
     buf += flags
     buf += S.INT.pack(page_size)
     buf += _pack_q(timeout)
     state.error = SQLError
-    yield from _open(client, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False)
+    yield from _open(session, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False)
 
 
-def sql_fields(client, state: CursorState, query_str: str, page_size: int = 1024,
+def sql_fields(session, state: CursorState, query_str: str, page_size: int = 1024,
                query_args=None, schema: Optional[str] = 'PUBLIC', statement_type: int = 0,
                distributed_joins: bool = False, local: bool = False,
                replicated_only: bool = False, enforce_join_order: bool = False,
@@ -435,12 +431,12 @@ def sql_fields(client, state: CursorState, query_str: str, page_size: int = 1024
         buf += S.INT.pack(page_size)
     buf += S.INT.pack(max_rows)
     write_string(buf, query_str)
-    _args(buf, query_args, client._binary)
+    _args(buf, query_args, session.binary)
     buf += flags
     state.error = SQLError
     if include_field_names:
         state.field_names = []
-    yield from _open(client, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True)
+    yield from _open(session, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True)
     if include_field_names:
         state.rows.insert(0, state.field_names)
 
@@ -471,7 +467,7 @@ NEED_PAGE = object()
 END = object()
 
 
-def fetch_page(client, state: CursorState):
+def fetch_page(session, state: CursorState):
     """Fetch the next page of an open cursor into ``state``.
 
     A page that does not come (an error, a timeout, a cancellation) breaks the cursor:
@@ -481,7 +477,7 @@ def fetch_page(client, state: CursorState):
     if not state.more:
         state.rows, state.index = [], 0
         return
-    yield from close_abandoned(client)
+    yield from close_abandoned(session)
     if not _same_session(state):
         state.more = False
         state.rows, state.index = [], 0
@@ -499,7 +495,7 @@ def fetch_page(client, state: CursorState):
         # registered on the server
         state.broken = e
         try:
-            yield from close_cursor(client, state)
+            yield from close_cursor(session, state)
         except CacheError:
             pass
         raise
@@ -508,15 +504,8 @@ def fetch_page(client, state: CursorState):
         state.broken = e
         state.more = False
         raise
-    (rows, more), _ = yield from _decode_page(client, state.reader, resp.data, resp.pos)
-    yield from _take_page(client, state, rows, more)
-
-
-def _close_request(conn, cursor_id: int) -> Request:
-    req = Request(OP_RESOURCE_CLOSE, CacheError)
-    req.buf += _pack_q(cursor_id)
-    req.conn = conn
-    return req
+    (rows, more), _ = yield from _decode_page(session, state.reader, resp.data, resp.pos)
+    yield from _take_page(session, state, rows, more)
 
 
 def needs_close(state: CursorState) -> bool:
@@ -526,7 +515,7 @@ def needs_close(state: CursorState) -> bool:
     return state.more
 
 
-def close_cursor(client, state: CursorState):
+def close_cursor(session, state: CursorState):
     """Release the server-side cursor if the server still holds it."""
     if not state.more:
         return
@@ -534,33 +523,7 @@ def close_cursor(client, state: CursorState):
     if not _same_session(state):
         return  # the cursor went away with the old session
     try:
-        yield _close_request(state.conn, state.cursor_id)
+        yield close_request(state.conn, state.cursor_id)
     except CacheError as e:
         if e.status != STATUS_RESOURCE_DOES_NOT_EXIST:
             raise
-
-
-def abandon(client, state: CursorState) -> None:
-    """Queue the cursor of a dropped cursor object to be closed by the next operation.
-
-    Does no I/O and takes no lock, so it is safe from ``__del__`` in any thread.
-    """
-    if state.more:
-        state.more = False
-        client._abandoned_cursors.append((state.conn, state.session, state.cursor_id))
-
-
-def close_abandoned(client):
-    """Close the server-side cursors of cursor objects dropped while still open."""
-    pending = client._abandoned_cursors
-    while pending:
-        try:
-            conn, session, cursor_id = pending.pop()
-        except IndexError:  # another thread took the last one
-            return
-        if conn is None or not conn.alive or _session(conn) is not session:
-            continue
-        try:
-            yield _close_request(conn, cursor_id)
-        except CacheError:
-            pass  # already gone: nothing to release

@@ -11,19 +11,19 @@ _START = struct.Struct('<bbq')
 _END = struct.Struct('<i?')
 
 
-def _check_supported(client) -> None:
-    ctx = client.protocol_context
+def _check_supported(session) -> None:
+    ctx = session.protocol_context
     if ctx is not None and not ctx.is_transactions_supported():
         raise NotSupportedByClusterError('transactions need protocol 1.5.0 or newer, '
                                          'the server speaks {}'.format(ctx.version))
 
 
-def tx_start(client, concurrency: int, isolation: int, timeout: int, label):
+def tx_start(session, concurrency: int, isolation: int, timeout: int, label):
     """Start a transaction; return ``(connection, tx id)``.
 
     Every later request of the transaction must go on that connection.
     """
-    _check_supported(client)
+    _check_supported(session)
     req = Request(OP_TX_START, CacheError)
     req.buf += _START.pack(concurrency, isolation, timeout)
     write_string(req.buf, label)
@@ -31,7 +31,7 @@ def tx_start(client, concurrency: int, isolation: int, timeout: int, label):
     return resp.conn, S.INT.unpack_from(resp.data, resp.pos)[0]
 
 
-def tx_end(client, conn, tx_id: int, committed: bool):
+def tx_end(session, conn, tx_id: int, committed: bool):
     """Commit (``committed``) or roll back a transaction on its connection."""
     req = Request(OP_TX_END, CacheError)
     req.conn = conn

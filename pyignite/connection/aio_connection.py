@@ -189,7 +189,7 @@ class _FrameProtocol(asyncio.Protocol):
 class AioConnection(NodeConnection):
     """An asyncio connection to one Ignite node. Not a stable API.
 
-    :param client: the :class:`~pyignite.aio_client.AioClient` that owns it,
+    :param session: the session of the client that owns it (told of its events),
     :param host: node host,
     :param port: node port,
     :param username: (optional) user name for authentication,
@@ -202,14 +202,16 @@ class AioConnection(NodeConnection):
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
     """
 
-    def __init__(self, client, host: str, port: int, username: Optional[str] = None,
+    def __init__(self, session, host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params):
-        super().__init__(client, host, port, username, password, timeout, handshake_timeout,
+        super().__init__(session, host, port, username, password, timeout, handshake_timeout,
                          **ssl_params)
         self._proto: Optional[_FrameProtocol] = None
         self._loop = None
         self._flags_header = True
+        #: counts close() calls, so that a connect() can tell it was overtaken by one
+        self._closes = 0
 
     # --- connecting ---------------------------------------------------------------------
 
@@ -225,13 +227,18 @@ class AioConnection(NodeConnection):
         :raises ParameterError: the ``ssl_*`` parameters are invalid (before any traffic).
         """
         await self.close()
+        closes = self._closes
         context = make_ssl_context(self.ssl_params)
-        self.client._emit_handshake_start(self)
+        self.session.handshake_started(self)
         try:
             version, result = await self._open_within(context)
+            if self._closes != closes:
+                # a close() overtook this connect(): give up, as the blocking one does
+                raise ConnectionError('connection to {}:{} closed while connecting'.format(
+                    self.host, self.port))
         except BaseException as e:
             self._drop()
-            self.client._emit_handshake_fail(self, e)
+            self.session.handshake_failed(self, e)
             raise
         proto = self._proto
         flags = self._flags_header = version >= (1, 4, 0)
@@ -243,7 +250,7 @@ class AioConnection(NodeConnection):
         self.uuid = result.node_uuid
         self.alive = True
         self.closed = False
-        self.client._emit_handshake_success(self)
+        self.session.handshake_succeeded(self)
 
     async def _open_within(self, context):
         try:
@@ -288,6 +295,7 @@ class AioConnection(NodeConnection):
 
     async def close(self) -> None:
         """Close the connection; requests still waiting get a :class:`ConnectionError`."""
+        self._closes += 1
         proto, self._proto = self._proto, None
         was_alive = self.alive
         self.alive = False
@@ -307,7 +315,7 @@ class AioConnection(NodeConnection):
                 transport.abort()
                 raise
         if was_alive:
-            self.client._emit_connection_closed(self, None)
+            self.session.connection_closed(self, None)
 
     def _lost(self, proto: _FrameProtocol, error: BaseException) -> None:
         """The transport of ``proto`` went away (called by the protocol)."""
@@ -318,7 +326,7 @@ class AioConnection(NodeConnection):
         self.alive = False
         self.closed = True
         if was_alive:
-            self.client._emit_connection_closed(self, error)
+            self.session.connection_closed(self, error)
 
     # --- requests -----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from .. import _protocol as P
 class NodeConnection:
     """The settings and the negotiated state of a connection to one node.
 
-    :param client: the client that owns it,
+    :param session: the session of the client that owns it (told of its events),
     :param host: node host,
     :param port: node port,
     :param username: (optional) user name for authentication,
@@ -18,10 +18,10 @@ class NodeConnection:
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
     """
 
-    def __init__(self, client, host: str, port: int, username: Optional[str] = None,
+    def __init__(self, session, host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params):
-        self.client = client
+        self.session = session
         self.host = host
         self.port = port
         self.username = username

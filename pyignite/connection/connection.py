@@ -331,7 +331,7 @@ class _TlsStream(_Stream):
 class Connection(NodeConnection):
     """A connection to one Ignite node.
 
-    :param client: the client that owns it,
+    :param session: the session of the client that owns it (told of its events),
     :param host: node host,
     :param port: node port,
     :param username: user name for authentication,
@@ -341,10 +341,10 @@ class Connection(NodeConnection):
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters.
     """
 
-    def __init__(self, client, host: str, port: int, username: Optional[str] = None,
+    def __init__(self, session, host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params):
-        super().__init__(client, host, port, username, password, timeout, handshake_timeout,
+        super().__init__(session, host, port, username, password, timeout, handshake_timeout,
                          **ssl_params)
         self._stream: Optional[_Stream] = None
         self._connect_lock = threading.Lock()
@@ -368,11 +368,11 @@ class Connection(NodeConnection):
             self.close()
             closes = self._closes
             context = make_ssl_context(self.ssl_params)
-            self.client._emit_handshake_start(self)
+            self.session.handshake_started(self)
             try:
                 stream, version, result = self._open(context)
             except BaseException as e:
-                self.client._emit_handshake_fail(self, e)
+                self.session.handshake_failed(self, e)
                 raise
             with self._state_lock:
                 overtaken = self._closes != closes
@@ -386,7 +386,7 @@ class Connection(NodeConnection):
                 stream.shutdown()
                 raise ConnectionError('connection to {}:{} was closed while connecting'.format(
                     self.host, self.port))
-        self.client._emit_handshake_success(self)
+        self.session.handshake_succeeded(self)
 
     def _open(self, context):
         deadline = monotonic() + self.handshake_timeout
@@ -454,7 +454,7 @@ class Connection(NodeConnection):
         self._end(stream, ConnectionError('connection to {}:{} closed'.format(
             self.host, self.port)))
         if was_alive:
-            self.client._emit_connection_closed(self, None)
+            self.session.connection_closed(self, None)
 
     def _break(self, stream: _Stream, error: BaseException) -> None:
         """Close a stream after ``error`` left its position unknown."""
@@ -468,7 +468,7 @@ class Connection(NodeConnection):
                 self.alive = False
                 self.closed = True
         if self._end(stream, error) and current and was_alive:
-            self.client._emit_connection_closed(self, error)
+            self.session.connection_closed(self, error)
 
     @staticmethod
     def _end(stream: _Stream, error: BaseException) -> bool:

@@ -112,7 +112,7 @@ async def test_handshake_timeout(silent_listener):
         await asyncio.wait_for(client.connect(host, port), 30)
     assert isinstance(raised.value.__cause__, TimeoutError)
 
-    conn = AioConnection(client, host, port, handshake_timeout=0.2)
+    conn = AioConnection(client._session, host, port, handshake_timeout=0.2)
     with pytest.raises(TimeoutError) as raised:
         await asyncio.wait_for(conn.connect(), 30)
     assert 'timed out' in str(raised.value)

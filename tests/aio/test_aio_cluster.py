@@ -26,15 +26,10 @@ class Events(QueryEventListener, ConnectionEventListener):
         self.handshakes.append(event)
 
 
-def pinned(op, conn):
-    """Send every request of ``op`` on ``conn``."""
-    try:
-        req = op.send(None)
-        while True:
-            req.conn = conn
-            req = op.send((yield req))
-    except StopIteration as done:
-        return done.value
+def pinned(call, conn):
+    """A one-request operation (a ``Call``) sent to ``conn``, whatever routing would say."""
+    call.req.conn = conn
+    return call
 
 
 @pytest.fixture(scope='module')
@@ -60,9 +55,9 @@ def cache(client, run):
 
 async def test_connects_to_every_node(client, events, ignite_cluster):
     assert client.partition_aware
-    assert sorted(conn.port for conn in client._nodes if conn.alive) == sorted(
+    assert sorted(conn.port for conn in client._session.nodes if conn.alive) == sorted(
         ignite_cluster.client_ports)
-    assert len({conn.uuid for conn in client._nodes}) == 3
+    assert len({conn.uuid for conn in client._session.nodes}) == 3
     assert len(events.handshakes) >= 3
 
 
@@ -75,9 +70,9 @@ async def test_concurrent_key_requests_go_to_the_primary_node(client, events, ca
     assert len(puts) == len(keys)
 
     holders = {}
-    for conn in client._nodes:
+    for conn in client._session.nodes:
         peeked = await asyncio.gather(*[
-            client._run(pinned(kv.local_peek(client, cache, k), conn)) for k in keys])
+            client._run(pinned(kv.local_peek(client._session, cache, k), conn)) for k in keys])
         for key, value in zip(keys, peeked):
             if value is not None:
                 assert value == key.upper()

@@ -19,7 +19,7 @@ def _value(i: int) -> str:
 
 
 def _pending_requests(client) -> int:
-    return sum(len(conn._proto.inbox.waiting) for conn in client._nodes if conn._proto)
+    return sum(len(conn._proto.inbox.waiting) for conn in client._session.nodes if conn._proto)
 
 
 async def test_gather_of_1000_puts(cache):
@@ -113,7 +113,7 @@ async def test_per_call_timeout_keeps_the_connection_usable(ignite_node, client,
             with pytest.raises(asyncio.TimeoutError) as raised:
                 await blocked.put('hot', 'from other client', timeout=0.3)
             assert isinstance(raised.value, OSError)
-            conn = other._nodes[0]
+            conn = other._session.nodes[0]
             assert conn.alive
             # meanwhile the same connection serves other requests
             assert await blocked.get_all(list(range(100))) == {
@@ -135,7 +135,7 @@ async def test_client_request_timeout_with_no_other_reply_reconnects(ignite_node
     async with other.connect(ignite_node.host, ignite_node.port):
         blocked = await other.get_cache(tx_cache_name)
         await blocked.put(1, 'one')
-        conn = other._nodes[0]
+        conn = other._session.nodes[0]
 
         async def put_to_locked_key():
             with pytest.raises(TimeoutError):
@@ -147,7 +147,7 @@ async def test_client_request_timeout_with_no_other_reply_reconnects(ignite_node
         await _while_key_is_locked(client, tx_cache_name, 'hot',
                                    put_to_locked_key)
         assert await blocked.get(1) == 'one'
-        assert other._nodes[0].alive
+        assert other._session.nodes[0].alive
 
 
 async def test_connection_loss_fails_pending_requests_and_the_client_reconnects(ignite_node):
@@ -155,7 +155,7 @@ async def test_connection_loss_fails_pending_requests_and_the_client_reconnects(
     async with client.connect(ignite_node.host, ignite_node.port):
         cache = await client.get_or_create_cache('aio-loss')
         await cache.put_all({i: _value(i) for i in range(200)})
-        conn = client._nodes[0]
+        conn = client._session.nodes[0]
         old_uuid = conn.uuid
 
         tasks = [asyncio.ensure_future(cache.get(i)) for i in range(200)]
@@ -179,7 +179,7 @@ async def test_requests_on_a_dropped_connection_fail_then_reconnect(ignite_node)
     async with client.connect(ignite_node.host, ignite_node.port):
         cache = await client.get_or_create_cache('aio-loss-2')
         await cache.put(1, 1)
-        conn = client._nodes[0]
+        conn = client._session.nodes[0]
         conn._proto.transport.abort()
         await asyncio.sleep(0.05)  # the loss is noticed
         assert not conn.alive

@@ -62,7 +62,7 @@ async def test_node_killed_and_back(ignite_cluster):
             assert result == key * 10 or isinstance(result, OSError), result
 
         assert await _get_all_tolerating_loss(cache, keys) == {k: k * 10 for k in keys}
-        dead = [c for c in client._nodes if c.port == killed_port][0]
+        dead = [c for c in client._session.nodes if c.port == killed_port][0]
         assert not dead.alive
 
         ignite_cluster.start_node(KILLED)  # blocks the loop meanwhile: nothing is in flight

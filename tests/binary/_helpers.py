@@ -16,7 +16,7 @@ def raw_get(client, cache, key, key_hint=None) -> bytes:
     client's ``_run``, so in either API mode)."""
     def op():
         req = cache_request(OP_CACHE_GET, cache)
-        _encoder.write(req.buf, key, key_hint, client._binary)
+        _encoder.write(req.buf, key, key_hint, client._session.binary)
         resp = yield req
         return bytes(resp.data[resp.pos:])
     return client._run(op())

@@ -79,7 +79,7 @@ def test_java_written_empty_row_matches_ours(client):
         # decoded without a class of ours, written back: Java's bytes
         from_java = cache.get(1, key_hint=IntObject)
         assert from_java.type_name == value_type
-        assert encode(from_java, client._binary) == java_bytes
+        assert encode(from_java, client._session.binary) == java_bytes
 
         Nothing = empty_class(value_type)
         cache.put(2, Nothing(), key_hint=IntObject)

@@ -134,12 +134,12 @@ def point_classes():
 
 def test_first_write_learns_full_footers(fresh, ff_client, forced, cache):
     Point, Thing = point_classes()
-    assert fresh._binary.server_compact_footer is None
+    assert fresh._session.binary.server_compact_footer is None
     fresh_cache = fresh.get_cache(cache.name)
     # the first complex-object operation of this client: the key and value were encoded
     # before the client knew the server's setting
     fresh_cache.put(Point(x=1, label='key'), Thing(n=1, s='one', at=Point(x=2, label='in')))
-    assert fresh._binary.server_compact_footer is False
+    assert fresh._session.binary.server_compact_footer is False
     # the property reports the setting asked for (None: follow the server), not the
     # setting learned
     assert fresh.compact_footer is None
@@ -163,7 +163,7 @@ def test_first_put_all_rewrites_every_guessed_object(fresh, ff_client, forced, c
              for i in range(1, 6)}
     pairs[100] = Thing(n=100, s=None, at=Point(x=100, label='nested'))
     fresh.get_cache(cache.name).put_all(pairs)
-    assert fresh._binary.server_compact_footer is False
+    assert fresh._session.binary.server_compact_footer is False
 
     stored = unwrap_raw(raw_get(ff_client, cache, 100))
     assert field_ids(stored) == ids_of('n', 's', 'at')
@@ -210,7 +210,7 @@ def test_sql_row_found_by_client_key(fresh, ff_client, table):
     # the first complex-object operation of this client is this get
     got = rows.get(table.Key(A=1, B='x'))
     assert got.type_name == table.Value.type_name and got.V == 'one x'
-    assert fresh._binary.server_compact_footer is False
+    assert fresh._session.binary.server_compact_footer is False
     assert rows.contains_key(table.Key(A=2, B='y'))
     assert rows.get(table.Key(A=1, B='y')) is None
     assert plain_items(rows.get_all([table.Key(A=1, B='x'), table.Key(A=2, B='y')])) == \
@@ -262,7 +262,7 @@ def test_server_written_objects_decode(fresh, ff_client, forced):
     name, key_type, value_type = 'FFT_' + suffix, 'FFTKey_' + suffix, 'FFTVal_' + suffix
     sql(ff_client, 'CREATE TABLE {} (k1 INT, k2 VARCHAR, b TINYINT, s SMALLINT, i INT, '
                    'l BIGINT, r REAL, d DOUBLE, bo BOOLEAN, v VARCHAR, u UUID, '
-                   'dec DECIMAL(10, 3), tm TIME, ts TIMESTAMP, bin BINARY, ch CHAR(3), '
+                   'dec DECIMAL(10, 3), tm TIME, ts TIMESTAMP, bin VARBINARY, ch CHAR(3), '
                    'PRIMARY KEY (k1, k2)) WITH "key_type={},value_type={}"'.format(
                        name, key_type, value_type))
     try:
@@ -290,9 +290,9 @@ def test_server_written_objects_decode(fresh, ff_client, forced):
         java_bytes = unwrap_raw(raw_get(fresh, cache, Key(K1=1, K2='one')))
         assert field_ids(java_bytes) == ids_of(*expected)
         # the learned mode re-encodes the decoded row into exactly Java's bytes
-        assert fresh._binary.server_compact_footer is False
+        assert fresh._session.binary.server_compact_footer is False
         ours = bytearray()
-        _encoder.write(ours, row, None, fresh._binary)
+        _encoder.write(ours, row, None, fresh._session.binary)
         assert bytes(ours) == java_bytes
 
         # a scan reads keys and values that Java wrote, with any footer setting of ours

@@ -43,7 +43,7 @@ def test_java_row_reencodes_to_identical_bytes(client):
     name, value_type = 'TYPES_' + uuid.uuid4().hex[:10].upper(), unique('TypesVal')
     sql(client, 'CREATE TABLE {} (id INT PRIMARY KEY, b TINYINT, s SMALLINT, i INT, l BIGINT, '
                 'r REAL, d DOUBLE, bo BOOLEAN, v VARCHAR, u UUID, dec DECIMAL(10, 3), dt DATE, '
-                'tm TIME, ts TIMESTAMP, bin BINARY, ch CHAR(3)) WITH "value_type={}"'.format(
+                'tm TIME, ts TIMESTAMP, bin VARBINARY, ch CHAR(3)) WITH "value_type={}"'.format(
                     name, value_type))
     try:
         sql(client, "INSERT INTO {} VALUES (1, -3, 300, 70000, 123456789012, 1.5, -2.25, TRUE, "
@@ -56,7 +56,7 @@ def test_java_row_reencodes_to_identical_bytes(client):
             value = cache.get(key, key_hint=IntObject)
             assert value.type_name == value_type
             ours = bytearray()
-            _encoder.write(ours, value, None, client._binary)
+            _encoder.write(ours, value, None, client._session.binary)
             assert bytes(ours) == java_bytes
         row = cache.get(1, key_hint=IntObject)
         assert (row.L, row.V, row.TS[1], row.BIN) == (123456789012, 'héllo', 456789, b'\0\xff\x10')
@@ -153,7 +153,7 @@ def test_compact_footer_setting(ignite_node, client, cache, setting, compact, co
         assert writer.compact_footer is setting
         writer.get_cache(cache.name).put(1, Thing(5, 'five'))
         if setting is None:
-            assert writer._binary.server_compact_footer is True
+            assert writer._session.binary.server_compact_footer is True
     finally:
         writer.close()
     stored = unwrap_raw(raw_get(client, cache, 1))

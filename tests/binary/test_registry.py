@@ -42,7 +42,7 @@ def test_get_unknown_binary_type(client):
 def test_put_binary_type_leaves_the_local_registry_alone(client):
     name = unique('Untouched')
     client.put_binary_type(name, schema={'x': IntObject})
-    assert entity_id(name) not in client._binary.classes
+    assert entity_id(name) not in client._session.binary.classes
 
 
 def test_schema_grows_by_merge(client):
@@ -96,7 +96,7 @@ def test_conflicting_field_type_is_a_binary_type_error(client, cache):
     with pytest.raises(BinaryTypeError):
         cache.put(1, make_class(name, [('f', String)])('text'))
     # ... and leaves nothing behind: the client keeps working
-    assert not client._binary.pending
+    assert not client._session.binary.pending
     cache.put(1, make_class(name, [('f', IntObject)])(5))
     assert cache.get(1).f == 5
 
@@ -193,7 +193,7 @@ def test_generated_class_names(client, cache, fresh_client, type_name, class_nam
 def test_unwrap_binary(client, cache, fresh_client):
     Wrapped = make_class(unique('Wrapped'), [('n', IntObject)])
     blob = bytearray()
-    _encoder.write(blob, Wrapped(9), None, client._binary)
+    _encoder.write(blob, Wrapped(9), None, client._session.binary)
     cache.put('register', Wrapped(0))  # the server learns the type
     wrapped = (bytes(blob), 0)
     assert fresh_client.unwrap_binary(wrapped).n == 9

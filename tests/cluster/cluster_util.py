@@ -50,30 +50,20 @@ class Recorder(QueryEventListener):
             return [e.node_uuid for e in self.started if e.op_name == op_name]
 
 
-def pinned(op, conn):
-    """Wrap an operation generator so that every request it makes goes to ``conn``."""
-    try:
-        req = op.send(None)
-        while True:
-            req.conn = conn
-            try:
-                resp = yield req
-            except Exception as e:
-                req = op.throw(e)
-            else:
-                req = op.send(resp)
-    except StopIteration as done:
-        return done.value
+def pinned(call, conn):
+    """A one-request operation (a ``Call``) sent to ``conn``, whatever routing would say."""
+    call.req.conn = conn
+    return call
 
 
 def peek(client, cache, conn, key, hint=None):
     """What the node behind ``conn`` holds of ``key`` itself (OP_CACHE_LOCAL_PEEK)."""
-    return client._run(pinned(kv.local_peek(client, cache, key, hint), conn))
+    return client._run(pinned(kv.local_peek(client._session, cache, key, hint), conn))
 
 
 def connection_of(client, node_uuid):
     """The client's connection to a node id (a UUID or its str)."""
-    for conn in client._nodes:
+    for conn in client._session.nodes:
         if conn.uuid is not None and str(conn.uuid) == str(node_uuid):
             return conn
     raise LookupError('no connection to node {}'.format(node_uuid))

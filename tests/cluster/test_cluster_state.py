@@ -66,8 +66,8 @@ def test_plain_ints_are_states(client):
 
 def test_not_supported_without_the_feature(client):
     # a server that did not negotiate the cluster feature (e.g. protocol 1.6)
-    saved = [conn.protocol_context for conn in client._nodes]
-    for conn in client._nodes:
+    saved = [conn.protocol_context for conn in client._session.nodes]
+    for conn in client._session.nodes:
         conn.protocol_context = ProtocolContext((1, 6, 0), frozenset())
     try:
         with pytest.raises(NotSupportedByClusterError):
@@ -75,7 +75,7 @@ def test_not_supported_without_the_feature(client):
         with pytest.raises(NotSupportedByClusterError):
             client.get_cluster().set_state(ClusterState.ACTIVE)
     finally:
-        for conn, ctx in zip(client._nodes, saved):
+        for conn, ctx in zip(client._session.nodes, saved):
             conn.protocol_context = ctx
 
 

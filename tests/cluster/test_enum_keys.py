@@ -95,7 +95,7 @@ def test_enum_keys_go_to_primary(client, recorder, plain_cache, enum_keys, hint)
 def test_enum_keys_go_to_primary_with_1000_partitions(
         client, recorder, parts1000_cache, enum_keys, hint):
     parts1000_cache.get(0)  # the map is fetched with the first keyed request
-    group = client._router.affinity.group(parts1000_cache.cache_id)
+    group = client._session.router.affinity.group(parts1000_cache.cache_id)
     assert group is not None and group.parts == 1000
     used = put_each_on_its_primary(client, recorder, parts1000_cache, enum_keys, hint,
                                    hint.__name__)

@@ -35,7 +35,7 @@ class Lost(ConnectionEventListener):
 def _settle(client, cache, timeout=60.0):
     """Make requests until the client routes to every node of the current topology."""
     deadline = time.monotonic() + timeout
-    affinity = client._router.affinity
+    affinity = client._session.router.affinity
     while True:
         try:
             cache.get(0)
@@ -44,13 +44,13 @@ def _settle(client, cache, timeout=60.0):
         group = affinity.group(cache.cache_id)
         if group is not None and not affinity.is_stale():
             owners = set(group.partition_owners)
-            alive = {c.uuid for c in client._nodes if c.alive}
+            alive = {c.uuid for c in client._session.nodes if c.alive}
             if len(owners) == 3 and owners == alive:
                 return owners
         if time.monotonic() > deadline:
             raise AssertionError('the client did not reach every node again: {} {} {}'.format(
-                [(c.port, c.alive, c.uuid) for c in client._nodes],
-                group and set(group.partition_owners), client._retry.at))
+                [(c.port, c.alive, c.uuid) for c in client._session.nodes],
+                group and set(group.partition_owners), client._session.retry.at))
         time.sleep(0.2)
 
 
@@ -60,12 +60,12 @@ def test_not_partition_aware_reconnects_in_order(own_cluster):
     with client.connect(own_cluster.endpoints):
         cache = client.get_or_create_cache({PROP_NAME: unique('order'), PROP_BACKUPS_NUMBER: 1})
         cache.put(1, 1)
-        assert [c.alive for c in client._nodes] == [True, False, False]
+        assert [c.alive for c in client._session.nodes] == [True, False, False]
         own_cluster.kill_node(0)
         with pytest.raises(OSError):
             cache.get(1)
         assert cache.get(1) == 1  # the next node of the list
-        assert [c.alive for c in client._nodes] == [False, True, False]
+        assert [c.alive for c in client._session.nodes] == [False, True, False]
 
 
 def test_kill_and_restart_nodes_under_load(own_cluster):
@@ -157,7 +157,7 @@ def test_out_of_nodes_then_recovery(own_cluster):
     lost = Lost()
     client = Client(event_listeners=[lost])
     with client.connect(own_cluster.endpoints):
-        node_of_port = {conn.port: str(conn.uuid) for conn in client._nodes}
+        node_of_port = {conn.port: str(conn.uuid) for conn in client._session.nodes}
         cache = client.get_or_create_cache({PROP_NAME: unique('gone'), PROP_BACKUPS_NUMBER: 1})
         cache.put(1, 1)
         for idx in (0, 1, 2):

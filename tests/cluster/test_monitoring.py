@@ -47,7 +47,7 @@ def test_connection_events(ignite_cluster):
     endpoints = ignite_cluster.endpoints + [(host, dead_port)]
     client = Client(event_listeners=[listener])
     client.connect(endpoints)
-    nodes = {conn.port: str(conn.uuid) for conn in client._nodes if conn.alive}
+    nodes = {conn.port: str(conn.uuid) for conn in client._session.nodes if conn.alive}
 
     starts = listener.of('start')
     assert [(e.host, e.port) for e in starts] == endpoints
@@ -99,7 +99,7 @@ def test_query_events(client, recorder):
         for start, ok, code, name in ((start_put, ok_put, 1001, 'OP_CACHE_PUT'),
                                       (start_get, ok_get, 1000, 'OP_CACHE_GET')):
             assert type(start) is QueryStartEvent and type(ok) is QuerySuccessEvent
-            conn = [c for c in client._nodes if str(c.uuid) == start.node_uuid][0]
+            conn = [c for c in client._session.nodes if str(c.uuid) == start.node_uuid][0]
             assert (start.host, start.port) == (conn.host, conn.port)
             assert (start.op_code, start.op_name) == (code, name)
             for field in ('host', 'port', 'node_uuid', 'query_id', 'op_code', 'op_name'):

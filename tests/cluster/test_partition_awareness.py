@@ -73,7 +73,7 @@ def check_routing(client, recorder: Recorder, cache, keys, hint=None, tolerate_c
      is refreshed only when a reply reports the change)
     :return: how many distinct nodes got puts.
     """
-    router = client._router
+    router = client._session.router
     used = set()
     for n, key in enumerate(keys):
         for _ in range(5):
@@ -105,7 +105,7 @@ def test_put_goes_to_primary(client, recorder, plain_cache, name, hint, make):
 def test_put_goes_to_primary_with_1000_partitions(client, recorder, parts1000_cache, name,
                                                   hint, make):
     parts1000_cache.get(0)  # the map is fetched with the first keyed request
-    group = client._router.affinity.group(parts1000_cache.cache_id)
+    group = client._session.router.affinity.group(parts1000_cache.cache_id)
     assert group is not None and group.parts == 1000
     keys = _keys(make)
     used = check_routing(client, recorder, parts1000_cache, keys, hint)
@@ -165,7 +165,7 @@ def test_every_single_key_operation_is_routed(client, recorder, plain_cache):
     cache.put_all({k: k for k in keys})
     owner = {}
     for k in keys:
-        for conn in client._nodes:
+        for conn in client._session.nodes:
             if peek(client, cache, conn, k, None) == k:
                 owner[k] = str(conn.uuid)
     assert len(owner) == len(keys) and len(set(owner.values())) == 3
@@ -194,7 +194,7 @@ def test_replicated_cache_routes_by_default(client, recorder):
     cache = client.create_cache({PROP_NAME: unique('repl'), PROP_CACHE_MODE: CacheMode.REPLICATED})
     try:
         cache.get(1)
-        group = client._router.affinity.group(cache.cache_id)
+        group = client._session.router.affinity.group(cache.cache_id)
         assert group is not None and not group.applicable
         recorder.clear()
         for k in range(50):
@@ -213,7 +213,7 @@ def test_get_best_node(client, plain_cache):
         assert peek(client, plain_cache, conn, k, None) == k
         assert client.get_best_node(plain_cache.name, k) is conn
         assert client.get_best_node(plain_cache.cache_id, (k, LongObject)) is conn
-    assert client.get_best_node(plain_cache) in client._nodes
+    assert client.get_best_node(plain_cache) in client._session.nodes
 
 
 def test_partition_aware_off_uses_one_node(ignite_cluster, plain_cache):
@@ -224,14 +224,14 @@ def test_partition_aware_off_uses_one_node(ignite_cluster, plain_cache):
         for k in range(30):
             cache.put(k, k)
         assert len(set(recorder.nodes_of('OP_CACHE_PUT'))) == 1
-        assert sum(conn.alive for conn in client._nodes) == 1
+        assert sum(conn.alive for conn in client._session.nodes) == 1
 
 
 def _wait_for_map(client, cache, predicate, timeout=60.0):
     """Make requests (so replies report topology changes) until the map of ``cache`` is
     current and satisfies ``predicate(group)``."""
     deadline = time.monotonic() + timeout
-    affinity = client._router.affinity
+    affinity = client._session.router.affinity
     while True:
         try:
             cache.get(-1)
@@ -254,14 +254,14 @@ def test_topology_change(ignite_cluster):
     recorder = Recorder()
     client = Client(event_listeners=[recorder])
     with client.connect(endpoints):
-        assert [conn.alive for conn in client._nodes] == [True, True, True, False]
+        assert [conn.alive for conn in client._session.nodes] == [True, True, True, False]
         cache = client.create_cache({PROP_NAME: unique('topo'), PROP_BACKUPS_NUMBER: 0})
         try:
             keys = list(range(N))
             assert len(check_routing(client, recorder, cache, keys)) == 3
             ignite_cluster.start_node(3)
             try:
-                new_conn = client._nodes[3]
+                new_conn = client._session.nodes[3]
 
                 def node3_owns_a_share(group):
                     return new_conn.alive and group.partition_owners.count(
@@ -272,7 +272,7 @@ def test_topology_change(ignite_cluster):
                 assert str(new_conn.uuid) in used and len(used) == 4
             finally:
                 ignite_cluster.kill_node(3)
-            gone = client._nodes[3].uuid
+            gone = client._session.nodes[3].uuid
 
             def node3_gone(group):
                 return gone not in group.partition_owners
@@ -295,7 +295,7 @@ def test_register_cache_fetches_the_partition_map_up_front(client, recorder):
         cache.put(42, 'v')
         assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
         [node] = recorder.nodes_of('OP_CACHE_PUT')
-        conn = next(c for c in client._nodes if str(c.uuid) == node)
+        conn = next(c for c in client._session.nodes if str(c.uuid) == node)
         assert peek(client, cache, conn, 42, None) == 'v'
         recorder.clear()
         client.register_cache(cache.cache_id)  # still fresh: nothing to fetch

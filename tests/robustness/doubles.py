@@ -277,7 +277,7 @@ def client_via(proxy: FaultProxy, node, **kwargs) -> Client:
 
 def current_port(client: Client) -> int:
     """The port of the node the client's next request goes to."""
-    return client._current.port
+    return client._session.current.port
 
 
 def elapsed(start: float) -> float:

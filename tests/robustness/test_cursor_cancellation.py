@@ -332,7 +332,7 @@ def test_call_timeout_gives_up_without_closing_the_connection(proxy, ignite_node
         async with client.connect(proxy.host, proxy.port):
             cache = await client.get_cache(made_cache)
             await cache.put('k', 'v')
-            conn = client._current
+            conn = client._session.current
             proxy.tamper_next(delayed_replies_to(proxy, 1000, 0.5))  # OP_CACHE_GET
             started = time.monotonic()
             with pytest.raises(asyncio.TimeoutError) as raised:
@@ -340,7 +340,7 @@ def test_call_timeout_gives_up_without_closing_the_connection(proxy, ignite_node
             assert isinstance(raised.value, OSError)
             assert 'within 0.1s' in str(raised.value)
             assert time.monotonic() - started < 0.45
-            assert conn.alive and client._current is conn
+            assert conn.alive and client._session.current is conn
             assert await cache.get('k', timeout=2) == 'v'
 
     asyncio.run(scenario())

@@ -170,7 +170,7 @@ def test_closing_the_client_releases_waiting_threads(proxy, ignite_node, cache_n
 
 def _in_flight(client) -> int:
     """Requests sent and not answered (the reading thread's own included)."""
-    return len(client._current._stream.inbox.waiting)
+    return len(client._session.current._stream.inbox.waiting)
 
 
 def _until(condition, seconds: float = 10.0) -> None:
@@ -197,8 +197,8 @@ def test_closing_the_client_while_it_connects(proxy, ignite_node):
 
     thread = threading.Thread(target=connect)
     thread.start()
-    _until(lambda: client._nodes and proxy.connections == 1)
-    nodes = list(client._nodes)
+    _until(lambda: client._session.nodes and proxy.connections == 1)
+    nodes = list(client._session.nodes)
     client.close()
     thread.join(20)
     assert isinstance(outcome[0], ReconnectError)

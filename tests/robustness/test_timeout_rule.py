@@ -38,7 +38,7 @@ def test_sync_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node,
         with pytest.raises(TimeoutError):
             cache.put('k', 'second')
         assert 0.9 < elapsed(start) < 6
-        assert not client._nodes[0].alive
+        assert not client._session.nodes[0].alive
         assert losses.ports == [proxy.port]
         # the proxy is still silent: the next call must go to the next node
         assert cache.get('k') == 'second'
@@ -55,16 +55,16 @@ def test_aio_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node, 
         try:
             cache = await client.get_cache(made_cache)
             await cache.put('k', 'first')
-            assert client._current.port == proxy.port
+            assert client._session.current.port == proxy.port
             proxy.tamper_all(dropped)
             start = time.monotonic()
             with pytest.raises(TimeoutError):
                 await cache.put('k', 'second')
             assert 0.9 < elapsed(start) < 6
-            assert not client._nodes[0].alive
+            assert not client._session.nodes[0].alive
             assert losses.ports == [proxy.port]
             assert await cache.get('k') == 'second'
-            assert client._current.port == ignite_node.port
+            assert client._session.current.port == ignite_node.port
         finally:
             await client.close()
     asyncio.run(scenario())
@@ -114,7 +114,7 @@ def test_aio_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
             assert elapsed(start) < 8
             assert all(isinstance(r, OSError) for r in results), results
             assert await cache.get_all(list(range(4))) == {i: i for i in range(4)}
-            assert client._current.port == ignite_node.port
+            assert client._session.current.port == ignite_node.port
         finally:
             await client.close()
     asyncio.run(scenario())

@@ -53,7 +53,7 @@ def test_wrong_credentials(request, mode, username, password):
     assert time.monotonic() - start < 10
     assert not isinstance(info.value, OSError)
     assert username in info.value.message  # the server's text names the user
-    assert not client._nodes
+    assert not client._session.nodes
 
 
 @pytest.mark.parametrize('mode', MODES)

@@ -21,7 +21,7 @@ from .conftest import CLOSED_PORT, tls_files, tls_key_password
 
 def _tls(client: Client) -> ssl.SSLObject:
     """The TLS session of the client's current connection."""
-    return client._current._stream.tls
+    return client._session.current._stream.tls
 
 
 def _roundtrip(client: Client, name: str) -> None:
@@ -109,7 +109,7 @@ def _connect_fails(node, **kwargs) -> BaseException:
     with pytest.raises(ReconnectError) as info:
         client.connect(node.host, node.port)
     assert time.monotonic() - start < 10, 'a fast failure, not a timeout'
-    assert not client._nodes
+    assert not client._session.nodes
     return info.value.__cause__
 
 
@@ -155,7 +155,7 @@ def test_failed_tls_node_is_skipped_for_the_next(ssl_node, ignite_node):
     """A node list mixing a TLS port and a plain one: a plain client lands on the plain."""
     client = Client(partition_aware=False)
     with client.connect([(ssl_node.host, ssl_node.port), (ignite_node.host, ignite_node.port)]):
-        assert client._current.port == ignite_node.port
+        assert client._session.current.port == ignite_node.port
         assert isinstance(client.get_cache_names(), list)
 
 

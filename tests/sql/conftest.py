@@ -10,7 +10,7 @@ import pytest
 
 from _aio_adapter import unwrap
 from _dual_mode import *  # noqa: F401,F403 (the fixtures of both API modes)
-from pyignite._ops import query
+from pyignite._ops import resources
 from pyignite.exceptions import CacheError
 
 
@@ -55,7 +55,7 @@ def server_holds_cursor(client):
         conn = unwrap(conn)  # the request is pinned to the connection itself
 
         def close():
-            yield query._close_request(conn, cursor_id)
+            yield resources.close_request(conn, cursor_id)
 
         try:
             client._run(close())

@@ -118,7 +118,7 @@ def test_close_and_abandon(run):
             gc.collect()
             assert len([pair async for pair in cache.scan(page_size=1)]) == 10
             await cache.get(1)
-            assert client._abandoned_cursors == []
+            assert client._session.abandoned == []
         finally:
             await cache.destroy()
 

@@ -327,7 +327,7 @@ def test_abandoned_cursor_is_released_by_a_key_value_operation(
     conn, cursor_id = cursor.connection, cursor.cursor_id
     del cursor
     kv_cache.put(1, 1)
-    assert client._abandoned_cursors == []
+    assert client._session.abandoned == []
     assert not server_holds_cursor(conn, cursor_id)
 
 

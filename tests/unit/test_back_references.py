@@ -203,14 +203,14 @@ def test_an_unknown_type_behind_back_references_is_fetched_then_decoded():
 
 def test_unwrap_binary_lets_an_object_point_before_its_offset():
     client = Client()
-    client._binary.class_registered(Leaf)
-    client._binary.class_registered(Holder)
+    client._session.binary.class_registered(Leaf)
+    client._session.binary.class_registered(Holder)
     buf = bytearray(ints(2))
     leaf_at = len(buf)
-    buf += leaf_bytes(client._binary)
+    buf += leaf_bytes(client._session.binary)
     offset = len(buf)
     buf += holder_bytes(offset, 0, leaf_at)
-    steps = binary_types.unwrap_binary(client, (bytes(buf), offset))
+    steps = binary_types.unwrap_binary(client._session, (bytes(buf), offset))
     with pytest.raises(StopIteration) as done:
         next(steps)
     holder = done.value.value

@@ -10,8 +10,11 @@ from pyignite._ids import entity_id
 from pyignite._ops.affinity import refresh_partitions
 from pyignite._request import Request, Response
 from pyignite._routing import Router, RetrySchedule, metadata_accessors
-from pyignite.client import BaseClient, _server_error
-from pyignite.exceptions import CacheError, ClusterError
+from pyignite._session.exchange import server_error
+from pyignite._session.session import Session
+from pyignite.exceptions import (
+    AuthenticationError, CacheError, ClusterError, ParameterError, ReconnectError,
+)
 from pyignite.monitoring import ConnectionLostEvent, QueryFailEvent, QueryStartEvent
 from pyignite.transaction import AioTransaction
 
@@ -60,12 +63,29 @@ class Registry:
     pending = ()
 
 
-def client_with(conns, router=None):
-    client = BaseClient()
-    client._nodes = list(conns)
-    client._current = conns[0] if conns else None
-    client._router = router
-    return client
+def session_with(conns, router=None):
+    session = Session()
+    session.nodes = list(conns)
+    session.current = conns[0] if conns else None
+    session.router = router
+    return session
+
+
+def connects(plan, outcome):
+    """Run a connection plan: ``outcome(conn)`` is what each attempt returns (an error or
+    None, and then the connection is alive); return ``(attempts, the plan's result)``."""
+    attempts = []
+    try:
+        batch = plan.send(None)
+        while True:
+            errors = []
+            for conn in batch:
+                attempts.append(conn)
+                errors.append(outcome(conn))
+                conn.alive = errors[-1] is None
+            batch = plan.send(errors)
+    except StopIteration as done:
+        return attempts, done.value
 
 
 # --- Router -----------------------------------------------------------------------------
@@ -201,57 +221,96 @@ def test_affinity_field_from_binary_metadata():
     assert router.connection_for(registry, CACHE, data, 0) is None
 
 
-# --- BaseClient decisions -------------------------------------------------------------
+# --- Session decisions ---------------------------------------------------------------
 
-def test_select():
+def test_route():
     conns = [FakeConn(A), FakeConn(B), FakeConn(C)]
-    client = client_with(conns, router_with(conns))
+    session = session_with(conns, router_with(conns))
     key_on_c = next(v for v in range(100) if partition_for_hash(v, 1024) % 3 == 2)
-    assert client._select(request_for(int_key(key_on_c))) is conns[2]
-    assert client._select(Request(1050)) is conns[0]  # no key: the current connection
+    assert session.route(request_for(int_key(key_on_c))) is conns[2]
+    assert session.route(Request(1050)) is conns[0]  # no key: the current connection
     conns[0].alive = False
-    assert client._select(Request(1050)) is conns[1]
-    assert client._current is conns[1]
+    assert session.route(Request(1050)) is conns[1]
+    assert session.current is conns[1]
+    pinned = Request(1050)
+    pinned.conn = conns[0]
+    assert session.route(pinned) is conns[0]  # a cursor's page: its own connection
     for conn in conns:
         conn.alive = False
-    assert client._select(request_for(int_key(key_on_c))) is None
+    assert session.route(request_for(int_key(key_on_c))) is None
 
 
-def test_reconnect_order_starts_after_the_current_node():
+def test_reconnect_tries_the_dead_nodes_starting_after_the_current_one():
     conns = [FakeConn(A, alive=False), FakeConn(B, alive=False), FakeConn(C, alive=False),
              FakeConn(None, alive=False)]
-    client = client_with(conns)
-    client._current = conns[1]
-    assert client._reconnect_order() == [conns[2], conns[3], conns[0], conns[1]]
-    conns[3].alive = True
-    assert client._reconnect_order() == [conns[2], conns[0], conns[1]]
+    session = session_with(conns)
+    session.current = conns[1]
+    attempts, got = connects(session.reconnect(),
+                             lambda c: None if c is conns[0] else ConnectionError())
+    assert attempts == [conns[2], conns[3], conns[0]]
+    assert got is conns[0] and session.current is conns[0]
+    for conn in conns:
+        conn.alive = False
+    with pytest.raises(ReconnectError):
+        connects(session.reconnect(), lambda c: ConnectionRefusedError())
+
+
+def test_reconnect_stops_at_an_error_that_is_not_about_the_connection():
+    conns = [FakeConn(A, alive=False), FakeConn(B, alive=False)]
+    session = session_with(conns)
+    with pytest.raises(ParameterError):
+        connects(session.reconnect(), lambda c: ParameterError('bad ssl_* settings'))
+
+
+def test_open_without_partition_awareness_takes_the_first_node_that_answers():
+    conns = [FakeConn(A, alive=False), FakeConn(B, alive=False), FakeConn(C, alive=False)]
+    session = Session(partition_aware=False)
+    attempts, _ = connects(session.open(conns),
+                           lambda c: ConnectionRefusedError() if c is conns[0] else None)
+    assert attempts == conns[:2]
+    assert session.current is conns[1] and session.nodes == conns
+    assert session.router is None
+
+
+def test_open_fails_with_the_error_of_a_lone_node_that_refused_the_session():
+    session = Session()
+    with pytest.raises(AuthenticationError):
+        connects(session.open([FakeConn(A, alive=False)]),
+                 lambda c: AuthenticationError('bad password'))
+    assert session.nodes == []
+    with pytest.raises(ReconnectError):
+        connects(session.open([FakeConn(A, alive=False), FakeConn(B, alive=False)]),
+                 lambda c: AuthenticationError('bad password'))
+    assert session.nodes == []
 
 
 def test_topology_change_schedules_a_retry_of_dead_nodes():
     conns = [FakeConn(A), FakeConn(B, alive=False)]
-    client = client_with(conns, router_with(conns))
+    session = session_with(conns, router_with(conns))
     clock = [100.0]
-    client._retry = RetrySchedule(clock=lambda: clock[0])
-    client._on_topology_change(conns[0], (3, 0))  # not newer: nothing
-    assert not client._retry.due()
-    client._on_topology_change(conns[0], (4, 0))
-    assert client._retry.due()
-    assert client._retry_targets() == [conns[1]]
-    assert not client._retry.due()  # the attempt is under way
-    client._retry_done()
+    session.retry = RetrySchedule(clock=lambda: clock[0])
+    session.on_topology_change(conns[0], (3, 0))  # not newer: nothing
+    assert not session.retry_due()
+    session.on_topology_change(conns[0], (4, 0))
+    assert session.retry_due()
+    plan = session.retry_dead()
+    assert plan.send(None) == [conns[1]]
+    assert not session.retry_due()  # the attempt is under way
+    with pytest.raises(StopIteration):
+        plan.send([ConnectionRefusedError()])
     clock[0] += RetrySchedule().interval
-    assert client._retry.due()  # B is still dead: tried again later
-    conns[1].alive = True
-    client._retry_done()
-    assert client._retry.at is None
+    assert session.retry_due()  # B is still dead: tried again later
+    attempts, _ = connects(session.retry_dead(), lambda c: None)
+    assert attempts == [conns[1]] and conns[1].alive
+    assert session.retry.at is None
 
 
 def test_new_maps_with_an_unreachable_owner_schedule_a_retry():
     a, b = FakeConn(A), FakeConn(B)
-    client = client_with([a, b], router_with([a, b], [group(nodes=(A, C))]))
-    client._on_affinity_update()
-    assert client._retry.due()
-    assert client._retry_targets() == [b]  # alive, but its node owns nothing any more
+    session = session_with([a, b], router_with([a, b], [group(nodes=(A, C))]))
+    session.on_affinity_update()
+    assert session.retry_due()
+    assert session.retry_dead().send(None) == [b]  # alive, but its node owns nothing now
 
 
 def test_retry_schedule():
@@ -275,9 +334,9 @@ def test_retry_schedule():
 
 
 def test_server_errors_keep_their_status_when_they_can():
-    error = _server_error(CacheError, 'boom', 1000)
+    error = server_error(CacheError, 'boom', 1000)
     assert (str(error), error.status) == ('boom', 1000)
-    error = _server_error(ClusterError, 'boom', 1)
+    error = server_error(ClusterError, 'boom', 1)
     assert str(error) == 'boom'
 
 
@@ -296,9 +355,9 @@ def _partitions_reply(version, owners):
 def test_refresh_partitions_operation():
     conns = [FakeConn(A), FakeConn(B)]
     router = Router(conns)
-    client = client_with(conns, router)
+    session = session_with(conns, router)
     router.on_topology_change((5, 1))
-    op = refresh_partitions(client, CACHE)
+    op = refresh_partitions(session, CACHE)
     req = op.send(None)
     assert req.op_code == 1101
     assert bytes(req.buf[14:]) == struct.pack('<ii', 1, CACHE)
@@ -311,7 +370,7 @@ def test_refresh_partitions_operation():
 
     # a refusal (e.g. an inactive cluster) routes by default instead of failing the request
     router.on_topology_change((6, 0))
-    op = refresh_partitions(client, CACHE)
+    op = refresh_partitions(session, CACHE)
     op.send(None)
     with pytest.raises(StopIteration):
         op.throw(CacheError('inactive', 1))

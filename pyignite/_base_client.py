@@ -1,0 +1,113 @@
+"""What the sync and the async client share: checking the settings, and the properties
+read from the session. The decisions live in :class:`~pyignite._session.session.Session`;
+each client adds only its driver (how bytes move) and its API's sync or async form.
+"""
+import random
+from typing import Any, List, Optional, Sequence, Tuple
+
+from . import _protocol as P
+from ._session.session import Session
+from .constants import CONNECTION_ARGS, IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT
+from .exceptions import ParameterError, ReconnectError
+
+__all__ = ['BaseClient', 'check_credential', 'parse_nodes']
+
+
+def parse_nodes(args: Sequence[Any]) -> List[Tuple[str, int]]:
+    """Turn ``connect()`` arguments into a list of ``(host, port)`` pairs.
+
+    :raises ParameterError: the arguments are none of the documented forms.
+    """
+    if not args:
+        return [(IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT)]
+    if len(args) == 2 and isinstance(args[0], str) and isinstance(args[1], int):
+        return [(args[0], args[1])]
+    if len(args) == 1 and not isinstance(args[0], (str, bytes)):
+        try:
+            nodes = [(host, port) for host, port in args[0]]
+        except (TypeError, ValueError):
+            nodes = None
+        if nodes and all(isinstance(h, str) and isinstance(p, int) for h, p in nodes):
+            return nodes
+    raise ParameterError('connect() takes no arguments, a host and a port, or a list of '
+                         '(host, port) pairs')
+
+
+def check_credential(name: str, value: Optional[str]) -> None:
+    """Check a user name or password can go into the handshake (as UTF-8).
+
+    :raises ParameterError: it is neither None nor a str, or it holds a lone surrogate.
+    """
+    if value is None:
+        return
+    if not isinstance(value, str):
+        raise ParameterError('{} should be a str, not {}'.format(name, type(value).__name__))
+    try:
+        value.encode('utf-8')
+    except UnicodeEncodeError as e:
+        # the message never shows the value: it may be a password
+        raise ParameterError('{} is not valid Unicode text: it holds a lone surrogate at '
+                             'index {}, which has no UTF-8 form'.format(name, e.start)) from None
+
+
+class BaseClient:
+    """The settings and the session of a client. It does no I/O.
+
+    :ivar _session: everything the client knows and decides
+     (:class:`~pyignite._session.session.Session`).
+    """
+
+    def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
+                 event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any):
+        unknown = set(kwargs) - CONNECTION_ARGS
+        if unknown:
+            raise ParameterError('Unexpected parameter(s) for connection initialization: '
+                                 '{}'.format(', '.join(sorted(unknown))))
+        timeout = kwargs.get('handshake_timeout', 10.0)
+        if timeout is None or timeout <= 0:
+            raise ParameterError('handshake_timeout should be positive')
+        if kwargs.get('timeout') is not None and kwargs['timeout'] < 0:
+            raise ParameterError('timeout should be non-negative or None')
+        for name in ('username', 'password'):
+            check_credential(name, kwargs.get(name))
+        self._connection_args = kwargs
+        self._session = Session(compact_footer, partition_aware, event_listeners)
+
+    @property
+    def compact_footer(self) -> Optional[bool]:
+        """Whether complex objects are written with compact footers (None: as the server)."""
+        return self._session.binary.compact_footer
+
+    @compact_footer.setter
+    def compact_footer(self, value: Optional[bool]) -> None:
+        self._session.binary.compact_footer = value
+
+    @property
+    def protocol_context(self) -> Optional[P.ProtocolContext]:
+        """The negotiated protocol version and features, or None before connecting."""
+        return self._session.protocol_context
+
+    @property
+    def partition_awareness_supported_by_protocol(self) -> bool:
+        ctx = self.protocol_context
+        return ctx is not None and ctx.is_partition_awareness_supported()
+
+    @property
+    def partition_aware(self) -> bool:
+        """True when requests are routed to the node holding the key."""
+        return self._session.partition_aware and self.partition_awareness_supported_by_protocol
+
+    def _connections(self, nodes: List[Tuple[str, int]], cls: type) -> List[Any]:
+        """New connections of class ``cls`` to ``nodes``, with the client's settings."""
+        return [cls(self._session, host, port, **self._connection_args) for host, port in nodes]
+
+    def _live_connection(self) -> Any:
+        """A random live connection, or None if none is alive.
+
+        :raises ReconnectError: the client is not connected.
+        """
+        session = self._session
+        if not session.nodes:
+            raise ReconnectError('The client is not connected: call connect() first')
+        alive = session.alive_nodes()
+        return random.choice(alive) if alive else None
