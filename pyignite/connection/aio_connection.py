@@ -330,6 +330,25 @@ class AioConnection(NodeConnection):
 
     # --- requests -----------------------------------------------------------------------
 
+    def subscribe(self, op_code: int, resource_id: int, listener) -> None:
+        """Hand the server notifications ``op_code`` about ``resource_id`` to ``listener``
+        (called with each frame body from the event loop's receive path: it must only pass
+        the frame on). Resource ids belong to this connection's session: a reconnection
+        forgets the subscription.
+
+        :raises ConnectionError: the connection is closed.
+        """
+        proto = self._proto
+        if proto is None or not self.alive or proto.error is not None:
+            raise ConnectionError('Connection to {}:{} is closed.'.format(self.host, self.port))
+        proto.inbox.subscribe(op_code, resource_id, listener)
+
+    def unsubscribe(self, op_code: int, resource_id: int) -> None:
+        """Stop handing out the notifications ``op_code`` about ``resource_id``."""
+        proto = self._proto
+        if proto is not None:
+            proto.inbox.unsubscribe(op_code, resource_id)
+
     def new_request_id(self) -> int:
         """A fresh request id, for callers that must know it before :meth:`request`."""
         return next(self._ids)

@@ -485,6 +485,29 @@ class Connection(NodeConnection):
 
     # --- requests -----------------------------------------------------------------------
 
+    def subscribe(self, op_code: int, resource_id: int, listener) -> None:
+        """Hand the server notifications ``op_code`` about ``resource_id`` to ``listener``
+        (called with each frame body, in the thread that reads the stream, under its lock:
+        it must only pass the frame on). Resource ids belong to this connection's session:
+        a reconnection forgets the subscription.
+
+        :raises ConnectionError: the connection is closed.
+        """
+        stream = self._stream
+        if stream is None:
+            raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
+        with stream.lock:
+            if stream.error is not None:
+                raise _lost(stream)
+            stream.inbox.subscribe(op_code, resource_id, listener)
+
+    def unsubscribe(self, op_code: int, resource_id: int) -> None:
+        """Stop handing out the notifications ``op_code`` about ``resource_id``."""
+        stream = self._stream
+        if stream is not None:
+            with stream.lock:
+                stream.inbox.unsubscribe(op_code, resource_id)
+
     def new_request_id(self) -> int:
         """A fresh request id, for callers that must know it before :meth:`request`."""
         return next(self._ids)

@@ -1,0 +1,134 @@
+"""Server notifications between replies, through both clients, with a scripted peer.
+
+No Ignite feature pushes anything to a client that has not subscribed, so a peer that
+speaks the protocol from a script stands in for the node: it answers two requests out of
+order with a notification frame between the replies. Each client must hand the
+notification to the listener registered for its (op code, resource id), drop one nobody
+listens to, and still give each caller its own reply.
+"""
+import asyncio
+import socket
+import struct
+import threading
+import uuid
+
+import pytest
+
+from pyignite import AioClient, Client
+
+from .doubles import frame
+
+CQ_EVENT = 2007
+RESOURCE = 77
+NODE = uuid.UUID('0a0b0c0d-0000-4000-8000-000000000001')
+_LEN = struct.Struct('<i')
+
+
+def _recv_frame(sock: socket.socket) -> bytes:
+    def exactly(n: int) -> bytes:
+        data = b''
+        while len(data) < n:
+            chunk = sock.recv(n - len(data))
+            if not chunk:
+                raise ConnectionError('client went away')
+            data += chunk
+        return data
+    return exactly(_LEN.unpack(exactly(4))[0])
+
+
+def _names_reply(rid: int) -> bytes:
+    """A reply to OP_CACHE_GET_NAMES naming one cache after the request id."""
+    name = 'for-{}'.format(rid).encode()
+    payload = struct.pack('<i', 1) + b'\x09' + struct.pack('<i', len(name)) + name
+    return frame(struct.pack('<qh', rid, 0) + payload)
+
+
+def _notification(resource_id: int, op: int, payload: bytes) -> bytes:
+    return frame(struct.pack('<qhh', resource_id, 0x0004, op) + payload)
+
+
+class ScriptedPeer:
+    """Accepts one client; handshakes at protocol 1.7.0; then, for every two requests,
+    sends the second one's reply, two notifications (one for ``RESOURCE``, one for a
+    resource nobody subscribed to) and the first one's reply, in one write."""
+
+    def __init__(self):
+        self._listener = socket.create_server(('127.0.0.1', 0))
+        self.host, self.port = self._listener.getsockname()[:2]
+        self.requests = []
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        try:
+            sock, _ = self._listener.accept()
+        except OSError:
+            return
+        with sock:
+            try:
+                _recv_frame(sock)  # the handshake
+                features = b'\x0c' + struct.pack('<i', 0)
+                node = b'\x0a' + NODE.bytes[7::-1] + NODE.bytes[:7:-1]
+                sock.sendall(frame(b'\x01' + features + node))
+                while True:
+                    pair = []
+                    for _ in range(2):
+                        body = _recv_frame(sock)
+                        op, rid = struct.unpack_from('<hq', body)
+                        self.requests.append(op)
+                        pair.append(rid)
+                    sock.sendall(_names_reply(pair[1])
+                                 + _notification(RESOURCE, CQ_EVENT, b'event-1')
+                                 + _notification(RESOURCE + 1, CQ_EVENT, b'nobody')
+                                 + _names_reply(pair[0]))
+            except (ConnectionError, OSError):
+                return
+
+    def close(self) -> None:
+        self._listener.close()
+
+
+@pytest.fixture
+def peer():
+    peer = ScriptedPeer()
+    yield peer
+    peer.close()
+
+
+def test_the_sync_client_delivers_a_notification_between_two_replies(peer):
+    heard = []
+    client = Client()
+    with client.connect(peer.host, peer.port):
+        client.random_node.subscribe(CQ_EVENT, RESOURCE, heard.append)
+        results = [None, None]
+        go = threading.Barrier(2)
+
+        def call(i: int) -> None:
+            go.wait()
+            results[i] = client.get_cache_names()
+
+        threads = [threading.Thread(target=call, args=(i,)) for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+        assert sorted(name for names in results for name in names) == ['for-1', 'for-2']
+    assert peer.requests == [1050, 1050]
+    assert [bytes(f[12:]) for f in heard] == [b'event-1']
+
+
+def test_the_async_client_delivers_a_notification_between_two_replies(peer):
+    heard = []
+
+    async def scenario():
+        client = AioClient()
+        async with client.connect(peer.host, peer.port):
+            (await client.random_node()).subscribe(CQ_EVENT, RESOURCE, heard.append)
+            first, second = await asyncio.gather(client.get_cache_names(),
+                                                 client.get_cache_names())
+            # each caller gets the reply to its own request, though they came reversed
+            assert (first, second) == (['for-1'], ['for-2'])
+
+    asyncio.run(scenario())
+    assert peer.requests == [1050, 1050]
+    assert [bytes(f[12:]) for f in heard] == [b'event-1']
