@@ -328,40 +328,6 @@ def make_writer(cls):
     return write
 
 
-class _EveryClass:
-    def __contains__(self, cls) -> bool:
-        return True
-
-
-class _HashOnly:
-    """The registry's stand-in while an object is written only for its header hash: no
-    class gets registered, and the footer mode is given."""
-
-    __slots__ = ('write_compact_footer',)
-    known_classes = _EveryClass()
-
-    def __init__(self, compact: bool):
-        self.write_compact_footer = compact
-
-    def add_pending(self, cls) -> None:
-        pass
-
-
-def object_hash(value, compact: bool) -> int:
-    """The hash Java keeps in the header of ``value`` (a complex object) written with
-    compact (True) or full (False) footers; the mode matters only for the objects inside.
-
-    :raises ParameterError: ``value`` is no complex object, or cannot be written.
-    """
-    write = getattr(value.__class__, '_ignite_write', None)
-    if write is None:
-        raise ParameterError('{!r} is not a complex object: an instance of a class built '
-                             'with GenericObjectMeta is required'.format(value))
-    buf = bytearray()
-    write(buf, value, _HashOnly(compact))
-    return _unpack_i(buf, 8)[0]
-
-
 # --- reading ------------------------------------------------------------------------------
 
 

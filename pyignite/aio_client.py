@@ -211,6 +211,12 @@ class AioClient(BaseClient):
         """
         return self._live_connection() or await self._reconnect()
 
+    async def _learn_compact_footer(self) -> bool:
+        """The footer mode objects are written with, asked from the server if it is not
+        known yet (:meth:`BinaryObject.hashcode <pyignite.datatypes.BinaryObject.hashcode>`)."""
+        from ._ops import binary_types
+        return await self._run(binary_types.compact_footer(self._session))
+
     # --- caches ---------------------------------------------------------------------------
 
     async def get_cache(self, settings: Union[str, dict]) -> 'AioCache':

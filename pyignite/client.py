@@ -172,6 +172,12 @@ class Client(BaseClient):
             raise ReconnectError('Can not connect.')
         return conn
 
+    def _learn_compact_footer(self) -> bool:
+        """The footer mode objects are written with, asked from the server if it is not
+        known yet (:meth:`BinaryObject.hashcode <pyignite.datatypes.BinaryObject.hashcode>`)."""
+        from ._ops import binary_types
+        return self._run(binary_types.compact_footer(self._session))
+
     # --- caches ---------------------------------------------------------------------------
 
     def get_cache(self, settings: Union[str, dict]) -> 'Cache':

@@ -211,6 +211,15 @@ def fetch_binary_configuration(session):
     session.binary.set_server_compact_footer(compact)
 
 
+def compact_footer(session) -> Operation:
+    """Whether objects are written with compact footers, asking the server if need be."""
+    compact = session.binary.write_compact_footer
+    if compact is None:
+        yield from fetch_binary_configuration(session)
+        compact = session.binary.write_compact_footer
+    return bool(compact)
+
+
 def _check_class(data_class) -> None:
     if not isinstance(data_class, GenericObjectMeta):
         raise ParameterError('{!r} is not a complex object class (built with '

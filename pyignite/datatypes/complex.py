@@ -1,6 +1,10 @@
 """Object collections, complex objects and wrapped data."""
+import struct
+from typing import Any, Optional
+
 from .base import IgniteDataType
 from . import type_codes as tc
+from ..exceptions import ParameterError
 
 __all__ = [
     'ObjectArrayObject', 'CollectionObject', 'MapObject', 'WrappedDataObject', 'BinaryObject',
@@ -49,7 +53,7 @@ class BinaryObject(IgniteDataType):
     COMPACT_FOOTER = 0x0020
 
     @classmethod
-    def hashcode(cls, value, client=None) -> int:
+    def hashcode(cls, value: object, client: Any = None) -> int:
         """The hash code Java gives ``value`` (``BinaryObject.hashCode()``, the one its
         partition is computed from): ``Arrays.hashCode`` of its field bytes, as written.
 
@@ -63,16 +67,13 @@ class BinaryObject(IgniteDataType):
         :return: a signed 32-bit int,
         :raises ParameterError: ``value`` is no complex object or cannot be written.
         """
-        from .._binary_codec import object_hash
-        compact, ask = _footer_mode(value, client)
-        if ask:
-            from .._ops.binary_types import fetch_binary_configuration
-            client._run(fetch_binary_configuration(client._session))
-            compact = client._session.binary.write_compact_footer
+        compact = _footer_mode(value, client)
+        if compact is None:
+            compact = client._learn_compact_footer()
         return object_hash(value, compact)
 
     @classmethod
-    async def hashcode_async(cls, value, client=None) -> int:
+    async def hashcode_async(cls, value: object, client: Any = None) -> int:
         """:meth:`hashcode` with an :class:`~pyignite.aio_client.AioClient`.
 
         :param value: an instance of a :class:`~pyignite.binary.GenericObjectMeta` class,
@@ -80,23 +81,60 @@ class BinaryObject(IgniteDataType):
         :return: a signed 32-bit int,
         :raises ParameterError: ``value`` is no complex object or cannot be written.
         """
-        from .._binary_codec import object_hash
-        compact, ask = _footer_mode(value, client)
-        if ask:
-            from .._ops.binary_types import fetch_binary_configuration
-            await client._run(fetch_binary_configuration(client._session))
-            compact = client._session.binary.write_compact_footer
+        compact = _footer_mode(value, client)
+        if compact is None:
+            compact = await client._learn_compact_footer()
         return object_hash(value, compact)
 
 
-def _footer_mode(value, client):
-    """``(compact, ask)``: the footer mode to hash ``value`` with, and whether the server
-    must be asked for it first (unknown yet, and the two modes give different hashes)."""
-    from .._binary_codec import object_hash
+def _footer_mode(value: object, client: Any) -> Optional[bool]:
+    """The footer mode to hash ``value`` with, or None when the server must be asked for it
+    first (unknown yet, and the two modes give different hashes)."""
     registry = None if client is None else client._session.binary
     compact = None if registry is None else registry.write_compact_footer
     if compact is not None:
-        return compact, False
+        return compact
     if registry is None or object_hash(value, True) == object_hash(value, False):
-        return True, False
-    return None, True
+        return True
+    return None
+
+
+# Computing the hash: writing the object as the encoder would (this module sits below the
+# codecs and the clients, so it uses only what the object's class and the client offer).
+
+
+class _EveryClass:
+    def __contains__(self, cls: object) -> bool:
+        return True
+
+
+class _HashOnly:
+    """The registry's stand-in while an object is written only for its header hash: no
+    class gets registered, and the footer mode is given."""
+
+    __slots__ = ('write_compact_footer',)
+    known_classes = _EveryClass()
+
+    def __init__(self, compact: bool):
+        self.write_compact_footer = compact
+
+    def add_pending(self, cls: type) -> None:
+        pass
+
+
+def object_hash(value: Any, compact: bool) -> int:
+    """The hash Java keeps in the header of ``value`` (a complex object) written with
+    compact (True) or full (False) footers; the mode matters only for the objects inside.
+
+    :raises ParameterError: ``value`` is no complex object, or cannot be written.
+    """
+    write = getattr(value.__class__, '_ignite_write', None)
+    if write is None:
+        raise ParameterError('{!r} is not a complex object: an instance of a class built '
+                             'with GenericObjectMeta is required'.format(value))
+    buf = bytearray()
+    write(buf, value, _HashOnly(compact))
+    return _unpack_i(buf, 8)[0]
+
+
+_unpack_i = struct.Struct('<i').unpack_from
