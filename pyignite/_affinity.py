@@ -32,18 +32,22 @@ T = TypeVar('T')
 
 _MASK32 = 0xFFFFFFFF
 
-_I8 = struct.Struct('<b').unpack_from
-_I16 = struct.Struct('<h').unpack_from
-_U16 = struct.Struct('<H').unpack_from
-_I32 = struct.Struct('<i').unpack_from
-_U32 = struct.Struct('<I').unpack_from
-_U32X2 = struct.Struct('<II').unpack_from
-_U32X4 = struct.Struct('<IIII').unpack_from
-_I32X2 = struct.Struct('<ii').unpack_from
-_U64X2 = struct.Struct('<QQ').unpack_from
+# (typed here: struct's unpackers return tuples of Any)
+_Unpack1 = Callable[[ByteData, int], Tuple[int]]
+_Unpack2 = Callable[[ByteData, int], Tuple[int, int]]
+_I8: _Unpack1 = struct.Struct('<b').unpack_from
+_I16: _Unpack1 = struct.Struct('<h').unpack_from
+_U16: _Unpack1 = struct.Struct('<H').unpack_from
+_I32: _Unpack1 = struct.Struct('<i').unpack_from
+_U32: _Unpack1 = struct.Struct('<I').unpack_from
+_U32X2: _Unpack2 = struct.Struct('<II').unpack_from
+_U32X4: Callable[[ByteData, int], Tuple[int, int, int, int]] = struct.Struct('<IIII').unpack_from
+_I32X2: _Unpack2 = struct.Struct('<ii').unpack_from
+_U64X2: _Unpack2 = struct.Struct('<QQ').unpack_from
 # flags, type id, hash, length, schema id, schema offset: header bytes 2..23
-_OBJ_HEADER = struct.Struct('<Hiiiii').unpack_from
-_TOPOLOGY = struct.Struct('<qii').unpack_from
+_OBJ_HEADER: Callable[[ByteData, int], Tuple[int, int, int, int, int, int]] = struct.Struct(
+    '<Hiiiii').unpack_from
+_TOPOLOGY: Callable[[ByteData, int], Tuple[int, int, int]] = struct.Struct('<qii').unpack_from
 
 _NULL = 0x65
 _HANDLE = 0x66
@@ -222,6 +226,7 @@ def _object_hash(
         width, read = 2, _read_u16
     else:
         width, read = 4, _read_i32
+    offset: Optional[int]
     if flags & _FLAG_COMPACT:
         ids = schema_fields(type_id, schema) if schema_fields is not None else None
         if ids is None:
@@ -397,7 +402,8 @@ class AffinityRouter:
 
     def invalidate(self, new_topology_version: TopologyVersion) -> bool:
         """Note a version reported by a response header; return whether the maps are now stale."""
-        version = tuple(new_topology_version)
+        # tuple() keeps the two ints (a list may be given); mypy sees tuple[int, ...]
+        version: TopologyVersion = tuple(new_topology_version)  # type: ignore[assignment]
         if self._latest is None or version > self._latest:
             self._latest = version
         return self.is_stale()
@@ -414,7 +420,8 @@ class AffinityRouter:
             (no such cache) are remembered as unmappable, so they are not asked again
             until the topology changes
         """
-        version = tuple(topology_version)
+        # tuple() keeps the two ints (a list may be given); mypy sees tuple[int, ...]
+        version: TopologyVersion = tuple(topology_version)  # type: ignore[assignment]
         old_version, old_groups = self._maps
         if old_version is not None and version < old_version:
             return  # an older reply overtaken by a newer one
@@ -451,11 +458,14 @@ class AffinityRouter:
         if group is None or not group.parts:
             return None
         latest = self._latest
-        if latest is not None and latest > version:
+        # the maps have a version once they hold a group
+        if latest is not None and latest > version:  # type: ignore[operator]
             return None
         key_fields: Optional[Mapping[int, int]] = group.key_fields.get(cache_id)
         if type_key_fields:
-            key_fields = ChainMap(key_fields, type_key_fields) if key_fields else type_key_fields
+            # ChainMap is typed for mutable maps; it is only read here
+            key_fields = (ChainMap(key_fields, type_key_fields)  # type: ignore[arg-type]
+                          if key_fields else type_key_fields)
         h = key_hash(data, key_pos, key_fields, schema_fields)
         if h is None:
             return None

@@ -8,7 +8,7 @@ status and, on error, a message. The length prefix is consumed by the
 transport; everything here works on the frame body.
 """
 import struct
-from typing import NamedTuple, Optional, Tuple
+from typing import AbstractSet, FrozenSet, Iterable, NamedTuple, Optional, Tuple
 from uuid import UUID
 
 from . import _structs as S
@@ -53,7 +53,7 @@ _unpack_qi = S.QI.unpack_from
 _unpack_hhh = struct.Struct('<hhh').unpack_from
 
 
-def features_to_bytes(bits) -> bytes:
+def features_to_bytes(bits: Iterable[int]) -> bytes:
     """Java ``BitSet.toByteArray()`` of the given bit numbers."""
     mask = 0
     for bit in bits:
@@ -61,7 +61,7 @@ def features_to_bytes(bits) -> bytes:
     return mask.to_bytes((mask.bit_length() + 7) // 8, 'little')
 
 
-def features_from_bytes(data: bytes) -> frozenset:
+def features_from_bytes(data: bytes) -> FrozenSet[int]:
     """The bit numbers set in a Java ``BitSet.toByteArray()``."""
     return frozenset(8 * i + bit for i, byte in enumerate(data[:_MAX_FEATURE_BYTES]) if byte
                      for bit in range(8) if byte >> bit & 1)
@@ -76,8 +76,9 @@ class ProtocolContext:
 
     __slots__ = ('version', 'features')
 
-    def __init__(self, version: Version, features: frozenset = frozenset()):
-        self.version = tuple(version)
+    def __init__(self, version: Version, features: AbstractSet[int] = frozenset()):
+        # tuple() of a Version keeps its three ints; mypy only sees tuple[int, ...]
+        self.version: Version = tuple(version)  # type: ignore[assignment]
         self.features = frozenset(features)
 
     def copy(self) -> 'ProtocolContext':
@@ -104,11 +105,11 @@ class ProtocolContext:
     def is_binary_configuration_supported(self) -> bool:
         return FEATURE_BINARY_CONFIGURATION in self.features
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         return isinstance(other, ProtocolContext) and \
             (self.version, self.features) == (other.version, other.features)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'ProtocolContext(version={}, features={})'.format(
             self.version, sorted(self.features))
 
@@ -146,7 +147,7 @@ def handshake_request(version: Version, username: Optional[str] = None,
 class HandshakeResult(NamedTuple):
     """A parsed handshake reply."""
     success: bool
-    features: frozenset = frozenset()
+    features: FrozenSet[int] = frozenset()
     node_uuid: Optional[UUID] = None
     server_version: Optional[Version] = None
     message: str = ''
@@ -161,7 +162,7 @@ def parse_handshake_response(body: bytes, version: Version) -> HandshakeResult:
     try:
         if body[0] == 1:
             pos = 1
-            features = frozenset()
+            features: FrozenSet[int] = frozenset()
             node_uuid = None
             if version >= (1, 7, 0):
                 code = body[pos]
@@ -248,7 +249,8 @@ def parse_response_header(frame: bytes, flags_header: bool) -> ResponseHeader:
 
 def request_id_of(frame: bytes) -> int:
     """The request id of a response frame body."""
-    return _unpack_q(frame, 0)[0]
+    request_id: int = _unpack_q(frame, 0)[0]
+    return request_id
 
 
 def is_notification(frame: bytes, flags_header: bool) -> bool:

@@ -22,13 +22,17 @@ import threading
 import time
 from collections import ChainMap
 from typing import (
-    Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple,
+    TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
+    Set, Tuple,
 )
 from uuid import UUID
 
 from ._affinity import (
-    AffinityGroup, AffinityRouter, SchemaFields, TopologyVersion, key_hash,
+    AffinityGroup, AffinityRouter, ByteData, SchemaFields, TopologyVersion, key_hash,
 )
+
+if TYPE_CHECKING:
+    from .connection.base import NodeConnection
 
 __all__ = ['Router', 'RetrySchedule', 'metadata_accessors']
 
@@ -41,7 +45,7 @@ RETRY_MIN_INTERVAL = 1.0
 _COMPLEX_CODES = frozenset((0x67, 0x1B, 0x66))
 
 
-def metadata_accessors(registry) -> Tuple[Optional[Mapping[int, int]], Optional[SchemaFields]]:
+def metadata_accessors(registry: Any) -> Tuple[Optional[Mapping[int, int]], Optional[SchemaFields]]:
     """What the binary registry knows that matters for routing complex keys.
 
     The registry may offer (both optional, looked up by name so routing degrades
@@ -73,20 +77,20 @@ class Router:
 
     __slots__ = ('affinity', '_by_node', '_owners', '_tables', '_fresh', '_lock')
 
-    def __init__(self, connections: Iterable = ()) -> None:
+    def __init__(self, connections: Iterable['NodeConnection'] = ()) -> None:
         self.affinity = AffinityRouter()
-        self._by_node: Mapping[UUID, object] = {}
+        self._by_node: Mapping[UUID, 'NodeConnection'] = {}
         #: every node that is primary for some partition in the current maps
         self._owners: FrozenSet[UUID] = frozenset()
         #: cache id -> (group, partition mask or -1, partition -> connection or None)
-        self._tables: Dict[int, Tuple[AffinityGroup, int, List[object]]] = {}
+        self._tables: Dict[int, Tuple[AffinityGroup, int, List[Optional['NodeConnection']]]] = {}
         #: False while a newer topology than the maps' has been seen
         self._fresh = True
         # the last rebuild must see both the latest maps and the latest connections
         self._lock = threading.Lock()
         self.set_connections(connections)
 
-    def set_connections(self, connections: Iterable) -> None:
+    def set_connections(self, connections: Iterable['NodeConnection']) -> None:
         """(Re)build the node id -> connection table, e.g. after a reconnection.
 
         A restarted node has a new node id, so this must follow every handshake.
@@ -101,9 +105,9 @@ class Router:
     def _rebuild_locked(self) -> None:
         affinity = self.affinity
         by_node = self._by_node
-        built: Dict[int, Tuple[AffinityGroup, int, List[object]]] = {}
+        built: Dict[int, Tuple[AffinityGroup, int, List[Optional['NodeConnection']]]] = {}
         tables = {}
-        owners = set()
+        owners: Set[Optional[UUID]] = set()
         for cid in affinity.refresh_ids():
             group = affinity.group(cid)
             if group is None or not group.parts:
@@ -119,10 +123,11 @@ class Router:
             tables[cid] = entry
         owners.discard(None)
         self._tables = tables
-        self._owners = frozenset(owners)
+        self._owners = frozenset(owners)  # type: ignore[arg-type]  # None discarded above
         self._fresh = not affinity.is_stale()
 
-    def connection_for(self, registry, cache_id: int, data, key_pos: int):
+    def connection_for(self, registry: Any, cache_id: int, data: ByteData,
+                       key_pos: int) -> Optional['NodeConnection']:
         """The live connection to the primary node of the key at ``data[key_pos]``.
 
         :param registry: the client's binary registry (see :func:`metadata_accessors`),
@@ -134,9 +139,11 @@ class Router:
         group, mask, conns = entry
         if data[key_pos] in _COMPLEX_CODES:
             type_fields, schema_fields = metadata_accessors(registry)
-            key_fields = group.key_fields.get(cache_id)
+            key_fields: Optional[Mapping[int, int]] = group.key_fields.get(cache_id)
             if type_fields:
-                key_fields = ChainMap(key_fields, type_fields) if key_fields else type_fields
+                # ChainMap is typed for mutable maps; it is only read here
+                key_fields = (ChainMap(key_fields, type_fields)  # type: ignore[arg-type]
+                              if key_fields else type_fields)
             h = key_hash(data, key_pos, key_fields, schema_fields)
         else:
             h = key_hash(data, key_pos)
@@ -151,7 +158,8 @@ class Router:
             return conn
         return None
 
-    def connection_for_partition(self, cache_id: int, partition: int):
+    def connection_for_partition(self, cache_id: int,
+                                 partition: int) -> Optional['NodeConnection']:
         """The live connection to the primary node of a partition (e.g. for a scan of it).
 
         :param cache_id: the cache the partition belongs to,
@@ -170,7 +178,8 @@ class Router:
             return conn
         return None
 
-    def node_for_key(self, registry, cache_id: int, data, key_pos: int) -> Optional[UUID]:
+    def node_for_key(self, registry: Any, cache_id: int, data: ByteData,
+                     key_pos: int) -> Optional[UUID]:
         """The primary node id of a key, or None if it cannot be told."""
         type_fields, schema_fields = metadata_accessors(registry)
         return self.affinity.node_for_key(cache_id, data, key_pos, schema_fields, type_fields)
@@ -179,7 +188,7 @@ class Router:
         """Whether the map of ``cache_id`` must be fetched before routing a key of it."""
         return self.affinity.needs_refresh(cache_id)
 
-    def refresh_ids(self, cache_id: int) -> list:
+    def refresh_ids(self, cache_id: int) -> List[int]:
         """Cache ids to ask OP_CACHE_PARTITIONS for: every known cache and ``cache_id``."""
         return self.affinity.refresh_ids(cache_id)
 
@@ -214,7 +223,7 @@ class Router:
                 return True
         return False
 
-    def stale(self, conn) -> bool:
+    def stale(self, conn: 'NodeConnection') -> bool:
         """Whether a connection that looks alive may lead to a node that left: its node
         owns nothing while some owner has no connection. (A killed node's socket is only
         found dead when used, and the maps no longer send anything its way.)"""

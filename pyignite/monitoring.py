@@ -19,7 +19,7 @@ The same happenings are logged on the standard loggers ``pyignite.connection``
 or authentication failed) and ``pyignite.queries`` (DEBUG: start, success and
 failure of each request).
 """
-from typing import Optional
+from typing import Any, List, Optional
 
 from ._protocol import ProtocolContext
 
@@ -36,36 +36,39 @@ class _Event:
 
     __slots__ = ()
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         raise TypeError('{} is immutable'.format(type(self).__name__))
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         raise TypeError('{} is immutable'.format(type(self).__name__))
 
-    def _set(self, **fields) -> None:
+    def _set(self, **fields: Any) -> None:
         for name, value in fields.items():
             object.__setattr__(self, name, value)
 
-    def _fields(self):
-        names = []
+    def _fields(self) -> List[str]:
+        names: List[str] = []
         for cls in reversed(type(self).__mro__):
             names.extend(n for n in cls.__dict__.get('__slots__', ()) if n not in names)
         return names
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
         return all(getattr(self, n) == getattr(other, n) for n in self._fields())
 
-    __hash__ = None
+    # unhashable on purpose; mypy only knows __hash__ as a method, not None
+    __hash__ = None  # type: ignore[assignment]
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '{}({})'.format(type(self).__name__, ', '.join(
             '{}={!r}'.format(n, getattr(self, n)) for n in self._fields()))
 
 
 class _NodeEvent(_Event):
     __slots__ = ('host', 'port')
+    host: str
+    port: int
 
     def __init__(self, host: str, port: int):
         self._set(host=host, port=port)
@@ -80,6 +83,7 @@ class HandshakeStartEvent(_NodeEvent):
     """
 
     __slots__ = ('protocol_context',)
+    protocol_context: Optional[ProtocolContext]
 
     def __init__(self, host: str, port: int, protocol_context: Optional[ProtocolContext] = None):
         super().__init__(host, port)
@@ -96,6 +100,8 @@ class HandshakeSuccessEvent(_NodeEvent):
     """
 
     __slots__ = ('protocol_context', 'node_uuid')
+    protocol_context: Optional[ProtocolContext]
+    node_uuid: Optional[str]
 
     def __init__(self, host: str, port: int, protocol_context: Optional[ProtocolContext],
                  node_uuid: Optional[str]):
@@ -114,6 +120,8 @@ class HandshakeFailedEvent(_NodeEvent):
     """
 
     __slots__ = ('protocol_context', 'error_msg')
+    protocol_context: Optional[ProtocolContext]
+    error_msg: str
 
     def __init__(self, host: str, port: int, protocol_context: Optional[ProtocolContext],
                  error_msg: str):
@@ -137,6 +145,7 @@ class ConnectionClosedEvent(_NodeEvent):
     """
 
     __slots__ = ('node_uuid',)
+    node_uuid: Optional[str]
 
     def __init__(self, host: str, port: int, node_uuid: Optional[str]):
         super().__init__(host, port)
@@ -150,6 +159,7 @@ class ConnectionLostEvent(ConnectionClosedEvent):
     """
 
     __slots__ = ('error_msg',)
+    error_msg: str
 
     def __init__(self, host: str, port: int, node_uuid: Optional[str], error_msg: str):
         super().__init__(host, port, node_uuid)
@@ -158,6 +168,10 @@ class ConnectionLostEvent(ConnectionClosedEvent):
 
 class _QueryEvent(_NodeEvent):
     __slots__ = ('node_uuid', 'query_id', 'op_code', 'op_name')
+    node_uuid: Optional[str]
+    query_id: int
+    op_code: int
+    op_name: str
 
     def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
                  op_code: int, op_name: str):
@@ -187,6 +201,7 @@ class QuerySuccessEvent(_QueryEvent):
     """
 
     __slots__ = ('duration',)
+    duration: float
 
     def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
                  op_code: int, op_name: str, duration: float):
@@ -202,6 +217,8 @@ class QueryFailEvent(_QueryEvent):
     """
 
     __slots__ = ('duration', 'err_msg')
+    duration: float
+    err_msg: str
 
     def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
                  op_code: int, op_name: str, duration: float, err_msg: str):

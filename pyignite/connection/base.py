@@ -1,8 +1,12 @@
 """What a blocking and an asyncio connection to one node have in common."""
 import itertools
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Optional
+from uuid import UUID
 
 from .. import _protocol as P
+
+if TYPE_CHECKING:
+    from .._session.session import Session
 
 
 class NodeConnection:
@@ -18,9 +22,9 @@ class NodeConnection:
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
     """
 
-    def __init__(self, session, host: str, port: int, username: Optional[str] = None,
+    def __init__(self, session: 'Session', host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
-                 handshake_timeout: float = 10.0, **ssl_params):
+                 handshake_timeout: float = 10.0, **ssl_params: Any):
         self.session = session
         self.host = host
         self.port = port
@@ -31,7 +35,7 @@ class NodeConnection:
         self.handshake_timeout = handshake_timeout
         self.ssl_params = ssl_params
         self.protocol_context: Optional[P.ProtocolContext] = None
-        self.uuid = None
+        self.uuid: Optional[UUID] = None
         self.alive = False
         self.closed = True
         self._ids = itertools.count(1)
@@ -44,6 +48,6 @@ class NodeConnection:
             'does the node want TLS (use_ssl=True)'
         return ConnectionError('{} during the handshake; {}?'.format(error, hint))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '{}({}:{}, {})'.format(type(self).__name__, self.host, self.port,
                                       'alive' if self.alive else 'closed')

@@ -12,7 +12,7 @@ a cipher list OpenSSL rejects) raises :class:`~pyignite.exceptions.ParameterErro
 chained to the original error, before any network traffic.
 """
 import ssl
-from typing import Optional
+from typing import Any, Dict, Mapping, NoReturn, Optional, Tuple
 
 from ..exceptions import ParameterError
 
@@ -24,7 +24,7 @@ SSL_PARAMS = ('use_ssl', 'ssl_version', 'ssl_ciphers', 'ssl_cert_reqs', 'ssl_key
 _CERT_REQS = (ssl.CERT_NONE, ssl.CERT_OPTIONAL, ssl.CERT_REQUIRED)
 
 
-def _pinned_versions() -> dict:
+def _pinned_versions() -> Dict[Any, ssl.TLSVersion]:
     pinned = {}
     for protocol, version in (('PROTOCOL_TLSv1', 'TLSv1'), ('PROTOCOL_TLSv1_1', 'TLSv1_1'),
                               ('PROTOCOL_TLSv1_2', 'TLSv1_2')):
@@ -37,7 +37,7 @@ _PINNED = _pinned_versions()
 _NEGOTIATED = (ssl.PROTOCOL_TLS, ssl.PROTOCOL_TLS_CLIENT)
 
 
-def _versions(version):
+def _versions(version: Any) -> Optional[Tuple[ssl.TLSVersion, ssl.TLSVersion]]:
     """``(minimum, maximum)`` TLS versions for an ``ssl_version`` value (None: defaults)."""
     if version is None or version in _NEGOTIATED:
         return None
@@ -49,11 +49,11 @@ def _versions(version):
                          'or an ssl.TLSVersion, not {!r}'.format(version))
 
 
-def _no_password():
+def _no_password() -> NoReturn:
     raise ParameterError('ssl_keyfile holds an encrypted key: give its ssl_keyfile_password')
 
 
-def make_ssl_context(params: dict) -> Optional[ssl.SSLContext]:
+def make_ssl_context(params: Mapping[str, Any]) -> Optional[ssl.SSLContext]:
     """A client TLS context for the given parameters, or None when ``use_ssl`` is off.
 
     :param params: ``use_ssl`` and the other ``ssl_*`` client parameters,
@@ -94,8 +94,8 @@ def make_ssl_context(params: dict) -> Optional[ssl.SSLContext]:
     except (OSError, ValueError) as e:  # ssl.SSLError is an OSError
         raise ParameterError('can not load CA certificates from ssl_ca_certfile {!r}: '
                              '{}'.format(ca_file, e)) from e
-    certfile = params.get('ssl_certfile')
-    keyfile = params.get('ssl_keyfile')
+    certfile: Any = params.get('ssl_certfile')
+    keyfile: Any = params.get('ssl_keyfile')
     if certfile or keyfile:
         password = params.get('ssl_keyfile_password')
         if password is None:

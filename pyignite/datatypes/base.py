@@ -1,5 +1,5 @@
 """The base of the type hint classes."""
-from typing import Optional
+from typing import Any, NoReturn, Optional
 
 
 class IgniteDataType:
@@ -12,11 +12,11 @@ class IgniteDataType:
     #: the type code written before the value; None for abstract bases
     type_code: Optional[int] = None
 
-    def __new__(cls, *args, **kwargs):
+    def __new__(cls, *args: Any, **kwargs: Any) -> NoReturn:
         raise TypeError('{} is a type hint; pass the class, do not instantiate it'.format(
             cls.__name__))
 
 
-def is_hint(obj) -> bool:
+def is_hint(obj: object) -> bool:
     """Tell whether ``obj`` can be used as a type hint."""
     return isinstance(obj, type) and issubclass(obj, IgniteDataType)

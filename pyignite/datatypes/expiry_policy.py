@@ -60,15 +60,15 @@ class ExpiryPolicy:
         """Time to live after a read, ms."""
         return self._access
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if not isinstance(other, ExpiryPolicy):
             return NotImplemented
         return (self._create, self._update, self._access) == (
             other._create, other._update, other._access)
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((self._create, self._update, self._access))
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return 'ExpiryPolicy(create={}, update={}, access={})'.format(
             self._create, self._update, self._access)

@@ -10,6 +10,7 @@ and ``OptimizedClassDescriptor`` of Ignite 2.17).
 """
 import struct
 from datetime import date
+from typing import Union
 
 __all__ = ['OptimizedObject', 'SqlDate']
 
@@ -49,6 +50,7 @@ class SqlDate(date):
     """
 
     __slots__ = ('_payload',)
+    _payload: bytes
 
     def java_bytes(self) -> bytes:
         """The Java object's bytes (as an :class:`OptimizedObject` holds them)."""
@@ -59,7 +61,7 @@ class SqlDate(date):
         return payload
 
 
-def decode_optimized(payload: bytes):
+def decode_optimized(payload: bytes) -> Union[SqlDate, OptimizedObject]:
     """The Python value of an optimized marshaller payload: a :class:`SqlDate` for a
     ``java.sql.Date`` that Python's date can hold, else an :class:`OptimizedObject`."""
     if len(payload) == SQL_DATE_SIZE and payload[0] == _SERIALIZABLE:
