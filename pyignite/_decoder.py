@@ -17,27 +17,34 @@ import struct
 from collections import OrderedDict
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple, Union
 from uuid import UUID
 
 from . import _structs as S
 from .datatypes import type_codes as tc
-from .datatypes.java_objects import OptimizedObject, decode_optimized  # noqa: F401
+from .datatypes.java_objects import OptimizedObject, SqlDate, decode_optimized  # noqa: F401
 from .exceptions import ParseError
 
 _EPOCH = datetime(1970, 1, 1)
 _MAX_ITEMS = 1 << 31
 
-_unpack_b = S.BYTE.unpack_from
-_unpack_h = S.SHORT.unpack_from
-_unpack_H = S.USHORT.unpack_from
-_unpack_i = S.INT.unpack_from
-_unpack_q = S.LONG.unpack_from
-_unpack_f = S.FLOAT.unpack_from
-_unpack_d = S.DOUBLE.unpack_from
-_unpack_QQ = S.QQ.unpack_from
-_unpack_qi = S.QI.unpack_from
-_unpack_ii = S.INT_INT.unpack_from
+#: the bytes values are decoded from: a frame, or a view or slice of one
+Data = Union[bytes, bytearray, memoryview]
+#: a reader: ``(data, pos just after the type code, ctx) -> (value, next pos)``; ``ctx`` is
+#: whatever resolves complex objects and back-references (the registry, a handle table)
+Reader = Callable[[Data, int, Any], Tuple[Any, int]]
+
+# (typed here: struct's unpackers return tuples of Any)
+_unpack_b: Callable[[Data, int], Tuple[int]] = S.BYTE.unpack_from
+_unpack_h: Callable[[Data, int], Tuple[int]] = S.SHORT.unpack_from
+_unpack_H: Callable[[Data, int], Tuple[int]] = S.USHORT.unpack_from
+_unpack_i: Callable[[Data, int], Tuple[int]] = S.INT.unpack_from
+_unpack_q: Callable[[Data, int], Tuple[int]] = S.LONG.unpack_from
+_unpack_f: Callable[[Data, int], Tuple[float]] = S.FLOAT.unpack_from
+_unpack_d: Callable[[Data, int], Tuple[float]] = S.DOUBLE.unpack_from
+_unpack_QQ: Callable[[Data, int], Tuple[int, int]] = S.QQ.unpack_from
+_unpack_qi: Callable[[Data, int], Tuple[int, int]] = S.QI.unpack_from
+_unpack_ii: Callable[[Data, int], Tuple[int, int]] = S.INT_INT.unpack_from
 
 
 class NeedsHandleTable(ParseError):
@@ -61,7 +68,7 @@ def ms_to_datetime(ms: int) -> datetime:
         raise ParseError('date out of the range Python supports: {} ms'.format(ms)) from None
 
 
-def _count(data, pos, width):
+def _count(data: Data, pos: int, width: int) -> int:
     """Read an element count and check the elements fit in what is left of the frame."""
     n = _unpack_i(data, pos)[0]
     if n < 0 or pos + 4 + n * width > len(data):
@@ -69,43 +76,43 @@ def _count(data, pos, width):
     return n
 
 
-def read_null(data, pos, ctx):
+def read_null(data: Data, pos: int, ctx: Any) -> Tuple[None, int]:
     return None, pos
 
 
-def read_byte(data, pos, ctx):
+def read_byte(data: Data, pos: int, ctx: Any) -> Tuple[int, int]:
     return _unpack_b(data, pos)[0], pos + 1
 
 
-def read_short(data, pos, ctx):
+def read_short(data: Data, pos: int, ctx: Any) -> Tuple[int, int]:
     return _unpack_h(data, pos)[0], pos + 2
 
 
-def read_int(data, pos, ctx):
+def read_int(data: Data, pos: int, ctx: Any) -> Tuple[int, int]:
     return _unpack_i(data, pos)[0], pos + 4
 
 
-def read_long(data, pos, ctx):
+def read_long(data: Data, pos: int, ctx: Any) -> Tuple[int, int]:
     return _unpack_q(data, pos)[0], pos + 8
 
 
-def read_float(data, pos, ctx):
+def read_float(data: Data, pos: int, ctx: Any) -> Tuple[float, int]:
     return _unpack_f(data, pos)[0], pos + 4
 
 
-def read_double(data, pos, ctx):
+def read_double(data: Data, pos: int, ctx: Any) -> Tuple[float, int]:
     return _unpack_d(data, pos)[0], pos + 8
 
 
-def read_char(data, pos, ctx):
+def read_char(data: Data, pos: int, ctx: Any) -> Tuple[str, int]:
     return chr(_unpack_H(data, pos)[0]), pos + 2
 
 
-def read_bool(data, pos, ctx):
+def read_bool(data: Data, pos: int, ctx: Any) -> Tuple[bool, int]:
     return data[pos] != 0, pos + 1
 
 
-def decode_utf8(raw) -> str:
+def decode_utf8(raw: Data) -> str:
     try:
         return str(raw, 'utf-8')
     except UnicodeDecodeError:
@@ -118,7 +125,7 @@ def decode_utf8(raw) -> str:
             return raw.decode('utf-8', 'replace')
 
 
-def read_string(data, pos, ctx=None):
+def read_string(data: Data, pos: int, ctx: Any = None) -> Tuple[str, int]:
     n = _unpack_i(data, pos)[0]
     pos += 4
     end = pos + n
@@ -130,21 +137,21 @@ def read_string(data, pos, ctx=None):
         return decode_utf8(data[pos:end]), end
 
 
-def read_uuid(data, pos, ctx):
+def read_uuid(data: Data, pos: int, ctx: Any) -> Tuple[UUID, int]:
     msb, lsb = _unpack_QQ(data, pos)
     return UUID(int=(msb << 64) | lsb), pos + 16
 
 
-def read_date(data, pos, ctx):
+def read_date(data: Data, pos: int, ctx: Any) -> Tuple[datetime, int]:
     return ms_to_datetime(_unpack_q(data, pos)[0]), pos + 8
 
 
-def read_timestamp(data, pos, ctx):
+def read_timestamp(data: Data, pos: int, ctx: Any) -> Tuple[Tuple[datetime, int], int]:
     ms, nanos = _unpack_qi(data, pos)
     return (ms_to_datetime(ms), nanos), pos + 12
 
 
-def read_time(data, pos, ctx):
+def read_time(data: Data, pos: int, ctx: Any) -> Tuple[timedelta, int]:
     ms = _unpack_q(data, pos)[0]
     try:
         return timedelta(milliseconds=ms), pos + 8
@@ -152,7 +159,7 @@ def read_time(data, pos, ctx):
         raise ParseError('time out of the range Python supports: {} ms'.format(ms)) from None
 
 
-def read_decimal(data, pos, ctx):
+def read_decimal(data: Data, pos: int, ctx: Any) -> Tuple[Decimal, int]:
     scale, n = _unpack_ii(data, pos)
     start = pos + 8
     end = start + n
@@ -185,7 +192,7 @@ def _big_decimal(magnitude: int, scale: int, n: int) -> Decimal:
     return Decimal((sign, digits, -scale))
 
 
-def read_enum(data, pos, ctx):
+def read_enum(data: Data, pos: int, ctx: Any) -> Tuple[Tuple[int, int], int]:
     type_id = _unpack_i(data, pos)[0]
     pos += 4
     if type_id == 0:
@@ -193,13 +200,13 @@ def read_enum(data, pos, ctx):
     return (type_id, _unpack_i(data, pos)[0]), pos + 4
 
 
-def read_byte_array(data, pos, ctx):
+def read_byte_array(data: Data, pos: int, ctx: Any) -> Tuple[bytes, int]:
     n = _count(data, pos, 1)
     return bytes(data[pos + 4:pos + 4 + n]), pos + 4 + n
 
 
-def _number_array_reader(fmt: str, width: int):
-    def read_numbers(data, pos, ctx):
+def _number_array_reader(fmt: str, width: int) -> Reader:
+    def read_numbers(data: Data, pos: int, ctx: Any) -> Tuple[List[Any], int]:
         n = _count(data, pos, width)
         return list(struct.unpack_from('<{}{}'.format(n, fmt), data, pos + 4)), \
             pos + 4 + n * width
@@ -213,21 +220,21 @@ read_float_array = _number_array_reader('f', 4)
 read_double_array = _number_array_reader('d', 8)
 
 
-def read_char_array(data, pos, ctx):
+def read_char_array(data: Data, pos: int, ctx: Any) -> Tuple[List[str], int]:
     n = _count(data, pos, 2)
     end = pos + 4 + 2 * n
     return list(map(chr, struct.unpack_from('<{}H'.format(n), data, pos + 4))), end
 
 
-def read_bool_array(data, pos, ctx):
+def read_bool_array(data: Data, pos: int, ctx: Any) -> Tuple[List[bool], int]:
     n = _count(data, pos, 1)
     end = pos + 4 + n
     return [b != 0 for b in data[pos + 4:end]], end
 
 
-def read_object_list(data, pos, ctx, n):
+def read_object_list(data: Data, pos: int, ctx: Any, n: int) -> Tuple[List[Any], int]:
     """Read ``n`` full values."""
-    items = []
+    items: List[Any] = []
     append = items.append
     table = DECODERS
     try:
@@ -239,17 +246,18 @@ def read_object_list(data, pos, ctx, n):
     return items, pos
 
 
-def _too_deep(pos) -> ParseError:
+def _too_deep(pos: int) -> ParseError:
     return ParseError('values nested too deep at offset {}'.format(pos))
 
 
-def read_typed_array(data, pos, ctx):
+def read_typed_array(data: Data, pos: int, ctx: Any) -> Tuple[List[Any], int]:
     # String[], UUID[], Date[], Timestamp[], Time[], Decimal[]: elements are full values
     n = _count(data, pos, 1)
     return read_object_list(data, pos + 4, ctx, n)
 
 
-def read_object_array(data, pos, ctx):
+def read_object_array(data: Data, pos: int,
+                      ctx: Any) -> Tuple[Tuple[int, List[Any]], int]:
     type_id = _unpack_i(data, pos)[0]
     pos += 4
     if type_id == 0:
@@ -259,17 +267,18 @@ def read_object_array(data, pos, ctx):
     return (type_id, items), pos
 
 
-def read_collection(data, pos, ctx):
+def read_collection(data: Data, pos: int,
+                    ctx: Any) -> Tuple[Tuple[int, List[Any]], int]:
     n = _count(data, pos, 1)
     kind = _unpack_b(data, pos + 4)[0]
     items, pos = read_object_list(data, pos + 5, ctx, n)
     return (kind, items), pos
 
 
-def read_map(data, pos, ctx):
+def read_map(data: Data, pos: int, ctx: Any) -> Tuple[Tuple[int, Dict[Any, Any]], int]:
     n = _count(data, pos, 2)
     kind = _unpack_b(data, pos + 4)[0]
-    result = OrderedDict() if kind == 2 else {}
+    result: Dict[Any, Any] = OrderedDict() if kind == 2 else {}
     pos += 5
     table = DECODERS
     try:
@@ -291,7 +300,7 @@ def read_map(data, pos, ctx):
     return (kind, result), pos
 
 
-def _hashable(value):
+def _hashable(value: Any) -> Any:
     if isinstance(value, list):
         return tuple(_hashable(v) for v in value)
     if isinstance(value, tuple):
@@ -301,7 +310,7 @@ def _hashable(value):
     return value
 
 
-def read_wrapped(data, pos, ctx):
+def read_wrapped(data: Data, pos: int, ctx: Any) -> Tuple[Any, int]:
     n = _count(data, pos, 1)
     start = pos + 4
     end = start + n
@@ -317,7 +326,7 @@ def read_wrapped(data, pos, ctx):
     return value, end + 4
 
 
-def read_class(data, pos, ctx):
+def read_class(data: Data, pos: int, ctx: Any) -> Tuple[Tuple[int, Optional[str]], int]:
     type_id = _unpack_i(data, pos)[0]
     pos += 4
     name = None
@@ -326,32 +335,33 @@ def read_class(data, pos, ctx):
     return (type_id, name), pos
 
 
-def read_optimized(data, pos, ctx):
+def read_optimized(data: Data, pos: int,
+                   ctx: Any) -> Tuple[Union[SqlDate, OptimizedObject], int]:
     # a Java object the binary format has no type for: a java.sql.Date (a SQL DATE)
     # becomes a SqlDate, anything else stays an opaque OptimizedObject
     n = _count(data, pos, 1)
     return decode_optimized(bytes(data[pos + 4:pos + 4 + n])), pos + 4 + n
 
 
-def read_complex(data, pos, ctx):
-    reader = getattr(ctx, 'read_complex', None)
+def read_complex(data: Data, pos: int, ctx: Any) -> Tuple[Any, int]:
+    reader: Optional[Reader] = getattr(ctx, 'read_complex', None)
     if reader is None:
         raise ParseError('complex objects need a client context to decode')
     return reader(data, pos, ctx)
 
 
-def read_handle(data, pos, ctx):
-    reader = getattr(ctx, 'read_handle', None)
+def read_handle(data: Data, pos: int, ctx: Any) -> Tuple[Any, int]:
+    reader: Optional[Reader] = getattr(ctx, 'read_handle', None)
     if reader is None:
         raise ParseError('back-references need a client context to decode')
     return reader(data, pos, ctx)
 
 
-def _unknown(data, pos, ctx):
+def _unknown(data: Data, pos: int, ctx: Any) -> NoReturn:
     raise ParseError('unknown type code {} at offset {}'.format(data[pos - 1], pos - 1))
 
 
-DECODERS = [_unknown] * 256
+DECODERS: List[Reader] = [_unknown] * 256
 for _code, _reader in {
     tc.TC_BYTE: read_byte,
     tc.TC_SHORT: read_short,
@@ -398,12 +408,12 @@ for _code, _reader in {
 del _code, _reader
 
 
-def _read_nested(data, pos: int, ctx):
+def _read_nested(data: Data, pos: int, ctx: Any) -> Tuple[Any, int]:
     """Decode a value inside another one: errors go up to the top-level read."""
     return DECODERS[data[pos]](data, pos + 1, ctx)
 
 
-def read(data, pos: int, ctx=None):
+def read(data: Data, pos: int, ctx: Any = None) -> Tuple[Any, int]:
     """Decode the full value at ``data[pos]``; return ``(value, next_pos)``.
 
     :raises ParseError: on an unknown type code or bytes that do not fit the frame.
@@ -419,7 +429,8 @@ def read(data, pos: int, ctx=None):
     return read_with_handle_table(data, pos, ctx)
 
 
-def read_with_handle_table(data, pos: int, ctx, low: Optional[int] = None):
+def read_with_handle_table(data: Data, pos: int, ctx: Any,
+                           low: Optional[int] = None) -> Tuple[Any, int]:
     """Decode the top-level value at ``data[pos]`` with one table of decoded values for
     all its back-references; return ``(value, next_pos)``.
 
@@ -440,7 +451,7 @@ def read_with_handle_table(data, pos: int, ctx, low: Optional[int] = None):
         raise _too_deep(pos) from None
 
 
-def read_str_or_none(data, pos: int):
+def read_str_or_none(data: Data, pos: int) -> Tuple[Optional[str], int]:
     """Read a typed String or Null (as protocol fields are written)."""
     code = data[pos]
     if code == tc.TC_NULL:

@@ -11,12 +11,13 @@ from array import array
 from collections import OrderedDict
 from datetime import date, datetime, time as dtime, timedelta, timezone
 from decimal import Decimal
+from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from uuid import UUID
 
 from . import _structs as S
 from .datatypes.java_objects import OptimizedObject, SqlDate
 from .datatypes import type_codes as tc
-from .datatypes.base import is_hint
+from .datatypes.base import Hint, is_hint
 from .datatypes.complex import CollectionObject, MapObject
 from .exceptions import ParameterError
 
@@ -24,23 +25,27 @@ _M64 = (1 << 64) - 1
 _EPOCH = datetime(1970, 1, 1)
 _EPOCH_UTC = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
+#: a writer: appends a value (type code first) to ``buf``; ``ctx`` is the client's binary
+#: context (what complex objects need), or None
+Writer = Callable[[bytearray, Any, Any], None]
+
 _pack_tc_int = S.TC_INT.pack
 _pack_tc_long = S.TC_LONG.pack
 _pack_int = S.INT.pack
 
 
-def _bad(value, type_name: str, why: str = '') -> ParameterError:
+def _bad(value: Any, type_name: str, why: str = '') -> ParameterError:
     msg = 'cannot write {!r} as {}'.format(value, type_name)
     return ParameterError(msg + (': ' + why if why else ''))
 
 
-def datetime_to_ms(value) -> int:
+def datetime_to_ms(value: Any) -> int:
     """Milliseconds since the epoch; naive datetimes are UTC, a date is its midnight."""
     if value.__class__ is not datetime and not isinstance(value, datetime):
         if not isinstance(value, date):
             raise TypeError('not a datetime')
         value = datetime(value.year, value.month, value.day)
-    delta = value - (_EPOCH if value.tzinfo is None else _EPOCH_UTC)
+    delta: timedelta = value - (_EPOCH if value.tzinfo is None else _EPOCH_UTC)
     return (delta.days * 86400 + delta.seconds) * 1000 + delta.microseconds // 1000
 
 
@@ -52,10 +57,10 @@ def timedelta_to_ms(value: timedelta) -> int:
 # --- scalars ------------------------------------------------------------------------------
 
 
-def _int_writer(code: int, packer: struct.Struct, name: str, lo: int, hi: int):
+def _int_writer(code: int, packer: struct.Struct, name: str, lo: int, hi: int) -> Writer:
     pack = packer.pack
 
-    def write_int(buf, value, ctx):
+    def write_int(buf: bytearray, value: Any, ctx: Any) -> None:
         if value.__class__ is not int and (not isinstance(value, int)):
             raise _bad(value, name, 'an int is required')
         if not lo <= value <= hi:
@@ -70,7 +75,7 @@ write_int = _int_writer(tc.TC_INT, S.TC_INT, 'IntObject', -0x80000000, 0x7ffffff
 write_long = _int_writer(tc.TC_LONG, S.TC_LONG, 'LongObject', -(1 << 63), (1 << 63) - 1)
 
 
-def write_long_fast(buf, value, ctx):
+def write_long_fast(buf: bytearray, value: Any, ctx: Any) -> None:
     # the common case of a plain Python int: let struct do the range check
     try:
         buf += _pack_tc_long(4, value)
@@ -79,10 +84,10 @@ def write_long_fast(buf, value, ctx):
                    'hint for bigger numbers') from None
 
 
-def _float_writer(code: int, packer: struct.Struct, name: str):
+def _float_writer(code: int, packer: struct.Struct, name: str) -> Writer:
     pack = packer.pack
 
-    def write_float(buf, value, ctx):
+    def write_float(buf: bytearray, value: Any, ctx: Any) -> None:
         try:
             buf += pack(code, value)
         except (struct.error, TypeError, OverflowError) as e:
@@ -94,7 +99,7 @@ write_float = _float_writer(tc.TC_FLOAT, S.TC_FLOAT, 'FloatObject')
 write_double = _float_writer(tc.TC_DOUBLE, S.TC_DOUBLE, 'DoubleObject')
 
 
-def write_char(buf, value, ctx):
+def write_char(buf: bytearray, value: Any, ctx: Any) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 0xffff:
         unit = value
     elif isinstance(value, str) and len(value) == 1 and ord(value) <= 0xffff:
@@ -104,17 +109,17 @@ def write_char(buf, value, ctx):
     buf += S.TC_CHAR.pack(tc.TC_CHAR, unit)
 
 
-def write_bool(buf, value, ctx):
+def write_bool(buf: bytearray, value: Any, ctx: Any) -> None:
     # the writer for values whose class is exactly bool
     buf += b'\x08\x01' if value else b'\x08\x00'
 
 
-def _is_bool_like(value) -> bool:
+def _is_bool_like(value: Any) -> bool:
     return value is True or value is False or (
         isinstance(value, int) and (value == 0 or value == 1))
 
 
-def write_bool_hinted(buf, value, ctx):
+def write_bool_hinted(buf: bytearray, value: Any, ctx: Any) -> None:
     # a hint must not turn any truthy value (say the str 'no') into true
     if value is True or value is False or _is_bool_like(value):
         buf += b'\x08\x01' if value else b'\x08\x00'
@@ -122,7 +127,7 @@ def write_bool_hinted(buf, value, ctx):
         raise _bad(value, 'BoolObject', 'a bool, or the int 0 or 1, is required')
 
 
-def write_null(buf, value, ctx):
+def write_null(buf: bytearray, value: Any, ctx: Any) -> None:
     buf.append(tc.TC_NULL)
 
 
@@ -142,7 +147,7 @@ def lone_surrogate_error(value: str, error: UnicodeEncodeError) -> ParameterErro
         'CharArrayObject'.format(unit, error.start))
 
 
-def write_string(buf, value, ctx=None):
+def write_string(buf: bytearray, value: Any, ctx: Any = None) -> None:
     """Write a typed String, or Null for None.
 
     :raises ParameterError: ``value`` is not a str, or holds a lone surrogate.
@@ -160,7 +165,7 @@ def write_string(buf, value, ctx=None):
     buf += data
 
 
-def write_str(buf, value, ctx):
+def write_str(buf: bytearray, value: Any, ctx: Any) -> None:
     # the writer for values whose class is exactly str: no type check needed
     try:
         data = value.encode('utf-8')
@@ -170,7 +175,7 @@ def write_str(buf, value, ctx):
     buf += data
 
 
-def write_uuid(buf, value, ctx):
+def write_uuid(buf: bytearray, value: Any, ctx: Any) -> None:
     try:
         n = value.int
     except AttributeError:
@@ -178,7 +183,7 @@ def write_uuid(buf, value, ctx):
     buf += S.TC_UUID.pack(tc.TC_UUID, n >> 64, n & _M64)
 
 
-def write_date(buf, value, ctx):
+def write_date(buf: bytearray, value: Any, ctx: Any) -> None:
     try:
         ms = datetime_to_ms(value)
     except TypeError:
@@ -186,7 +191,7 @@ def write_date(buf, value, ctx):
     buf += _pack_tc_long(tc.TC_DATE, ms)
 
 
-def write_timestamp(buf, value, ctx):
+def write_timestamp(buf: bytearray, value: Any, ctx: Any) -> None:
     if isinstance(value, tuple) and len(value) == 2:
         moment, nanos = value
     else:
@@ -204,7 +209,7 @@ def write_timestamp(buf, value, ctx):
     buf += S.TC_TIMESTAMP.pack(tc.TC_TIMESTAMP, ms, nanos)
 
 
-def write_time(buf, value, ctx):
+def write_time(buf: bytearray, value: Any, ctx: Any) -> None:
     if isinstance(value, timedelta):
         ms = timedelta_to_ms(value)
     elif isinstance(value, dtime):
@@ -215,7 +220,7 @@ def write_time(buf, value, ctx):
     buf += _pack_tc_long(tc.TC_TIME, ms)
 
 
-def write_decimal(buf, value, ctx):
+def write_decimal(buf: bytearray, value: Any, ctx: Any) -> None:
     if not isinstance(value, Decimal):
         if isinstance(value, (int, str)) and not isinstance(value, bool):
             try:
@@ -243,8 +248,8 @@ def write_decimal(buf, value, ctx):
     buf += magnitude
 
 
-def _enum_writer(code: int, name: str):
-    def write_enum(buf, value, ctx):
+def _enum_writer(code: int, name: str) -> Writer:
+    def write_enum(buf: bytearray, value: Any, ctx: Any) -> None:
         try:
             type_id, ordinal = value
             data = S.TC_INT_INT.pack(code, type_id, ordinal)
@@ -265,7 +270,7 @@ write_binary_enum = _enum_writer(tc.TC_BINARY_ENUM, 'BinaryEnumObject')
 # --- arrays -------------------------------------------------------------------------------
 
 
-def write_byte_array(buf, value, ctx):
+def write_byte_array(buf: bytearray, value: Any, ctx: Any) -> None:
     if not isinstance(value, (bytes, bytearray, memoryview)):
         try:
             items = list(value)
@@ -279,7 +284,7 @@ def write_byte_array(buf, value, ctx):
     buf += value
 
 
-def _signed_bytes(items) -> bytes:
+def _signed_bytes(items: List[int]) -> bytes:
     # Java bytes are signed, Python's not: as pyignite 0.6.1, take -128..255, both ranges
     # even in one list (-1 and 255 are the same byte)
     try:
@@ -292,8 +297,8 @@ def _signed_bytes(items) -> bytes:
     return bytes(item & 0xff for item in items)
 
 
-def _number_array_writer(code: int, fmt: str, name: str, ints: bool):
-    def write_numbers(buf, value, ctx):
+def _number_array_writer(code: int, fmt: str, name: str, ints: bool) -> Writer:
+    def write_numbers(buf: bytearray, value: Any, ctx: Any) -> None:
         try:
             items = list(value)
             if ints:
@@ -315,7 +320,7 @@ write_float_array = _number_array_writer(tc.TC_FLOAT_ARRAY, 'f', 'FloatArrayObje
 write_double_array = _number_array_writer(tc.TC_DOUBLE_ARRAY, 'd', 'DoubleArrayObject', False)
 
 
-def write_char_array(buf, value, ctx):
+def write_char_array(buf: bytearray, value: Any, ctx: Any) -> None:
     try:
         text = value if isinstance(value, str) else ''.join(value)
         data = text.encode('utf-16-le', 'surrogatepass')
@@ -325,7 +330,7 @@ def write_char_array(buf, value, ctx):
     buf += data
 
 
-def write_bool_array(buf, value, ctx):
+def write_bool_array(buf: bytearray, value: Any, ctx: Any) -> None:
     try:
         items = list(value)
     except TypeError:
@@ -344,8 +349,8 @@ def write_bool_array(buf, value, ctx):
     buf += data
 
 
-def _object_array_writer(code: int, element_writer, name: str):
-    def write_objects(buf, value, ctx):
+def _object_array_writer(code: int, element_writer: Writer, name: str) -> Writer:
+    def write_objects(buf: bytearray, value: Any, ctx: Any) -> None:
         try:
             items = list(value)
         except TypeError as e:
@@ -369,7 +374,7 @@ write_decimal_array = _object_array_writer(
     tc.TC_DECIMAL_ARRAY, write_decimal, 'DecimalArrayObject')
 
 
-def _split_typed(value, default_type_id: int, name: str):
+def _split_typed(value: Any, default_type_id: int, name: str) -> Tuple[int, Any]:
     """Split ``(type_id, items)`` or plain ``items`` into the two parts."""
     if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], int) \
             and not isinstance(value[1], (str, bytes)):
@@ -384,7 +389,7 @@ class NestedTooDeep(ParameterError):
     likely a list or a dict that contains itself."""
 
 
-def _too_deep(value) -> NestedTooDeep:
+def _too_deep(value: Any) -> NestedTooDeep:
     # no repr of the value: it recurses as deep as the write did
     return NestedTooDeep(
         'cannot write a {}: lists, tuples, dicts or objects nest deeper than the encoder can '
@@ -392,7 +397,7 @@ def _too_deep(value) -> NestedTooDeep:
             type(value).__name__, sys.getrecursionlimit()))
 
 
-def write_object_array(buf, value, ctx):
+def write_object_array(buf: bytearray, value: Any, ctx: Any) -> None:
     type_id, items = _split_typed(value, -1, 'ObjectArrayObject')
     items = _items(value, items, 'ObjectArrayObject')
     buf += S.TC_INT_INT.pack(tc.TC_OBJECT_ARRAY, type_id, len(items))
@@ -405,7 +410,7 @@ def write_object_array(buf, value, ctx):
         raise _too_deep(value) from None
 
 
-def write_enum_array(buf, value, ctx):
+def write_enum_array(buf: bytearray, value: Any, ctx: Any) -> None:
     type_id, items = _split_typed(value, -1, 'EnumArrayObject')
     items = _items(value, items, 'EnumArrayObject')
     buf += S.TC_INT_INT.pack(tc.TC_ENUM_ARRAY, type_id, len(items))
@@ -416,27 +421,28 @@ def write_enum_array(buf, value, ctx):
             write_binary_enum(buf, item, ctx)
 
 
-def write_collection(buf, value, ctx):
+def write_collection(buf: bytearray, value: Any, ctx: Any) -> None:
     kind, items = _split_typed(value, CollectionObject.ARR_LIST, 'CollectionObject')
     if not -1 <= kind <= 5:
         raise _bad(value, 'CollectionObject', 'unknown collection kind {}'.format(kind))
     _write_collection_items(buf, value, kind, _items(value, items, 'CollectionObject'), ctx)
 
 
-def write_sequence(buf, value, ctx):
+def write_sequence(buf: bytearray, value: Any, ctx: Any) -> None:
     # a list or tuple of no one array type, by inference: its items, even when it looks
     # like a (kind, items) pair, as (1, 2.5) does
     _write_collection_items(buf, value, CollectionObject.ARR_LIST, value, ctx)
 
 
-def _items(value, items, name: str) -> list:
+def _items(value: Any, items: Iterable[Any], name: str) -> List[Any]:
     try:
         return list(items)
     except TypeError:
         raise _bad(value, name, 'a (type, iterable) tuple is required') from None
 
 
-def _write_collection_items(buf, value, kind: int, items, ctx):
+def _write_collection_items(buf: bytearray, value: Any, kind: int, items: Any,
+                            ctx: Any) -> None:
     buf += _pack_tc_int(tc.TC_COLLECTION, len(items))
     buf += S.BYTE.pack(kind)
     try:
@@ -446,7 +452,7 @@ def _write_collection_items(buf, value, kind: int, items, ctx):
         raise _too_deep(value) from None
 
 
-def write_map(buf, value, ctx):
+def write_map(buf: bytearray, value: Any, ctx: Any) -> None:
     if isinstance(value, dict):
         kind = MapObject.LINKED_HASH_MAP if isinstance(value, OrderedDict) else MapObject.HASH_MAP
         items = value
@@ -469,22 +475,22 @@ def write_map(buf, value, ctx):
         raise _too_deep(value) from None
 
 
-def write_wrapped(buf, value, ctx):
+def write_wrapped(buf: bytearray, value: Any, ctx: Any) -> None:
     raise ParameterError('WrappedDataObject is read only: write the unwrapped value')
 
 
-def write_optimized(buf, value, ctx):
+def write_optimized(buf: bytearray, value: Any, ctx: Any) -> None:
     buf += _pack_tc_int(tc.TC_OPTIMIZED, len(value))
     buf += value
 
 
-def write_sql_date(buf, value, ctx):
+def write_sql_date(buf: bytearray, value: Any, ctx: Any) -> None:
     data = value.java_bytes()
     buf += _pack_tc_int(tc.TC_OPTIMIZED, len(data))
     buf += data
 
 
-def write_complex(buf, value, ctx):
+def write_complex(buf: bytearray, value: Any, ctx: Any) -> None:
     writer = getattr(value.__class__, '_ignite_write', None)
     if writer is None:
         raise _bad(value, 'BinaryObject', 'an instance of a GenericObjectMeta class is required')
@@ -493,7 +499,7 @@ def write_complex(buf, value, ctx):
 
 # --- inference ----------------------------------------------------------------------------
 
-_ARRAY_BY_ELEMENT = {
+_ARRAY_BY_ELEMENT: Dict[type, Writer] = {
     int: write_long_array,
     float: write_double_array,
     str: write_string_array,
@@ -507,7 +513,7 @@ _ARRAY_BY_ELEMENT = {
 _NULLABLE_ELEMENTS = (str, UUID, datetime, date, timedelta, Decimal)
 
 
-def _writer_for_sequence(items):
+def _writer_for_sequence(items: Iterable[Any]) -> Writer:
     """Pick an array type for a homogeneous sequence, a Collection otherwise."""
     kinds = set(map(type, items))
     has_null = type(None) in kinds
@@ -522,11 +528,11 @@ def _writer_for_sequence(items):
     return write_sequence
 
 
-def write_list(buf, value, ctx):
+def write_list(buf: bytearray, value: Any, ctx: Any) -> None:
     _writer_for_sequence(value)(buf, value, ctx)
 
 
-def write_tuple(buf, value, ctx):
+def write_tuple(buf: bytearray, value: Any, ctx: Any) -> None:
     if len(value) == 2:
         first, second = value
         if is_hint(second):
@@ -542,11 +548,11 @@ def write_tuple(buf, value, ctx):
     _writer_for_sequence(value)(buf, value, ctx)
 
 
-def write_set(buf, value, ctx):
+def write_set(buf: bytearray, value: Any, ctx: Any) -> None:
     write_collection(buf, (CollectionObject.HASH_SET, value), ctx)
 
 
-_BY_PYTYPE = {
+_BY_PYTYPE: Dict[type, Writer] = {
     int: write_long_fast,
     float: write_double,
     str: write_str,
@@ -570,7 +576,7 @@ _BY_PYTYPE = {
     SqlDate: write_sql_date,
 }
 
-_BY_TYPE_CODE = {
+_BY_TYPE_CODE: Dict[Optional[int], Writer] = {
     tc.TC_BYTE: write_byte,
     tc.TC_SHORT: write_short,
     tc.TC_INT: write_int,
@@ -611,9 +617,9 @@ _BY_TYPE_CODE = {
 }
 
 
-def _infer(value):
+def _infer(value: Any) -> Writer:
     cls = value.__class__
-    writer = None
+    writer: Optional[Writer] = None
     if getattr(cls, '_ignite_write', None) is not None:
         writer = write_complex
     elif isinstance(value, bool):
@@ -640,7 +646,7 @@ def _infer(value):
     return writer
 
 
-def write(buf: bytearray, value, hint=None, ctx=None) -> None:
+def write(buf: bytearray, value: Any, hint: Optional[Hint] = None, ctx: Any = None) -> None:
     """Append ``value`` as a full Ignite value (type code first) to ``buf``.
 
     :param buf: the output buffer,
@@ -662,7 +668,7 @@ def write(buf: bytearray, value, hint=None, ctx=None) -> None:
     writer(buf, value, ctx)
 
 
-def split_hinted(value, hint=None):
+def split_hinted(value: Any, hint: Optional[Hint] = None) -> Tuple[Any, Optional[Hint]]:
     """Return ``(value, hint)`` from a value that may be a ``(value, hint)`` tuple."""
     if hint is None and value.__class__ is tuple and len(value) == 2 and is_hint(value[1]):
         return value[0], value[1]

@@ -1,5 +1,5 @@
 """The base of the type hint classes."""
-from typing import Any, NoReturn, Optional
+from typing import Any, Optional, Type
 
 
 class IgniteDataType:
@@ -12,9 +12,13 @@ class IgniteDataType:
     #: the type code written before the value; None for abstract bases
     type_code: Optional[int] = None
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> NoReturn:
+    def __new__(cls, *args: Any, **kwargs: Any) -> 'IgniteDataType':  # it only raises
         raise TypeError('{} is a type hint; pass the class, do not instantiate it'.format(
             cls.__name__))
+
+
+#: what a ``*_hint`` parameter takes: an :class:`IgniteDataType` subclass (the class itself)
+Hint = Type[IgniteDataType]
 
 
 def is_hint(obj: object) -> bool:

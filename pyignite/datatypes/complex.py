@@ -1,6 +1,6 @@
 """Object collections, complex objects and wrapped data."""
 import struct
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Tuple
 
 from .base import IgniteDataType
 from . import type_codes as tc
@@ -91,7 +91,7 @@ def _footer_mode(value: object, client: Any) -> Optional[bool]:
     """The footer mode to hash ``value`` with, or None when the server must be asked for it
     first (unknown yet, and the two modes give different hashes)."""
     registry = None if client is None else client._session.binary
-    compact = None if registry is None else registry.write_compact_footer
+    compact: Optional[bool] = None if registry is None else registry.write_compact_footer
     if compact is not None:
         return compact
     if registry is None or object_hash(value, True) == object_hash(value, False):
@@ -137,4 +137,4 @@ def object_hash(value: Any, compact: bool) -> int:
     return _unpack_i(buf, 8)[0]
 
 
-_unpack_i = struct.Struct('<i').unpack_from
+_unpack_i: Callable[[bytearray, int], Tuple[int]] = struct.Struct('<i').unpack_from
