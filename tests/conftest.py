@@ -75,6 +75,20 @@ def ignite_node():
 
 
 @pytest.fixture(scope='session')
+def sql_engine():
+    """The SQL engine of the nodes this session's fixtures start: ``'calcite'`` (Ignite 2.18.0
+    and later from Maven) or ``'h2'`` (older versions), for the tests that assert what differs
+    between the two. The same choice of jars as the nodes' (``IGNITE_VERSION``,
+    ``IGNITE_HOME``), so it also holds for ``PYIGNITE_IT_EXTERNAL=1`` under
+    ``ignite_server.py run``.
+    """
+    engine = ignite_server.resolve_libs().engine
+    if engine is None:
+        pytest.fail('the Ignite jars in use have no SQL engine module')
+    return engine
+
+
+@pytest.fixture(scope='session')
 def ignite_cluster():
     """Three in-memory nodes on 10801..10803; slot 3 (port 10804) is free for start_node(3).
 

@@ -15,8 +15,11 @@ not, so the readiness probe speaks the thin-client handshake over a raw socket.
 
 Environment:
 
-* ``IGNITE_VERSION`` -- Ignite version fetched from Maven (default 2.18.0, falls back to 2.17.0);
-* ``IGNITE_HOME`` -- use the jars of an unpacked binary release instead of Maven;
+* ``IGNITE_VERSION`` -- Ignite version fetched from Maven (default ``DEFAULT_IGNITE_VERSION``).
+  Nodes of 2.18.0 and later run the Calcite SQL engine (``ignite-calcite``), older ones H2
+  (``ignite-indexing``);
+* ``IGNITE_HOME`` -- use the jars of an unpacked binary release instead of Maven (``libs/``
+  and its sub-folders, as the release's ``bin/ignite.sh`` does);
 * ``PYIGNITE_IT_CACHE`` -- where resolved jars are kept (default ``~/.cache/pyignite-it``);
 * ``PYIGNITE_IT_RUN_DIR`` -- logs, configs, work dirs, TLS material, pidfiles
   (default ``.ignite-run/net-<network namespace id>/`` in the checkout; git-ignored);
@@ -53,21 +56,25 @@ __all__ = [
     'DEFAULT_IGNITE_VERSION', 'FALLBACK_IGNITE_VERSION', 'MARKER_PROPERTY', 'HOST',
     'KEYSTORE_PASSWORD', 'CLIENT_KEY_PASSWORD', 'DEFAULT_USERNAME', 'DEFAULT_PASSWORD',
     'LauncherError', 'LibsError', 'NodeStartError', 'ProtocolError',
-    'IgniteLibs', 'resolve_libs', 'cache_root', 'default_run_dir',
+    'IgniteLibs', 'resolve_libs', 'libs_from_home', 'engine_for_version', 'detect_engine',
+    'version_tuple', 'cache_root', 'default_run_dir',
     'Layout', 'layouts', 'cluster_for_layout', 'IgniteCluster', 'ExternalNode',
     'render_config', 'ensure_ssl_material', 'client_ssl_context',
     'HandshakeResult', 'RawConnection', 'handshake',
     'find_marked_processes', 'cleanup', 'main',
 ]
 
-DEFAULT_IGNITE_VERSION = '2.18.0'
+DEFAULT_IGNITE_VERSION = '2.17.0'
+# The newest version with the H2 SQL engine (the other engine than the default's, or the
+# default itself while that is 2.17.0), selectable with IGNITE_VERSION.
 FALLBACK_IGNITE_VERSION = '2.17.0'
-# ignite-indexing is written against this exact H2; a newer one breaks the SQL engine.
+# From this version on, nodes from Maven get the Calcite engine: ignite-indexing (H2) is not
+# published for 2.18.0.
+CALCITE_SINCE = (2, 18)
+ENGINE_MODULES = {'calcite': 'ignite-calcite', 'h2': 'ignite-indexing'}
+ENGINE_NAMES = {'calcite': 'Calcite', 'h2': 'H2'}
 H2_VERSION = '1.4.197'
-IGNITE_MODULES = ('ignite-core', 'ignite-spring', 'ignite-indexing')
 DEPENDENCY_PLUGIN = 'org.apache.maven.plugins:maven-dependency-plugin:3.6.1'
-# Don't ask Maven again for a version it said does not exist for this long.
-UNAVAILABLE_TTL = 24 * 3600
 
 MARKER_PROPERTY = 'pyignite.it.node'
 HOST = '127.0.0.1'
@@ -177,15 +184,59 @@ class IgniteLibs:
 
     :ivar version: Ignite version (``'home'`` when taken from ``IGNITE_HOME``).
     :ivar dirs: folders whose ``*.jar`` make up the classpath.
+    :ivar engine: the SQL engine those jars give a node: ``'calcite'``, ``'h2'`` or ``None``
+        (no engine module: SQL fails on such a node).
     """
 
     version: str
     dirs: Tuple[Path, ...]
+    engine: Optional[str] = None
 
     @property
     def classpath(self) -> str:
         """Classpath string for ``java -cp`` (wildcard entries)."""
         return os.pathsep.join(str(d / '*') for d in self.dirs)
+
+    def describe(self) -> str:
+        """One line for people: version and SQL engine."""
+        engine = ENGINE_NAMES.get(self.engine, 'no SQL engine')
+        source = 'IGNITE_HOME ' + str(self.dirs[0].parent) if self.version == 'home' \
+            else f'Apache Ignite {self.version}'
+        return f'{source}, SQL engine: {engine}'
+
+
+def version_tuple(version: str) -> Tuple[int, ...]:
+    """``'2.18.0'`` -> ``(2, 18, 0)``; anything after the digits (``-SNAPSHOT``) is ignored."""
+    parts = []
+    for part in version.split('.'):
+        digits = re.match(r'\d+', part)
+        if not digits:
+            break
+        parts.append(int(digits.group()))
+    return tuple(parts)
+
+
+def engine_for_version(version: str) -> str:
+    """The SQL engine the launcher gives a node of ``version`` fetched from Maven.
+
+    2.18.0 and later are not published with ``ignite-indexing`` (the H2 engine), so they get
+    ``ignite-calcite``; older versions keep H2, the engine their users run by default.
+    """
+    return 'calcite' if version_tuple(version) >= CALCITE_SINCE else 'h2'
+
+
+def detect_engine(dirs: Sequence[Path]) -> Optional[str]:
+    """The SQL engine a node with these jar folders on its classpath runs.
+
+    With no query engine configured, a node with ``ignite-indexing`` uses H2 (also when
+    ``ignite-calcite`` is there too); with only ``ignite-calcite`` it uses Calcite.
+    """
+    names = [p.name for d in dirs for p in Path(d).glob('*.jar')]
+    if any(n.startswith('ignite-indexing-') for n in names):
+        return 'h2'
+    if any(n.startswith('ignite-calcite-') for n in names):
+        return 'calcite'
+    return None
 
 
 def cache_root() -> Path:
@@ -219,7 +270,15 @@ _POM_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
   <groupId>local.pyignite.it</groupId>
   <artifactId>ignite-server-libs</artifactId>
   <version>{version}</version>
-  <packaging>pom</packaging>
+  <packaging>pom</packaging>{management}
+  <dependencies>
+{deps}
+  </dependencies>
+</project>
+"""
+
+# ignite-indexing is written against this exact H2; a newer one breaks the SQL engine.
+_POM_H2_PIN = """
   <dependencyManagement>
     <dependencies>
       <dependency>
@@ -228,12 +287,7 @@ _POM_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
         <version>{h2}</version>
       </dependency>
     </dependencies>
-  </dependencyManagement>
-  <dependencies>
-{deps}
-  </dependencies>
-</project>
-"""
+  </dependencyManagement>"""
 
 _POM_DEPENDENCY = """    <dependency>
       <groupId>org.apache.ignite</groupId>
@@ -248,10 +302,10 @@ def resolve_libs(version: Optional[str] = None) -> IgniteLibs:
     """Find or fetch the server jars.
 
     ``IGNITE_HOME`` (a binary release with ``libs/``) wins; otherwise Maven resolves
-    ignite-core, ignite-spring and ignite-indexing once into the cache folder.
+    ignite-core, ignite-spring and the SQL engine module of ``version`` (ignite-calcite from
+    2.18.0 on, ignite-indexing before) once into the cache folder.
 
-    :param version: Ignite version; default ``IGNITE_VERSION`` or 2.18.0 (2.17.0 if 2.18.0
-        is not on Maven Central).
+    :param version: Ignite version; default ``IGNITE_VERSION`` or ``DEFAULT_IGNITE_VERSION``.
     :raises LibsError: when nothing usable can be resolved.
     """
     home = os.environ.get('IGNITE_HOME', '')
@@ -259,54 +313,57 @@ def resolve_libs(version: Optional[str] = None) -> IgniteLibs:
     key = (home, requested)
     if key not in _LIBS_MEMO:
         if home and (Path(home) / 'libs').is_dir():
-            _LIBS_MEMO[key] = _libs_from_home(Path(home))
+            _LIBS_MEMO[key] = libs_from_home(Path(home))
         else:
-            _LIBS_MEMO[key] = _libs_from_maven_with_fallback(requested)
+            _LIBS_MEMO[key] = _libs_from_maven(requested)
     return _LIBS_MEMO[key]
 
 
-def _libs_from_home(home: Path) -> IgniteLibs:
-    libs = home / 'libs'
-    # Same selection as the slim distribution used by the reference client's CI.
-    dirs = [libs] + [libs / sub for sub in ('ignite-spring', 'ignite-indexing', 'ignite-log4j2')
-                     if (libs / sub).is_dir()]
-    return IgniteLibs('home', tuple(d.resolve() for d in dirs))
+def libs_from_home(home: Path) -> IgniteLibs:
+    """The classpath ``bin/ignite.sh`` of a binary release builds: ``libs/`` and each of its
+    sub-folders except ``libs/optional``.
 
-
-def _libs_from_maven_with_fallback(requested: str) -> IgniteLibs:
-    try:
-        return _libs_from_maven(requested)
-    except LibsError as exc:
-        if requested != DEFAULT_IGNITE_VERSION:
-            raise
-        _note(f'NOTE: Apache Ignite {requested} could not be resolved from Maven '
-              f'({exc.args[0].splitlines()[0]}); falling back to {FALLBACK_IGNITE_VERSION}. '
-              f'Set IGNITE_VERSION to choose another version.')
-        return _libs_from_maven(FALLBACK_IGNITE_VERSION)
+    A release whose default folders hold no SQL engine (the engines may ship as optional
+    modules) also gets ``libs/optional/ignite-calcite`` or, failing that,
+    ``libs/optional/ignite-indexing``, so SQL works as it does on a node from Maven.
+    """
+    libs = Path(home) / 'libs'
+    dirs = [libs] + sorted(d for d in libs.iterdir() if d.is_dir() and d.name != 'optional')
+    if detect_engine(dirs) is None:
+        for module in ('ignite-calcite', 'ignite-indexing'):
+            optional = libs / 'optional' / module
+            if optional.is_dir():
+                _note(f'{libs} has no SQL engine; adding {optional}')
+                dirs.append(optional)
+                break
+    dirs = [d.resolve() for d in dirs]
+    return IgniteLibs('home', tuple(dirs), detect_engine(dirs))
 
 
 def _libs_from_maven(version: str) -> IgniteLibs:
-    base = cache_root() / f'ignite-{version}'
+    engine = engine_for_version(version)
+    # One folder per version and module set, so what is cached for one never hides the other.
+    base = cache_root() / f'ignite-{version}-{engine}'
     libs = base / 'libs'
     done = base / '.resolved'
-    missing = base / '.unavailable'
     with _file_lock(base / '.lock'):
-        if done.is_file() and any(libs.glob('ignite-core-*.jar')):
-            return IgniteLibs(version, (libs.resolve(),))
-        if missing.is_file() and time.time() - missing.stat().st_mtime < UNAVAILABLE_TTL:
-            raise LibsError(f'Maven reported Ignite {version} missing (cached in {missing})')
+        if done.is_file() and detect_engine([libs]) == engine:
+            return IgniteLibs(version, (libs.resolve(),), engine)
         mvn = os.environ.get('MVN', 'mvn')
         if shutil.which(mvn) is None:
             raise LibsError(f'Maven ({mvn}) not found: install it or set IGNITE_HOME')
         pom = base / 'pom.xml'
-        deps = '\n'.join(_POM_DEPENDENCY.format(artifact=a, version=version)
-                         for a in IGNITE_MODULES)
-        pom.write_text(_POM_TEMPLATE.format(version=version, h2=H2_VERSION, deps=deps))
+        modules = ('ignite-core', 'ignite-spring', ENGINE_MODULES[engine])
+        deps = '\n'.join(_POM_DEPENDENCY.format(artifact=a, version=version) for a in modules)
+        pom.write_text(_POM_TEMPLATE.format(
+            version=version, deps=deps,
+            management=_POM_H2_PIN.format(h2=H2_VERSION) if engine == 'h2' else ''))
         shutil.rmtree(libs, ignore_errors=True)
         cmd = [mvn, '-B', '-q', '-Dstyle.color=never', '-f', str(pom),
                f'{DEPENDENCY_PLUGIN}:copy-dependencies', '-DincludeScope=runtime',
                f'-DoutputDirectory={libs}']
-        _note(f'resolving Apache Ignite {version} jars with Maven into {libs} ...')
+        _note(f'resolving Apache Ignite {version} jars ({", ".join(modules)}) with Maven '
+              f'into {libs} ...')
         started = time.monotonic()
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                               stdin=subprocess.DEVNULL)
@@ -314,19 +371,20 @@ def _libs_from_maven(version: str) -> IgniteLibs:
         if proc.returncode != 0:
             absent = sorted(set(re.findall(r'org\.apache\.ignite:([\w.-]+):jar:', output)))
             if absent and ('could not be resolved' in output or 'Could not find' in output):
-                missing.touch()
                 raise LibsError(f'not found on Maven: {", ".join(absent)} {version}')
             errors = [ln for ln in output.splitlines() if '[ERROR]' in ln][:3]
             raise LibsError(f'mvn failed with code {proc.returncode}: '
                             + (' | '.join(errors) or output[-2000:]))
-        h2 = sorted(p.name for p in libs.glob('h2-*.jar'))
-        if h2 != [f'h2-{H2_VERSION}.jar']:
-            raise LibsError(f'expected h2-{H2_VERSION}.jar in {libs}, found {h2}')
-        done.write_text(f'{version}\n')
-        missing.unlink(missing_ok=True)
+        if engine == 'h2':
+            h2 = sorted(p.name for p in libs.glob('h2-*.jar'))
+            if h2 != [f'h2-{H2_VERSION}.jar']:
+                raise LibsError(f'expected h2-{H2_VERSION}.jar in {libs}, found {h2}')
+        if detect_engine([libs]) != engine:
+            raise LibsError(f'{ENGINE_MODULES[engine]} {version} is missing from {libs}')
+        done.write_text(f'{version} {engine}\n')
         count = len(list(libs.glob('*.jar')))
         _note(f'resolved {count} jars in {time.monotonic() - started:.1f} s')
-        return IgniteLibs(version, (libs.resolve(),))
+        return IgniteLibs(version, (libs.resolve(),), engine)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1559,7 +1617,7 @@ def _start_layouts(names: Sequence[str], run_dir: Optional[Path], nodes: Optiona
             cluster.start()
             times = ', '.join(f'{t:.1f}' for t in cluster.start_times.values())
             out(f'{name}: ports {cluster.client_ports} ready (start seconds per node: {times}); '
-                f'logs {cluster.log_path(0).parent}')
+                f'{cluster.libs.describe()}; logs {cluster.log_path(0).parent}')
     except BaseException:
         for cluster in clusters:
             cluster.stop(grace=0)
@@ -1569,6 +1627,7 @@ def _start_layouts(names: Sequence[str], run_dir: Optional[Path], nodes: Optiona
 
 def _cmd_libs(args) -> int:
     libs = resolve_libs(args.version)
+    _note(libs.describe())
     print(libs.dirs[0] if len(libs.dirs) == 1 else libs.classpath)
     return 0
 
@@ -1644,7 +1703,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     sub = parser.add_subparsers(dest='cmd', required=True)
 
     p = sub.add_parser('libs', help='resolve the Ignite jars and print their folder')
-    p.add_argument('--version', help='Ignite version (default $IGNITE_VERSION or 2.18.0)')
+    p.add_argument('--version', help='Ignite version (default $IGNITE_VERSION or '
+                   f'{DEFAULT_IGNITE_VERSION})')
     p.set_defaults(func=_cmd_libs)
 
     p = sub.add_parser('layouts', help='print the predefined layouts (port plan)')

@@ -19,6 +19,9 @@ exits with code 0 and its standard output matches ``examples/expected/<name>.txt
 * if its first line is ``#regex``, every other line is a regular expression that must match
   the whole corresponding output line, and the line counts must be equal.
 
+Where the output differs between the SQL engines (Calcite on Ignite 2.18 and later, H2
+before), ``examples/expected/<name>.<engine>.txt`` is used for nodes of that engine instead.
+
 An example without an expected file fails.
 
 Nodes: the single-node examples share one fresh in-memory node on 127.0.0.1:10800. The
@@ -88,9 +91,19 @@ def discover(names: Optional[Iterable[str]] = None) -> List[Path]:
     return sorted(found.values(), key=lambda p: (p.stem in FAILOVER_EXAMPLES, p.stem))
 
 
-def expected_path(example: Path) -> Path:
-    """Where the expected output of ``example`` lives."""
-    return EXPECTED_DIR / (example.stem + '.txt')
+def expected_path(example: Path, engine: Optional[str] = None) -> Path:
+    """Where the expected output of ``example`` lives.
+
+    ``<name>.<engine>.txt`` (``engine`` is ``'calcite'`` or ``'h2'``, by default the SQL engine
+    of the nodes the launcher starts) when the example prints what differs between the SQL
+    engines, else ``<name>.txt``.
+    """
+    generic = EXPECTED_DIR / (example.stem + '.txt')
+    if not any(EXPECTED_DIR.glob(example.stem + '.*.txt')):
+        return generic
+    engine = engine or ignite_server.resolve_libs().engine
+    specific = EXPECTED_DIR / f'{example.stem}.{engine}.txt'
+    return specific if specific.is_file() else generic
 
 
 def compare_output(expected: str, actual: str) -> List[str]:

@@ -20,26 +20,26 @@ class Query:
         Continent CHAR(50),
         Region CHAR(26),
         SurfaceArea DECIMAL(10,2),
-        IndepYear SMALLINT(6),
-        Population INT(11),
+        IndepYear SMALLINT,
+        Population INT,
         LifeExpectancy DECIMAL(3,1),
         GNP DECIMAL(10,2),
         GNPOld DECIMAL(10,2),
         LocalName CHAR(45),
         GovernmentForm CHAR(45),
         HeadOfState CHAR(60),
-        Capital INT(11),
+        Capital INT,
         Code2 CHAR(2)
     )'''
 
     CITY_CREATE_TABLE = '''CREATE TABLE City (
-        ID INT(11),
+        ID INT,
         Name CHAR(35),
         CountryCode CHAR(3),
         District CHAR(20),
-        Population INT(11),
+        Population INT,
         PRIMARY KEY (ID, CountryCode)
-    ) WITH "affinityKey=CountryCode"'''
+    ) WITH "affinity_key=CountryCode"'''
 
     LANGUAGE_CREATE_TABLE = '''CREATE TABLE CountryLanguage (
         CountryCode CHAR(3),
@@ -47,7 +47,7 @@ class Query:
         IsOfficial BOOLEAN,
         Percentage DECIMAL(4,1),
         PRIMARY KEY (CountryCode, Language)
-    ) WITH "affinityKey=CountryCode"'''
+    ) WITH "affinity_key=CountryCode"'''
 
     CITY_CREATE_INDEX = '''
     CREATE INDEX idx_country_code ON city (CountryCode)'''
@@ -71,7 +71,7 @@ class Query:
         CountryCode, Language, IsOfficial, Percentage
     ) VALUES (?, ?, ?, ?)'''
 
-    DROP_TABLE = '''DROP TABLE {} IF EXISTS'''
+    DROP_TABLE = '''DROP TABLE IF EXISTS {}'''
 
 
 def _rows(table: dict) -> list:
