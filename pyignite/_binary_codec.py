@@ -29,6 +29,7 @@ top-level read then decodes the whole value again with one state for all of it.
 import struct
 import threading
 from contextvars import ContextVar
+from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from operator import attrgetter
 
 from . import _encoder, _structs
@@ -71,18 +72,22 @@ class _TooDeep(_encoder.NestedTooDeep):
     """An object graph too deep to write (most likely a cycle: handles are never written)."""
 
 
-def _write_any(buf, value, ctx):
+#: a value writer: ``(buffer, value, registry)``
+Writer = Callable[[bytearray, Any, Any], None]
+
+
+def _write_any(buf: bytearray, value: Any, ctx: Any) -> None:
     _encoder.write(buf, value, None, ctx)
 
 
-def field_writer(type_code: int):
+def field_writer(type_code: int) -> Writer:
     """The writer of a field value (never None) declared with ``type_code``."""
     if type_code in _ANY_TYPE_CODES:
         return _write_any
     return _encoder._BY_TYPE_CODE.get(type_code, _write_any)
 
 
-def is_flat(type_codes) -> bool:
+def is_flat(type_codes: Iterable[int]) -> bool:
     """Whether fields of these declared types can hold no objects (and no handles)."""
     return all(code in _LEAF_TYPE_CODES for code in type_codes)
 
@@ -96,10 +101,11 @@ def is_flat(type_codes) -> bool:
 _writing = threading.local()
 # ``(registry, buffer, start, end, object)`` of the outermost objects the current thread or
 # task wrote with a guessed footer mode (a tuple, never changed in place)
-_guessed: ContextVar = ContextVar('pyignite_guessed_footers', default=())
+_guessed: 'ContextVar[Tuple[Tuple[Any, bytearray, int, int, Any], ...]]' = \
+    ContextVar('pyignite_guessed_footers', default=())
 
 
-def _write_guessing(write, buf, value, ctx):
+def _write_guessing(write: Writer, buf: bytearray, value: Any, ctx: Any) -> None:
     """Write with compact footers (the server default) before the server was asked.
 
     The object is recorded, so :func:`fix_guessed_footers` can rewrite it once the
@@ -116,7 +122,7 @@ def _write_guessing(write, buf, value, ctx):
     ctx.add_pending(value.__class__)
 
 
-def fix_guessed_footers(ctx) -> None:
+def fix_guessed_footers(ctx: Any) -> None:
     """Rewrite the objects the current thread or task wrote with a wrong guessed footer mode.
 
     Only outermost objects are recorded; whatever lies between them in the buffer
@@ -147,12 +153,12 @@ _INLINE_WRITES = {
 }
 
 
-def _write_source(i: int, code: int, last: bool) -> list:
+def _write_source(i: int, code: int, last: bool) -> List[str]:
     """Lines that append field ``i`` (declared type ``code``) or return None; each branch
     works out the offset of the next field, ``o{i+1}``, from what it wrote."""
     v = 'v{}'.format(i)
 
-    def then(size: str) -> list:
+    def then(size: str) -> List[str]:
         return [] if last else ['        o{} = o{} + {}'.format(i + 1, i, size)]
     lines = []
     if code in _INLINE_WRITES:
@@ -182,7 +188,7 @@ def _write_source(i: int, code: int, last: bool) -> list:
     return lines
 
 
-def compile_field_writer(type_codes):
+def compile_field_writer(type_codes: Sequence[int]) -> Optional[Callable[..., Any]]:
     """For a class of scalar and string fields only, a function
     ``(buf, values, start) -> offsets`` that appends the field values of one object when
     each is None or of exactly its declared type, as the generic loop would; it returns
@@ -207,12 +213,15 @@ def compile_field_writer(type_codes):
                  '_pf': _structs.TC_FLOAT.pack, '_pd': _structs.TC_DOUBLE.pack,
                  '_StructError': struct.error}
     exec('\n'.join(lines), namespace)  # noqa: S102 - source built above from ints only
-    return namespace['write_fields']
+    writer: Callable[..., Any] = namespace['write_fields']
+    return writer
 
 
-def _write_field_loop(buf, value, ctx, start, writers, field_values, names) -> list:
+def _write_field_loop(buf: bytearray, value: Any, ctx: Any, start: int,
+                      writers: Sequence[Writer], field_values: Callable[[Any], Sequence[Any]],
+                      names: Sequence[str]) -> List[int]:
     """Append the fields of ``value`` one writer call each; return their offsets."""
-    offsets = []
+    offsets: List[int] = []
     note = offsets.append
     try:
         for field_write, field_value in zip(writers, field_values(value)):
@@ -232,7 +241,7 @@ def _write_field_loop(buf, value, ctx, start, writers, field_values, names) -> l
     return offsets
 
 
-def make_writer(cls):
+def make_writer(cls: Any) -> Writer:
     """Compile the writer of ``cls`` instances: ``write(buf, value, ctx)``."""
     type_id = cls._type_id
     schema_id = cls._schema_id
@@ -240,12 +249,13 @@ def make_writer(cls):
     field_ids = cls._field_ids
     writers = tuple(field_writer(code) for code in cls._field_type_codes)
     count = len(names)
+    getter: Optional[Callable[[Any], Tuple[Any, ...]]]
     if count == 0:
         getter = None
     elif count == 1:
         single = attrgetter(names[0])
 
-        def getter(obj):
+        def getter(obj: Any) -> Tuple[Any, ...]:
             return (single(obj),)
     else:
         getter = attrgetter(*names)
@@ -259,13 +269,13 @@ def make_writer(cls):
 
     write_fields = compile_field_writer(cls._field_type_codes)
 
-    def field_values(value):
+    def field_values(value: Any) -> Sequence[Any]:
         try:
-            return getter(value)
+            return getter(value)  # type: ignore[misc]  # never called when there are none
         except AttributeError:
             return tuple(getattr(value, name, None) for name in names)
 
-    def write(buf, value, ctx):
+    def write(buf: bytearray, value: Any, ctx: Any) -> None:
         if ctx is None:
             compact = True
         else:
@@ -346,17 +356,17 @@ class ReadState:
 
     __slots__ = ('registry', 'table', 'resolving', 'low', 'provisional')
 
-    def __init__(self, registry, low: int, provisional: bool):
+    def __init__(self, registry: Any, low: int, provisional: bool):
         self.registry = registry
-        self.table = {}
-        self.resolving = None
+        self.table: Dict[int, Any] = {}
+        self.resolving: Optional[Set[int]] = None
         self.low = low
         self.provisional = provisional
 
-    def read_complex(self, data, pos, ctx):
+    def read_complex(self, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
         return read_object(self.registry, data, pos, ctx)
 
-    def read_handle(self, data, pos, ctx):
+    def read_handle(self, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
         return read_handle(self.registry, data, pos, ctx)
 
     def handle_table(self, low: int) -> 'ReadState':
@@ -365,10 +375,11 @@ class ReadState:
 
 
 _new = object.__new__
-_FOOTER_STRUCTS: dict = {}
+_FOOTER_STRUCTS: Dict[Tuple[int, int], Any] = {}
 
 
-def _footer_offsets(data, flags: int, footer_start: int, footer_end: int):
+def _footer_offsets(data: bytes, flags: int, footer_start: int,
+                    footer_end: int) -> Sequence[int]:
     """The field offsets of a footer, in footer order."""
     kind = flags & (_WIDTH_FLAGS | COMPACT_FOOTER)
     if kind == OFFSET_ONE_BYTE | COMPACT_FOOTER:
@@ -385,11 +396,12 @@ def _footer_offsets(data, flags: int, footer_start: int, footer_end: int):
         code = {1: 'B', 2: 'H', 4: 'i'}[width]
         fmt = '<' + (code * count if compact else ('i' + code) * count)
         unpack = _FOOTER_STRUCTS[(kind, count)] = struct.Struct(fmt).unpack_from
-    values = unpack(data, footer_start)
+    values: Tuple[int, ...] = unpack(data, footer_start)
     return values if compact else values[1::2]
 
 
-def footer_field_ids(data, flags: int, footer_start: int, footer_end: int):
+def footer_field_ids(data: bytes, flags: int, footer_start: int,
+                     footer_end: int) -> List[int]:
     """The field ids of a full footer."""
     width = 1 if flags & OFFSET_ONE_BYTE else 2 if flags & OFFSET_TWO_BYTES else 4
     count = (footer_end - footer_start) // (width + 4)
@@ -409,7 +421,7 @@ _INLINE_NUMBERS = {
 MAX_COMPILED_FIELDS = 256
 
 
-def _field_source(i: int, code: int) -> list:
+def _field_source(i: int, code: int) -> List[str]:
     """Lines that decode field ``i`` (declared type ``code``) into ``v{i}``."""
     lines = ['    at = start + offsets[{}]'.format(i), '    code = data[at]']
     generic = 'v{} = _T[code](data, at + 1, ctx)[0]'.format(i)
@@ -438,7 +450,8 @@ def _field_source(i: int, code: int) -> list:
     return lines
 
 
-def compile_field_reader(names, type_codes):
+def compile_field_reader(names: Sequence[str],
+                         type_codes: Sequence[int]) -> Optional[Callable[..., Dict[str, Any]]]:
     """A function ``(data, start, offsets, ctx) -> dict`` that decodes the fields of one
     schema, given their offsets in footer order; None for a schema too big to compile.
 
@@ -453,20 +466,22 @@ def compile_field_reader(names, type_codes):
         lines += _field_source(i, code)
     lines.append('    return {' + ', '.join('_n{0}: v{0}'.format(i)
                                             for i in range(len(names))) + '}')
-    namespace = {'_T': DECODERS, '_utf8': decode_utf8, '_bad_count': _bad_count,
-                 '_b': _structs.BYTE.unpack_from, '_h': _structs.SHORT.unpack_from,
-                 '_i': _structs.INT.unpack_from, '_q': _structs.LONG.unpack_from,
-                 '_f': _structs.FLOAT.unpack_from, '_d': _structs.DOUBLE.unpack_from}
+    namespace: Dict[str, Any] = {
+        '_T': DECODERS, '_utf8': decode_utf8, '_bad_count': _bad_count,
+        '_b': _structs.BYTE.unpack_from, '_h': _structs.SHORT.unpack_from,
+        '_i': _structs.INT.unpack_from, '_q': _structs.LONG.unpack_from,
+        '_f': _structs.FLOAT.unpack_from, '_d': _structs.DOUBLE.unpack_from}
     namespace.update(('_n{}'.format(i), name) for i, name in enumerate(names))
     exec('\n'.join(lines), namespace)  # noqa: S102 - source built above from ints only
-    return namespace['read_fields']
+    reader: Callable[..., Dict[str, Any]] = namespace['read_fields']
+    return reader
 
 
 def _bad_count(count: int, pos: int) -> ParseError:
     return ParseError('bad element count {} at offset {}'.format(count, pos))
 
 
-def read_object(registry, data, pos: int, ctx):
+def read_object(registry: Any, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
     """Decode the complex object whose type code is at ``pos - 1``; return ``(obj, end)``.
 
     :raises MissingBinaryType: the registry lacks the type or the schema (fetch it and
@@ -524,7 +539,7 @@ def read_object(registry, data, pos: int, ctx):
     return obj, end
 
 
-def read_handle(registry, data, pos: int, ctx):
+def read_handle(registry: Any, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
     """Resolve the back-reference whose type code is at ``pos - 1``; return ``(value, end)``.
 
     :raises NeedsHandleTable: ``ctx`` is no :class:`ReadState`, or a provisional one the

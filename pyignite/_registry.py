@@ -15,7 +15,9 @@ it wrote and a failure touches only the requests concerned.
 """
 import threading
 from contextvars import ContextVar
-from typing import Dict, List, Mapping, NamedTuple, Optional, Tuple
+from typing import (
+    Any, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
+)
 
 from . import _binary_codec
 from ._ids import entity_id
@@ -40,7 +42,12 @@ class MissingBinaryType(ParseError):
 # registered: each request registers what it wrote, so a failed registration fails only the
 # requests holding that class. Values are tuples, never changed in place, so tasks started
 # from one context never share them.
-_pending: ContextVar = ContextVar('pyignite_pending_types', default=())
+_pending: 'ContextVar[Tuple[Tuple[BinaryRegistry, Any], ...]]' = \
+    ContextVar('pyignite_pending_types', default=())
+
+
+#: how to decode one schema: (class, field names, flat, field reader)
+Plan = Tuple[Any, Tuple[str, ...], bool, Any]
 
 
 class BinaryTypeInfo(NamedTuple):
@@ -57,7 +64,7 @@ class BinaryTypeInfo(NamedTuple):
     #: enum value name -> ordinal
     enums: Dict[str, int]
 
-    def schema_fields(self, field_ids) -> Optional[List[Tuple[str, int]]]:
+    def schema_fields(self, field_ids: Iterable[int]) -> Optional[List[Tuple[str, int]]]:
         """``(name, type code)`` of the given field ids, or None if one is unknown."""
         fields = self.fields
         try:
@@ -87,10 +94,10 @@ class BinaryRegistry:
         self._compact_footer = compact_footer
         self.server_compact_footer: Optional[bool] = None
         self.write_compact_footer: Optional[bool] = compact_footer
-        self.classes: Dict[int, Dict[int, type]] = {}
+        self.classes: Dict[int, Dict[int, Any]] = {}
         self.types: Dict[int, BinaryTypeInfo] = {}
-        self.plans: Dict[Tuple[int, int], tuple] = {}
-        self.known_classes: frozenset = frozenset()
+        self.plans: Dict[Tuple[int, int], Plan] = {}
+        self.known_classes: FrozenSet[Any] = frozenset()
         self.affinity_fields: Dict[int, str] = {}
         self.affinity_key_fields: Mapping[int, int] = {}
 
@@ -128,7 +135,7 @@ class BinaryRegistry:
     # --- classes the server must learn ----------------------------------------------------
 
     @property
-    def pending(self) -> list:
+    def pending(self) -> List[Any]:
         """Classes the current thread or task wrote that the server must learn before the
         request holding them is sent."""
         items = _pending.get()
@@ -136,17 +143,17 @@ class BinaryRegistry:
             return []
         return [cls for registry, cls in items if registry is self]
 
-    def add_pending(self, cls) -> None:
+    def add_pending(self, cls: Any) -> None:
         items = _pending.get()
         if (self, cls) not in items:
             _pending.set(items + ((self, cls),))
 
-    def drop_pending(self, cls) -> None:
+    def drop_pending(self, cls: Any) -> None:
         items = _pending.get()
         if (self, cls) in items:
             _pending.set(tuple(item for item in items if item != (self, cls)))
 
-    def class_registered(self, cls, affinity_key_field: Optional[str] = None) -> None:
+    def class_registered(self, cls: Any, affinity_key_field: Optional[str] = None) -> None:
         """The server has the metadata of ``cls``: decode its schema with it from now on."""
         with self._lock:
             self.known_classes = self.known_classes | {cls}
@@ -170,7 +177,7 @@ class BinaryRegistry:
         ids[type_id] = entity_id(field_name)
         self.affinity_fields, self.affinity_key_fields = names, ids
 
-    def _put_class(self, cls) -> None:
+    def _put_class(self, cls: Any) -> None:
         type_id, schema_id = cls.type_id, cls.schema_id
         classes = dict(self.classes)
         by_schema = dict(classes.get(type_id, {}))
@@ -215,17 +222,17 @@ class BinaryRegistry:
                 for cls in made:
                     self._put_class(cls)
 
-    def make_plan(self, type_id: int, schema_id: int, data, start: int, flags: int,
-                  schema_offset: int, end: int) -> tuple:
+    def make_plan(self, type_id: int, schema_id: int, data: bytes, start: int, flags: int,
+                  schema_offset: int, end: int) -> 'Plan':
         """The decoding plan of a schema the plans table lacks; build it from the classes
         or the metadata, or raise :class:`MissingBinaryType`.
         """
-        cls = self.classes.get(type_id, {}).get(schema_id)
+        cls: Any = self.classes.get(type_id, {}).get(schema_id)
         if cls is None:
             info = self.types.get(type_id)
             if info is None:
                 raise MissingBinaryType(type_id, schema_id)
-            field_ids = info.schemas.get(schema_id)
+            field_ids: Optional[Sequence[int]] = info.schemas.get(schema_id)
             if field_ids is None:
                 if not flags & _binary_codec.HAS_SCHEMA:
                     field_ids = ()
@@ -258,7 +265,8 @@ class BinaryRegistry:
         """
         cls = self.classes.get(type_id, {}).get(schema_id)
         if cls is not None:
-            return cls._field_ids
+            field_ids: Tuple[int, ...] = cls._field_ids
+            return field_ids
         info = self.types.get(type_id)
         if info is not None:
             return info.schemas.get(schema_id)
@@ -266,21 +274,21 @@ class BinaryRegistry:
 
     # --- the decoders' hooks --------------------------------------------------------------
 
-    def read_complex(self, data, pos, ctx):
+    def read_complex(self, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
         """Decode a complex object (type code 103 at ``pos - 1``)."""
         return _binary_codec.read_object(self, data, pos, ctx)
 
-    def read_handle(self, data, pos, ctx):
+    def read_handle(self, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
         """Resolve a back-reference (type code 102 at ``pos - 1``)."""
         return _binary_codec.read_handle(self, data, pos, ctx)
 
-    def handle_table(self, low: int):
+    def handle_table(self, low: int) -> Any:
         """A fresh table of decoded values for the back-references of one top-level value
         (those may point no lower than ``low``)."""
         return _binary_codec.ReadState(self, low, False)
 
 
-def _plan_of(cls) -> tuple:
+def _plan_of(cls: Any) -> 'Plan':
     codes = cls._field_type_codes
     return (cls, cls._field_names, _binary_codec.is_flat(codes),
             _binary_codec.compile_field_reader(cls._field_names, codes))

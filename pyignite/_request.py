@@ -6,7 +6,8 @@ the reply frame and the offset where the payload starts. The driver fills in
 the length and request id, picks the connection and moves the bytes.
 """
 import struct
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
+from typing import Any, Optional, Type
 
 from . import _structs as S
 from .exceptions import CacheError
@@ -18,12 +19,12 @@ _pack_header = struct.Struct('<ihq').pack_into
 _new_request = object.__new__
 
 #: the transaction of the current thread or task, set by Transaction objects
-current_tx: ContextVar = ContextVar('pyignite_current_tx', default=None)
+current_tx: 'ContextVar[Any]' = ContextVar('pyignite_current_tx', default=None)
 # set once the first transaction starts: until then no request has a transaction to look up
 _tx_seen = False
 
 
-def enter_tx(tx):
+def enter_tx(tx: Any) -> 'Token[Any]':
     """Make ``tx`` the transaction of the current thread or task; return the reset token."""
     global _tx_seen
     _tx_seen = True
@@ -54,14 +55,14 @@ class Request:
 
     __slots__ = ('buf', 'op_code', 'error', 'conn', 'cache_id', 'key_pos', 'release')
 
-    def __init__(self, op_code: int, error=CacheError):
+    def __init__(self, op_code: int, error: Type[BaseException] = CacheError):
         self.buf = bytearray(_HEADER)
         self.op_code = op_code
         self.error = error
-        self.conn = None
+        self.conn: Any = None
         self.cache_id = 0
         self.key_pos = -1
-        self.release = None
+        self.release: Optional[int] = None
 
     def finish(self, request_id: int) -> bytearray:
         """Fill in the length and the request id; return the frame."""
@@ -75,13 +76,13 @@ class Response:
 
     __slots__ = ('data', 'pos', 'conn')
 
-    def __init__(self, data: bytes, pos: int, conn=None):
+    def __init__(self, data: bytes, pos: int, conn: Any = None):
         self.data = data
         self.pos = pos
         self.conn = conn
 
 
-def cache_header(cache_id: int, expiry_policy=None) -> bytes:
+def cache_header(cache_id: int, expiry_policy: Any = None) -> bytes:
     """The fixed part of a cache request: cache id, flags and the expiry block.
 
     Cache objects keep it behind 14 free bytes for the frame header, as ``_frame_prefix``.
@@ -93,10 +94,11 @@ def cache_header(cache_id: int, expiry_policy=None) -> bytes:
         expiry_policy.access)
 
 
-def cache_request(op_code: int, cache, error=CacheError, tx_aware: bool = True) -> Request:
+def cache_request(op_code: int, cache: Any, error: Type[BaseException] = CacheError,
+                  tx_aware: bool = True) -> Request:
     """A request with the cache prefix written, joined to the current transaction if any."""
     # the hot path of every key operation: built from the cache's own frame prefix
-    req = _new_request(Request)
+    req: Request = _new_request(Request)
     buf = bytearray(cache._frame_prefix)
     req.buf = buf
     req.op_code = op_code

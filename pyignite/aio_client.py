@@ -197,11 +197,11 @@ class AioClient(BaseClient):
         while req is not None:
             conn = session.route(req) or await self._reconnect()
             try:
-                reply, header = await conn.request(req, ex.request_id(conn), deadline)
+                reply, header = await conn.request(req, ex.request_id(conn, req), deadline)
             except BaseException as e:
-                req = ex.failed(e)
+                req = ex.failed(req, e)
             else:
-                req = ex.replied(conn, reply, header)
+                req = ex.replied(conn, req, reply, header)
         return ex.result
 
     async def random_node(self) -> AioConnection:

@@ -157,11 +157,11 @@ class Client(BaseClient):
         while req is not None:
             conn = session.route(req) or self._reconnect()
             try:
-                reply, header = conn.request(req, ex.request_id(conn))
+                reply, header = conn.request(req, ex.request_id(conn, req))
             except BaseException as e:
-                req = ex.failed(e)
+                req = ex.failed(req, e)
             else:
-                req = ex.replied(conn, reply, header)
+                req = ex.replied(conn, req, reply, header)
         return ex.result
 
     @property

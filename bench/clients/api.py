@@ -204,7 +204,8 @@ def _pa_cache(env):
 
 def _pa_info(client) -> dict:
     # internals, for the report only: how many connections the client really holds
-    nodes = getattr(client, '_nodes', None) or ()
+    session = getattr(client, '_session', None)  # ours; the reference keeps _nodes
+    nodes = getattr(session, 'nodes', None) or getattr(client, '_nodes', None) or ()
     return {'nodes_connected': sum(1 for node in nodes if getattr(node, 'alive', False))}
 
 

@@ -1,6 +1,7 @@
 """The workloads run with this repository's client (imported from the repository)."""
 import pyignite
 from pyignite import Client
+from pyignite._session.exchange import Exchange
 
 import golden
 import spec
@@ -26,7 +27,6 @@ class _EncodeOnly(Client):
     frame = None
 
     def _run(self, op):
-        from pyignite._session.exchange import Exchange
         self.frame = Exchange(self._session, op).req.finish(1)
 
 

@@ -12,14 +12,14 @@ and a reply, nothing more. Either way, the driver's loop is the same::
     while req is not None:
         conn = session.route(req) or <reconnect>
         try:
-            reply, header = <conn.request(req, ex.request_id(conn))>
+            reply, header = <conn.request(req, ex.request_id(conn, req))>
         except BaseException as e:
-            req = ex.failed(e)
+            req = ex.failed(req, e)
         else:
-            req = ex.replied(conn, reply, header)
+            req = ex.replied(conn, req, reply, header)
     return ex.result
 """
-from typing import Any, Optional
+from typing import Any, Callable, Optional, Tuple, Type
 
 from .._ops.binary_types import decode
 from .._ops.common import Call
@@ -31,7 +31,7 @@ from ..exceptions import CacheError
 __all__ = ['Exchange', 'server_error']
 
 
-def server_error(cls: type, message: str, status: int) -> BaseException:
+def server_error(cls: Type[BaseException], message: str, status: int) -> BaseException:
     """The exception for an error status: CacheError and its kin keep the status."""
     if issubclass(cls, CacheError):
         return cls(message, status)
@@ -51,7 +51,7 @@ class Exchange:
         self.session = session
         self.result: Any = None
         self.observing = session.events.observing()
-        self.started: Optional[tuple] = None
+        self.started: Optional[Tuple[Any, int, float]] = None
         if op.__class__ is Call and not session.needs_prepare(op.req):
             self.op = None  # sent as it is, its reply read by ``reader``
             self.reader = op.reader
@@ -62,7 +62,7 @@ class Exchange:
         self.op = op
         self._step(op.send, None)
 
-    def _step(self, method: Any, value: Any) -> Optional[Request]:
+    def _step(self, method: Callable[[Any], Request], value: Any) -> Optional[Request]:
         try:
             self.req = method(value)
         except StopIteration as done:
@@ -70,39 +70,43 @@ class Exchange:
             self.result = done.value
         return self.req
 
-    def request_id(self, conn: Any) -> Optional[int]:
-        """The id to send the request with (reported to the listeners), or None for any.
+    def request_id(self, conn: Any, req: Request) -> Optional[int]:
+        """The id to send ``req`` (:attr:`req`) with, reported to the listeners, or None
+        for any.
 
         Call it once per request, right before sending it on ``conn``.
         """
         if not self.observing:
             return None
-        rid, started = self.session.events.query_started(conn, self.req.op_code)
+        rid: int
+        rid, started = self.session.events.query_started(conn, req.op_code)
         self.started = (conn, rid, started)
         return rid
 
-    def _report(self, failure: Optional[str]) -> None:
-        conn, rid, started = self.started
+    def _report(self, started: Tuple[Any, int, float], req: Request,
+                failure: Optional[str]) -> None:
         self.started = None
-        self.session.events.query_finished(conn, self.req.op_code, rid, started, failure)
+        conn, rid, at = started
+        self.session.events.query_finished(conn, req.op_code, rid, at, failure)
 
-    def failed(self, error: BaseException) -> Optional[Request]:
-        """Sending the request or waiting for its reply raised ``error``; return the next
+    def failed(self, req: Request, error: BaseException) -> Optional[Request]:
+        """Sending ``req`` or waiting for its reply raised ``error``; return the next
         request (the operation may handle it), or raise."""
-        if self.started is not None:
-            self._report(repr(error))
+        started = self.started
+        if started is not None:
+            self._report(started, req, repr(error))
         if self.op is None:
             raise error
         return self._step(self.op.throw, error)
 
-    def replied(self, conn: Any, reply: bytes, header: Any) -> Optional[Request]:
-        """The reply to the request came; return the next request, or None when done."""
+    def replied(self, conn: Any, req: Request, reply: bytes, header: Any) -> Optional[Request]:
+        """The reply to ``req`` came; return the next request, or None when done."""
         session = self.session
         if header.topology is not None:
             session.on_topology_change(conn, header.topology)
-        if self.started is not None:
-            self._report(header.message if header.status else None)
-        req = self.req
+        started = self.started
+        if started is not None:
+            self._report(started, req, header.message if header.status else None)
         op = self.op
         if header.status:
             error = server_error(req.error, header.message, header.status)

@@ -6,7 +6,7 @@ length is checked against the buffer's bounds as soon as its four bytes are in,
 before anything waits for (or buffers) the body, so a garbled or hostile length
 fails the stream at once instead of allocating up to 2 GiB.
 """
-from typing import List
+from typing import List, Union
 
 from .. import _structs as S
 from ..exceptions import ParseError
@@ -37,7 +37,7 @@ class FrameBuffer:
         """Bytes held that are not part of a frame handed out yet."""
         return len(self._buf)
 
-    def feed(self, data) -> List[bytes]:
+    def feed(self, data: Union[bytes, bytearray, memoryview]) -> List[bytes]:
         """Take a chunk (bytes or a memoryview the caller may reuse afterwards); return
         the frame bodies it completes, in order.
 
@@ -81,4 +81,5 @@ class FrameBuffer:
         buf = self._buf
         if len(buf) < 4:
             return 4 - len(buf)
-        return max(4 + _unpack_i(buf, 0)[0] - len(buf), 1)
+        length: int = _unpack_i(buf, 0)[0]
+        return max(4 + length - len(buf), 1)

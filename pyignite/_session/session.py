@@ -15,7 +15,7 @@ and :class:`~pyignite.aio_client.AioClient`) only move bytes:
 
 Operations get the session, never the client: it is all they may touch.
 """
-from typing import Any, Generator, List, Optional, Sequence
+from typing import Any, Generator, List, Optional, Sequence, Tuple
 
 from .. import _protocol as P
 from .._registry import BinaryRegistry, _pending
@@ -58,14 +58,15 @@ class Session:
         self.current: Any = None
         self.router: Optional[Router] = None
         self.retry = RetrySchedule()
-        self.abandoned: List[tuple] = []
+        self.abandoned: List[Tuple[Any, Any, int]] = []
 
     @property
     def protocol_context(self) -> Optional[P.ProtocolContext]:
         """The negotiated protocol version and features, or None before connecting."""
         for conn in self.nodes:
-            if conn.protocol_context is not None:
-                return conn.protocol_context
+            ctx: Optional[P.ProtocolContext] = conn.protocol_context
+            if ctx is not None:
+                return ctx
         return None
 
     # --- the steps of an operation ----------------------------------------------------

@@ -14,12 +14,12 @@ A request given up on is forgotten by the connection's inbox: its late reply is
 dropped, or, if the request opened a server resource, turned into a close of that
 resource (see :mod:`pyignite._session.inbox`).
 """
-from typing import Optional, Tuple, Type
+from typing import Any, Optional, Tuple, Type
 
 __all__ = ['expiry']
 
 
-def expiry(conn, silent: bool, call_timeout: Optional[float] = None,
+def expiry(conn: Any, silent: bool, call_timeout: Optional[float] = None,
            error_class: Type[OSError] = TimeoutError) -> Tuple[OSError, bool]:
     """What happens to a request whose time ran out: ``(error to raise, close the
     connection?)``.
