@@ -26,12 +26,12 @@ import re
 from collections import OrderedDict
 from operator import attrgetter
 from reprlib import recursive_repr
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
 from . import _binary_codec, _encoder
 from ._ids import entity_id, schema_id as _schema_id
 from .datatypes import type_codes as tc
-from .datatypes.base import is_hint
+from .datatypes.base import Hint, is_hint
 from .datatypes.complex import BinaryObject
 from .exceptions import ParseError
 
@@ -70,23 +70,23 @@ def sanitize_class_name(type_name: str) -> str:
     return name[0].upper() + name[1:] if name else 'BinaryObject'
 
 
-def _field_type_code(hint) -> int:
+def _field_type_code(hint: Any) -> int:
     if isinstance(hint, GenericObjectMeta):
         return tc.TC_COMPLEX_OBJECT
-    code = getattr(hint, 'type_code', None) if is_hint(hint) else None
+    code: Optional[int] = getattr(hint, 'type_code', None) if is_hint(hint) else None
     if code is None:
         raise ParseError('Wrong binary field type: {!r} (use a pyignite.datatypes hint class or '
                          'a GenericObjectMeta class)'.format(hint))
     return code
 
 
-def _check_schema(class_name: str, schema) -> 'OrderedDict[str, Any]':
+def _check_schema(class_name: str, schema: Any) -> 'OrderedDict[str, Any]':
     if schema is None:
         return OrderedDict()
     if not isinstance(schema, Mapping):
         raise ParseError('the schema of {} must be a mapping of field names to type hints, not '
                          '{}'.format(class_name, type(schema).__name__))
-    checked = OrderedDict()
+    checked: 'OrderedDict[str, Any]' = OrderedDict()
     seen_ids: Dict[int, str] = {}
     for name, hint in schema.items():
         if not isinstance(name, str) or not name:
@@ -105,7 +105,7 @@ def _check_schema(class_name: str, schema) -> 'OrderedDict[str, Any]':
     return checked
 
 
-def _hashable(value):
+def _hashable(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return tuple(_hashable(v) for v in value)
     if isinstance(value, dict):
@@ -115,7 +115,8 @@ def _hashable(value):
     return value
 
 
-def _make_init(field_names: Tuple[str, ...], defaults: Tuple[Any, ...], with_version: bool):
+def _make_init(field_names: Tuple[str, ...], defaults: Tuple[Any, ...],
+               with_version: bool) -> Callable[..., None]:
     """``__init__`` taking the fields positionally (schema order) or by keyword."""
     if all(n.isidentifier() and not keyword.iskeyword(n) and not n.startswith('__')
            for n in field_names):
@@ -130,12 +131,13 @@ def _make_init(field_names: Tuple[str, ...], defaults: Tuple[Any, ...], with_ver
         source = 'def __init__({}):\n{}\n'.format(', '.join(params), '\n'.join(body))
         namespace: Dict[str, Any] = {'_d': defaults}
         exec(source, namespace)  # noqa: S102 - the source is built from checked identifiers
-        return namespace['__init__']
+        init: Callable[..., None] = namespace['__init__']
+        return init
 
     names = field_names + (('version',) if with_version else ())
     all_defaults = defaults + ((1,) if with_version else ())
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
         if len(args) > len(names):
             raise TypeError('{}() takes at most {} positional arguments ({} given)'.format(
                 type(self).__name__, len(names), len(args)))
@@ -156,27 +158,27 @@ def _make_methods(field_names: Tuple[str, ...], with_version: bool) -> Dict[str,
     if len(shown) == 1:
         single = attrgetter(shown[0])
 
-        def values(obj):
+        def values(obj: Any, /) -> Tuple[Any, ...]:
             return (single(obj),)
     elif shown:
         values = attrgetter(*shown)
     else:
-        def values(obj):
+        def values(obj: Any, /) -> Tuple[Any, ...]:
             return ()
 
     @recursive_repr()
-    def __repr__(self):
+    def __repr__(self: Any) -> str:
         return '{}({})'.format(type(self).__name__, ', '.join(
             '{}={!r}'.format(name, value) for name, value in zip(shown, values(self))))
 
-    def __eq__(self, other):
+    def __eq__(self: Any, other: Any) -> Any:
         if self is other:
             return True
         if other.__class__ is not self.__class__:
             return NotImplemented
         return values(self) == values(other)
 
-    def __hash__(self):
+    def __hash__(self: Any) -> int:
         state = values(self)
         try:
             return hash((self.__class__, state))
@@ -186,7 +188,7 @@ def _make_methods(field_names: Tuple[str, ...], with_version: bool) -> Dict[str,
     return {'__repr__': __repr__, '__eq__': __eq__, '__hash__': __hash__}
 
 
-def _class_property(attr: str, copy: bool = False):
+def _class_property(attr: str, copy: bool = False) -> property:
     if copy:
         return property(lambda self: OrderedDict(getattr(type(self), attr)),
                         doc='A copy of the schema: field name to type hint.')
@@ -203,8 +205,20 @@ class GenericObjectMeta(type):
      class name. Other class keywords are accepted and ignored.
     """
 
-    def __new__(mcs, name, bases, namespace, type_name: Optional[str] = None,
-                schema: Optional[Mapping] = None, **kwargs):
+    # set on every class it makes (see __new__)
+    _type_name: str
+    _type_id: int
+    _schema: 'OrderedDict[str, Any]'
+    _schema_id: int
+    _field_names: Tuple[str, ...]
+    _field_ids: Tuple[int, ...]
+    _field_type_codes: Tuple[int, ...]
+    #: the compiled writer of the class's instances, ``(buf, value, ctx) -> None``
+    _ignite_write: Callable[[bytearray, Any, Any], None]
+
+    def __new__(mcs, name: str, bases: Tuple[type, ...], namespace: Dict[str, Any],
+                type_name: Optional[str] = None, schema: Optional[Mapping[str, Any]] = None,
+                **kwargs: Any) -> 'GenericObjectMeta':
         if schema is None:
             for base in bases:
                 if isinstance(base, GenericObjectMeta):
@@ -245,8 +259,9 @@ class GenericObjectMeta(type):
         _encoder._BY_PYTYPE[cls] = cls._ignite_write
         return cls
 
-    def __init__(cls, name, bases, namespace, type_name: Optional[str] = None,
-                 schema: Optional[Mapping] = None, **kwargs):
+    def __init__(cls, name: str, bases: Tuple[type, ...], namespace: Dict[str, Any],
+                 type_name: Optional[str] = None, schema: Optional[Mapping[str, Any]] = None,
+                 **kwargs: Any) -> None:
         super().__init__(name, bases, namespace)
 
     @property
@@ -272,10 +287,10 @@ class GenericObjectMeta(type):
 
 
 # the hint a field of a generated class gets for each type code of the server's metadata
-_HINT_BY_TYPE_CODE: Dict[int, Any] = {}
+_HINT_BY_TYPE_CODE: Dict[int, Hint] = {}
 
 
-def hint_for_type_code(code: int):
+def hint_for_type_code(code: int) -> Hint:
     """The type hint class for a metadata field type code (BinaryObject if unknown).
 
     :param code: an Ignite type code,
@@ -293,10 +308,10 @@ def hint_for_type_code(code: int):
 
 # Generated classes are shared by every client: one per (type name, fields and their types),
 # so reconnecting or making new clients does not make new classes.
-_GENERATED: Dict[tuple, type] = {}
+_GENERATED: Dict[Tuple[Any, ...], 'GenericObjectMeta'] = {}
 
 
-def generated_class(type_name: str, fields) -> type:
+def generated_class(type_name: str, fields: Iterable[Tuple[str, int]]) -> 'GenericObjectMeta':
     """The class the client makes for a server type it has no class for.
 
     :param type_name: the binary type name,

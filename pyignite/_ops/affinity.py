@@ -1,14 +1,21 @@
 """Partition maps (OP_CACHE_PARTITIONS) and the best node for a key."""
+from typing import TYPE_CHECKING, Any, Optional
+
 from .. import _structs as S
 from .._affinity import parse_cache_partitions
 from .._encoder import write
 from .._ids import cache_id as name_to_id
 from .._opcodes import OP_CACHE_GET, OP_CACHE_PARTITIONS
 from .._request import Request
+from ..datatypes.base import Hint
 from ..exceptions import CacheError, ParameterError, ParseError, ReconnectError
+from .common import Operation
+
+if TYPE_CHECKING:
+    from .._session.session import Session
 
 
-def refresh_partitions(session, cache_id: int):
+def refresh_partitions(session: 'Session', cache_id: int) -> Operation:
     """Fetch the partition maps of every cache the client routes, plus ``cache_id``.
 
     A server error (e.g. an inactive cluster) is not the caller's problem: the
@@ -35,7 +42,7 @@ def refresh_partitions(session, cache_id: int):
     session.on_affinity_update()
 
 
-def register_cache(session, cache_id: int):
+def register_cache(session: 'Session', cache_id: int) -> Operation:
     """Fetch the partition map of a cache now, if it is not fresh already."""
     if isinstance(cache_id, bool) or not isinstance(cache_id, int):
         raise ParameterError('cache_id must be an int')
@@ -43,7 +50,7 @@ def register_cache(session, cache_id: int):
         yield from refresh_partitions(session, cache_id)
 
 
-def _cache_id_of(cache) -> int:
+def _cache_id_of(cache: Any) -> int:
     if isinstance(cache, bool):
         raise ParameterError('cache must be a cache object, a name or an id')
     if isinstance(cache, int):
@@ -57,7 +64,8 @@ def _cache_id_of(cache) -> int:
         type(cache).__name__))
 
 
-def best_node(session, cache, key=None, key_hint=None):
+def best_node(session: 'Session', cache: Any, key: Any = None,
+              key_hint: Optional[Hint] = None) -> Operation:
     """The live connection most likely to hold ``key`` (any live one without a key).
 
     :raises ReconnectError: no connection is alive.

@@ -1,4 +1,6 @@
 """Creating, listing and destroying caches."""
+from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
+
 from .. import _structs as S
 from .._decoder import read_str_or_none
 from .._encoder import write_string
@@ -9,9 +11,13 @@ from .._opcodes import (
 from .._request import Request
 from ..datatypes.prop_codes import PROP_NAME
 from ..exceptions import CacheCreationError, CacheError, ParameterError
+from .common import Operation
+
+if TYPE_CHECKING:
+    from .._session.session import Session
 
 
-def parse_settings(settings):
+def parse_settings(settings: Any) -> Tuple[str, Dict[int, Any]]:
     """Split cache settings into the name and the other properties.
 
     :raises ParameterError: no name, or a name that is not a non-empty string.
@@ -29,7 +35,7 @@ def parse_settings(settings):
     return name, props
 
 
-def name_only(settings) -> str:
+def name_only(settings: Any) -> str:
     """The cache name of ``get_cache`` settings, which may hold nothing else.
 
     :raises ParameterError: no name, or properties besides the name.
@@ -40,7 +46,7 @@ def name_only(settings) -> str:
     return name
 
 
-def create(session, settings, only_new: bool):
+def create(session: 'Session', settings: Any, only_new: bool) -> Operation:
     """Create a cache (``only_new``) or get it, creating it if needed; return its name."""
     name, props = parse_settings(settings)
     if props:
@@ -54,18 +60,18 @@ def create(session, settings, only_new: bool):
     return name
 
 
-def destroy(session, cache):
+def destroy(session: 'Session', cache: Any) -> Operation:
     req = Request(OP_CACHE_DESTROY, CacheError)
     req.buf += S.INT.pack(cache.cache_id)
     yield req
 
 
-def get_names(session):
+def get_names(session: 'Session') -> Operation:
     resp = yield Request(OP_CACHE_GET_NAMES, CacheError)
     data, pos = resp.data, resp.pos
     count = S.INT.unpack_from(data, pos)[0]
     pos += 4
-    names = []
+    names: List[Optional[str]] = []
     for _ in range(count):
         name, pos = read_str_or_none(data, pos)
         names.append(name)

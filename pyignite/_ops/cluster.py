@@ -1,18 +1,24 @@
 """Cluster state: OP_CLUSTER_GET_STATE and OP_CLUSTER_CHANGE_STATE."""
+from typing import TYPE_CHECKING, Any
+
 from .._opcodes import OP_CLUSTER_CHANGE_STATE, OP_CLUSTER_GET_STATE
 from .._request import Request
 from ..datatypes.cluster_state import ClusterState
 from ..exceptions import ClusterError, NotSupportedByClusterError
+from .common import Operation
+
+if TYPE_CHECKING:
+    from .._session.session import Session
 
 
-def _check_supported(session) -> None:
+def _check_supported(session: 'Session') -> None:
     ctx = session.protocol_context
     if ctx is not None and not ctx.is_cluster_api_supported():
         raise NotSupportedByClusterError('the cluster API needs a server that negotiates '
                                          'the cluster states feature')
 
 
-def state_of(value) -> ClusterState:
+def state_of(value: Any) -> ClusterState:
     """Validate a cluster state given by the user.
 
     :raises ValueError: not one of the :class:`ClusterState` values.
@@ -26,7 +32,7 @@ def state_of(value) -> ClusterState:
             ', '.join(s.name for s in ClusterState), value)) from None
 
 
-def get_state(session):
+def get_state(session: 'Session') -> Operation:
     """:return: the cluster state, a :class:`ClusterState`."""
     _check_supported(session)
     resp = yield Request(OP_CLUSTER_GET_STATE, ClusterError)
@@ -37,7 +43,7 @@ def get_state(session):
         return raw  # a state newer than this client knows
 
 
-def set_state(session, state):
+def set_state(session: 'Session', state: Any) -> Operation:
     """Change the cluster state; returns when the change is complete."""
     state = state_of(state)
     _check_supported(session)

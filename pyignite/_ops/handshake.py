@@ -1,12 +1,13 @@
 """The handshake, with protocol version fallback, as a generator of raw frames."""
-from typing import Optional
+from typing import Generator, Optional, Tuple
 
 from .. import _protocol as P
 from ..exceptions import AuthenticationError, HandshakeError
 
 
 def handshake(username: Optional[str] = None, password: Optional[str] = None,
-              version: P.Version = P.LATEST):
+              version: P.Version = P.LATEST,
+              ) -> Generator[bytes, bytes, Tuple[P.Version, P.HandshakeResult]]:
     """Yield handshake frames to send, receive reply bodies; return ``(version, result)``.
 
     :raises AuthenticationError: the server rejected the credentials we sent,
@@ -22,15 +23,17 @@ def handshake(username: Optional[str] = None, password: Optional[str] = None,
         result = P.parse_handshake_response(body, version)
         if result.success:
             return version, result
+        offered = result.server_version
+        assert offered is not None  # a refusal names the server's version
         if result.status == P.STATUS_AUTH_FAILED:
             if sends_credentials:
                 raise AuthenticationError(result.message)
             # the server wants credentials: a refused session, not refused credentials
-            raise HandshakeError(result.server_version, result.message)
-        retry = P.next_version(version, result.server_version)
+            raise HandshakeError(offered, result.message)
+        retry = P.next_version(version, offered)
         # a version already refused is never offered again, so a server that keeps
         # naming other versions cannot keep us here
         if retry is None or retry in tried or sends_credentials and retry < (1, 1, 0):
-            raise HandshakeError(result.server_version, result.message)
+            raise HandshakeError(offered, result.message)
         tried.add(retry)
         version = retry

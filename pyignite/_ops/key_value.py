@@ -1,6 +1,8 @@
 """Key-value operations of a cache."""
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+
 from .. import _structs as S
-from .._decoder import read, read_bool, read_long
+from .._decoder import Data, Reader, read, read_bool, read_long
 from .._encoder import _BY_PYTYPE, write
 from .._opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
@@ -10,11 +12,16 @@ from .._opcodes import (
     OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS,
     OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS, OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
-from .._request import cache_request
+from .._request import Request, cache_request
+from ..datatypes.base import Hint
 from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError, ParseError
 from .common import Call
 from .query import read_values
+
+if TYPE_CHECKING:
+    from .._session.session import Session
+    from ..cache import BaseCache
 
 # how to read a reply's payload: a reader ``(data, pos, ctx) -> (value, next_pos)``, or
 # NOTHING for a payload that holds nothing
@@ -24,7 +31,8 @@ BOOL = read_bool
 LONG = read_long
 
 
-def key_op(session, cache, op_code: int, reader, key, key_hint=None, *values):
+def key_op(session: 'Session', cache: 'BaseCache', op_code: int, reader: Optional[Reader], key: Any,
+           key_hint: Optional[Hint] = None, *values: Tuple[Any, Optional[Hint]]) -> Call:
     """An operation on one key, followed by zero or more ``(value, hint)`` pairs."""
     req = cache_request(op_code, cache)
     buf = req.buf
@@ -36,21 +44,23 @@ def key_op(session, cache, op_code: int, reader, key, key_hint=None, *values):
     return Call(req, reader)
 
 
-def _write_keys(buf, keys, ctx):
+def _write_keys(buf: bytearray, keys: Iterable[Any], ctx: Any) -> None:
     keys = list(keys)
     buf += S.INT.pack(len(keys))
     for key in keys:
         write(buf, key, None, ctx)
 
 
-def keys_op(session, cache, op_code: int, reader, keys):
+def keys_op(session: 'Session', cache: 'BaseCache', op_code: int, reader: Optional[Reader],
+            keys: Iterable[Any]) -> Call:
     """An operation on a list of keys, each maybe a ``(key, hint)`` tuple."""
     req = cache_request(op_code, cache)
     _write_keys(req.buf, keys, session.binary)
     return Call(req, reader)
 
 
-def cache_op(session, cache, op_code: int, reader=NOTHING):
+def cache_op(session: 'Session', cache: 'BaseCache', op_code: int,
+             reader: Optional[Reader] = NOTHING) -> Call:
     """An operation on the whole cache, with no payload."""
     return Call(cache_request(op_code, cache, tx_aware=False), reader)
 
@@ -59,7 +69,8 @@ def cache_op(session, cache, op_code: int, reader=NOTHING):
 # generic layers
 
 
-def get_request(session, cache, key, key_hint=None):
+def get_request(session: 'Session', cache: 'BaseCache', key: Any,
+                key_hint: Optional[Hint] = None) -> Request:
     """The request of :func:`get`, ready to send."""
     req = cache_request(OP_CACHE_GET, cache)
     buf = req.buf
@@ -72,7 +83,8 @@ def get_request(session, cache, key, key_hint=None):
     return req
 
 
-def put_request(session, cache, key, value, key_hint=None, value_hint=None):
+def put_request(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+                key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Request:
     """The request of :func:`put`, ready to send."""
     req = cache_request(OP_CACHE_PUT, cache)
     buf = req.buf
@@ -92,22 +104,23 @@ def put_request(session, cache, key, value, key_hint=None, value_hint=None):
     return req
 
 
-def get(session, cache, key, key_hint=None):
+def get(session: 'Session', cache: 'BaseCache', key: Any, key_hint: Optional[Hint] = None) -> Call:
     return Call(get_request(session, cache, key, key_hint), VALUE)
 
 
-def put(session, cache, key, value, key_hint=None, value_hint=None):
+def put(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+        key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return Call(put_request(session, cache, key, value, key_hint, value_hint), NOTHING)
 
 
-def get_all(session, cache, keys):
+def get_all(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
     """Values of the keys present, as a dict keyed by the bare keys."""
     req = cache_request(OP_CACHE_GET_ALL, cache)
     _write_keys(req.buf, keys, session.binary)
     return Call(req, _read_pairs)
 
 
-def _read_pairs(data, pos, ctx):
+def _read_pairs(data: Data, pos: int, ctx: Any) -> Tuple[Dict[Any, Any], int]:
     count = S.INT.unpack_from(data, pos)[0]
     if count < 0:
         raise ParseError('malformed reply: {} key-value pairs'.format(count))
@@ -115,7 +128,7 @@ def _read_pairs(data, pos, ctx):
     return dict(zip(values[0::2], values[1::2])), pos
 
 
-def put_all(session, cache, pairs):
+def put_all(session: 'Session', cache: 'BaseCache', pairs: Mapping[Any, Any]) -> Call:
     """Write a dict of key-value pairs; keys and values may be ``(item, hint)`` tuples."""
     if not hasattr(pairs, 'items'):
         raise ParameterError('put_all takes a dict of key-value pairs')
@@ -129,7 +142,8 @@ def put_all(session, cache, pairs):
     return Call(req, NOTHING)
 
 
-def get_size(session, cache, peek_modes=None):
+def get_size(session: 'Session', cache: 'BaseCache',
+             peek_modes: Union[int, Iterable[int], None] = None) -> Call:
     if peek_modes is None:
         modes = []
     elif isinstance(peek_modes, (list, tuple, set)):
@@ -145,79 +159,92 @@ def get_size(session, cache, peek_modes=None):
     return Call(req, LONG)
 
 
-def clear(session, cache, keys=None):
+def clear(session: 'Session', cache: 'BaseCache', keys: Optional[Iterable[Any]] = None) -> Call:
     if keys:
         return keys_op(session, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
     return cache_op(session, cache, OP_CACHE_CLEAR)
 
 
-def clear_key(session, cache, key, key_hint=None):
+def clear_key(session: 'Session', cache: 'BaseCache', key: Any,
+              key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_CLEAR_KEY, NOTHING, key, key_hint)
 
 
-def clear_keys(session, cache, keys):
+def clear_keys(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
     return keys_op(session, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
 
 
-def contains_key(session, cache, key, key_hint=None):
+def contains_key(session: 'Session', cache: 'BaseCache', key: Any,
+                 key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_CONTAINS_KEY, BOOL, key, key_hint)
 
 
-def contains_keys(session, cache, keys):
+def contains_keys(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
     return keys_op(session, cache, OP_CACHE_CONTAINS_KEYS, BOOL, keys)
 
 
-def get_and_put(session, cache, key, value, key_hint=None, value_hint=None):
+def get_and_put(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+                key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_PUT, VALUE, key, key_hint,
                   (value, value_hint))
 
 
-def get_and_put_if_absent(session, cache, key, value, key_hint=None, value_hint=None):
+def get_and_put_if_absent(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+                          key_hint: Optional[Hint] = None,
+                          value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_PUT_IF_ABSENT, VALUE, key, key_hint,
                   (value, value_hint))
 
 
-def put_if_absent(session, cache, key, value, key_hint=None, value_hint=None):
+def put_if_absent(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+                  key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_PUT_IF_ABSENT, BOOL, key, key_hint,
                   (value, value_hint))
 
 
-def get_and_remove(session, cache, key, key_hint=None):
+def get_and_remove(session: 'Session', cache: 'BaseCache', key: Any,
+                   key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_REMOVE, VALUE, key, key_hint)
 
 
-def get_and_replace(session, cache, key, value, key_hint=None, value_hint=None):
+def get_and_replace(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+                    key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_REPLACE, VALUE, key, key_hint,
                   (value, value_hint))
 
 
-def replace(session, cache, key, value, key_hint=None, value_hint=None):
+def replace(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+            key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REPLACE, BOOL, key, key_hint, (value, value_hint))
 
 
-def replace_if_equals(session, cache, key, sample, value, key_hint=None, sample_hint=None,
-                      value_hint=None):
+def replace_if_equals(session: 'Session', cache: 'BaseCache', key: Any, sample: Any, value: Any,
+                      key_hint: Optional[Hint] = None, sample_hint: Optional[Hint] = None,
+                      value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REPLACE_IF_EQUALS, BOOL, key, key_hint,
                   (sample, sample_hint), (value, value_hint))
 
 
-def remove_key(session, cache, key, key_hint=None):
+def remove_key(session: 'Session', cache: 'BaseCache', key: Any,
+               key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REMOVE_KEY, BOOL, key, key_hint)
 
 
-def remove_if_equals(session, cache, key, sample, key_hint=None, sample_hint=None):
+def remove_if_equals(session: 'Session', cache: 'BaseCache', key: Any, sample: Any,
+                     key_hint: Optional[Hint] = None, sample_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REMOVE_IF_EQUALS, BOOL, key, key_hint,
                   (sample, sample_hint))
 
 
-def remove_keys(session, cache, keys):
+def remove_keys(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
     return keys_op(session, cache, OP_CACHE_REMOVE_KEYS, NOTHING, keys)
 
 
-def remove_all(session, cache):
+def remove_all(session: 'Session', cache: 'BaseCache') -> Call:
     return cache_op(session, cache, OP_CACHE_REMOVE_ALL)
 
 
-def local_peek(session, cache, key, key_hint=None):
+def local_peek(session: 'Session', cache: 'BaseCache', key: Any,
+               key_hint: Optional[Hint] = None) -> Call:
     """Peek at the value held by the node the request lands on (for tests and tools)."""
     return key_op(session, cache, OP_CACHE_LOCAL_PEEK, VALUE, key, key_hint)

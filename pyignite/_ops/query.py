@@ -17,10 +17,12 @@ that calls :func:`~pyignite._ops.resources.close_abandoned` (every query, page a
 and, through :func:`~pyignite._ops.prepare.prepare`, the key-value operations).
 """
 import struct
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
 from .. import _ids, _structs as S
-from .._decoder import DECODERS, NeedsHandleTable, read_str_or_none, read_with_handle_table
+from .._decoder import (
+    DECODERS, Data, NeedsHandleTable, read_str_or_none, read_with_handle_table,
+)
 from .._encoder import write, write_string
 from .._opcodes import (
     OP_QUERY_SCAN, OP_QUERY_SCAN_CURSOR_GET_PAGE, OP_QUERY_SQL, OP_QUERY_SQL_CURSOR_GET_PAGE,
@@ -34,13 +36,22 @@ from ..datatypes.sql import StatementType
 from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
 from .affinity import refresh_partitions
 from .binary_types import read_fetching_types
+from .common import Operation
 from .prepare import prepare
 from .resources import close_abandoned, close_request, conn_session
 
+if TYPE_CHECKING:
+    from .._session.session import Session
+    from ..cache import BaseCache
+
+#: a page reader: ``(data, pos, ctx) -> ((rows, more), next pos)``
+PageReader = Callable[[Data, int, Any], Tuple[Tuple[List[Any], bool], int]]
+
 _INT_MAX = (1 << 31) - 1
-_unpack_i = S.INT.unpack_from
-_unpack_q = S.LONG.unpack_from
-_unpack_d = S.DOUBLE.unpack_from
+# (typed here: struct's unpackers return tuples of Any)
+_unpack_i: Callable[[Data, int], Tuple[int]] = S.INT.unpack_from
+_unpack_q: Callable[[Data, int], Tuple[int]] = S.LONG.unpack_from
+_unpack_d: Callable[[Data, int], Tuple[float]] = S.DOUBLE.unpack_from
 _pack_q = S.LONG.pack
 _SQL_FIELDS_FLAGS = struct.Struct('<b??????q?')
 
@@ -62,18 +73,18 @@ class CursorState:
     __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
                  'page_op', 'reader', 'error', 'field_names', 'broken')
 
-    def __init__(self):
-        self.cursor_id = None
-        self.conn = None
-        self.opened_in = None
-        self.rows = []
+    def __init__(self) -> None:
+        self.cursor_id: Optional[int] = None
+        self.conn: Any = None
+        self.opened_in: Any = None
+        self.rows: List[Any] = []
         self.index = 0
         self.more = False
         self.limit = -1
         self.page_op = 0
-        self.reader = None
-        self.error = CacheError
-        self.field_names = None
+        self.reader: Optional[PageReader] = None
+        self.error: Type[BaseException] = CacheError
+        self.field_names: Optional[List[Optional[str]]] = None
         self.broken: Optional[BaseException] = None
 
 
@@ -92,13 +103,13 @@ def _same_session(state: CursorState) -> bool:
 # table, so the results are always those of :mod:`pyignite._decoder`.
 
 
-def read_values(data, pos: int, n: int, ctx):
+def read_values(data: Data, pos: int, n: int, ctx: Any) -> Tuple[List[Any], int]:
     """Decode ``n`` consecutive full values; return ``(values, next_pos)``."""
     table = DECODERS
     size = len(data)
     if n > size - pos:  # every value takes at least one byte
         raise ParseError('malformed reply: {} values in {} bytes'.format(n, size - pos))
-    values = [None] * n
+    values: List[Any] = [None] * n
     try:
         for i in range(n):
             code = data[pos]
@@ -134,7 +145,7 @@ def read_values(data, pos: int, n: int, ctx):
     return values, pos
 
 
-def _page_header(data, pos: int) -> int:
+def _page_header(data: Data, pos: int) -> int:
     try:
         count = _unpack_i(data, pos)[0]
     except struct.error as e:
@@ -144,14 +155,15 @@ def _page_header(data, pos: int) -> int:
     return count
 
 
-def _page_end(data, pos: int):
+def _page_end(data: Data, pos: int) -> Tuple[bool, int]:
     try:
         return data[pos] != 0, pos + 1
     except IndexError:
         raise ParseError('malformed cursor page: no end marker') from None
 
 
-def read_entry_page(data, pos: int, ctx):
+def read_entry_page(data: Data, pos: int,
+                    ctx: Any) -> Tuple[Tuple[List[Tuple[Any, Any]], bool], int]:
     """A page of ``(key, value)`` rows (scan and SQL cursors): ``((rows, more), next_pos)``."""
     count = _page_header(data, pos)
     values, pos = read_values(data, pos + 4, 2 * count, ctx)
@@ -159,16 +171,17 @@ def read_entry_page(data, pos: int, ctx):
     return (list(zip(values[0::2], values[1::2])), more), pos
 
 
-_FIELDS_READERS = {}
+_FIELDS_READERS: Dict[int, PageReader] = {}
 
 
-def fields_page_reader(columns: int):
+def fields_page_reader(columns: int) -> PageReader:
     """The reader of SQL-fields pages whose rows are lists of ``columns`` values."""
     reader = _FIELDS_READERS.get(columns)
     if reader is not None:
         return reader
 
-    def read_fields_page(data, pos: int, ctx):
+    def read_fields_page(data: Data, pos: int,
+                         ctx: Any) -> Tuple[Tuple[List[List[Any]], bool], int]:
         count = _page_header(data, pos)
         n = count * columns
         values, pos = read_values(data, pos + 4, n, ctx)
@@ -185,7 +198,7 @@ def fields_page_reader(columns: int):
     return read_fields_page
 
 
-def _decode_page(session, reader, data, pos):
+def _decode_page(session: 'Session', reader: PageReader, data: Data, pos: int) -> Operation:
     """Run a page reader, fetching binary types it does not know; ``((rows, more), pos)``."""
     try:
         return reader(data, pos, session.binary)
@@ -193,7 +206,7 @@ def _decode_page(session, reader, data, pos):
         return (yield from read_fetching_types(session, reader, data, pos))
 
 
-def _take_page(session, state: CursorState, rows: list, more: bool):
+def _take_page(session: 'Session', state: CursorState, rows: List[Any], more: bool) -> Operation:
     """Make ``rows`` the current page, enforcing ``max_rows``; close the cursor if done."""
     state.rows, state.index, state.more = rows, 0, more
     limit = state.limit
@@ -209,13 +222,13 @@ def _take_page(session, state: CursorState, rows: list, more: bool):
 # --- checks -------------------------------------------------------------------------------
 
 
-def _int(name: str, value, lo: int, hi: int = _INT_MAX) -> int:
+def _int(name: str, value: Any, lo: int, hi: int = _INT_MAX) -> int:
     if value.__class__ is bool or not isinstance(value, int) or not lo <= value <= hi:
         raise ParameterError('{} must be an int in {}..{}, not {!r}'.format(name, lo, hi, value))
     return value
 
 
-def _bool(name: str, value) -> bool:
+def _bool(name: str, value: Any) -> bool:
     if value.__class__ is not bool:
         if value in (0, 1) and isinstance(value, int):
             return bool(value)
@@ -223,7 +236,7 @@ def _bool(name: str, value) -> bool:
     return value
 
 
-def _timeout(value) -> int:
+def _timeout(value: Any) -> int:
     """The SQL timeout to send, in ms.
 
     The server applies a timeout it gets from a session without the DEFAULT_QRY_TIMEOUT
@@ -236,7 +249,7 @@ def _timeout(value) -> int:
     return timeout or _INT_MAX
 
 
-def _args(buf, query_args, ctx) -> None:
+def _args(buf: bytearray, query_args: Any, ctx: Any) -> None:
     if query_args is None:
         buf += S.INT.pack(0)
         return
@@ -252,7 +265,7 @@ def _args(buf, query_args, ctx) -> None:
             raise ParameterError('query_args[{}]: {}'.format(i, e)) from None
 
 
-def _cache_id(cache) -> int:
+def _cache_id(cache: Any) -> int:
     """The id of a cache given as a name, an id or a cache object (0 for None)."""
     if cache is None:
         return 0
@@ -272,7 +285,8 @@ def _cache_id(cache) -> int:
 # --- queries ------------------------------------------------------------------------------
 
 
-def _open(session, state: CursorState, req: Request, page_op: int, fields: bool):
+def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
+          fields: bool) -> Operation:
     """Send the first request of a query and take its first page."""
     if session.needs_prepare(req):
         yield from prepare(session, req)
@@ -308,8 +322,8 @@ def _open(session, state: CursorState, req: Request, page_op: int, fields: bool)
     yield from _take_page(session, state, rows, more)
 
 
-def scan(session, state: CursorState, cache, page_size: int = 1, partitions: int = -1,
-         local: bool = False):
+def scan(session: 'Session', state: CursorState, cache: 'BaseCache', page_size: int = 1,
+         partitions: int = -1, local: bool = False) -> Operation:
     """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
 
     :param partitions: the one partition to scan; negative for all.
@@ -352,9 +366,9 @@ def sql_type_name(value_type_name: str) -> str:
     return name[name.rfind('+') + 1:]  # .NET nested classes
 
 
-def sql(session, state: CursorState, cache, query_str: str, page_size: int = 1,
-        query_args=None, distributed_joins: bool = False, replicated_only: bool = False,
-        local: bool = False, timeout: int = 0):
+def sql(session: 'Session', state: CursorState, cache: 'BaseCache', query_str: str,
+        page_size: int = 1, query_args: Any = None, distributed_joins: bool = False,
+        replicated_only: bool = False, local: bool = False, timeout: int = 0) -> Operation:
     """Open an SQL query returning whole entries (OP_QUERY_SQL) over the cache's value type.
 
     The type is the ``value_type_name`` of the cache's first query entity; the cache
@@ -388,12 +402,12 @@ def sql(session, state: CursorState, cache, query_str: str, page_size: int = 1,
     yield from _open(session, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False)
 
 
-def sql_fields(session, state: CursorState, query_str: str, page_size: int = 1024,
-               query_args=None, schema: Optional[str] = 'PUBLIC', statement_type: int = 0,
-               distributed_joins: bool = False, local: bool = False,
-               replicated_only: bool = False, enforce_join_order: bool = False,
-               collocated: bool = False, lazy: bool = False, include_field_names: bool = False,
-               max_rows: int = -1, timeout: int = 0, cache=None):
+def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size: int = 1024,
+               query_args: Any = None, schema: Optional[str] = 'PUBLIC', statement_type: int = 0,
+               distributed_joins: bool = False, local: bool = False, replicated_only: bool = False,
+               enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
+               include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
+               cache: Union[str, int, 'BaseCache', None] = None) -> Operation:
     """Open an SQL fields query (OP_QUERY_SQL_FIELDS); rows are lists of column values.
 
     ``max_rows`` is enforced here: the server reads the field and ignores it. With
@@ -444,7 +458,7 @@ def sql_fields(session, state: CursorState, query_str: str, page_size: int = 102
 # --- paging and closing -------------------------------------------------------------------
 
 
-def next_row(state: CursorState):
+def next_row(state: CursorState) -> Any:
     """The next row of the current page, or :data:`NEED_PAGE` (fetch one with
     :func:`fetch_page`), or :data:`END`.
 
@@ -467,7 +481,7 @@ NEED_PAGE = object()
 END = object()
 
 
-def fetch_page(session, state: CursorState):
+def fetch_page(session: 'Session', state: CursorState) -> Operation:
     """Fetch the next page of an open cursor into ``state``.
 
     A page that does not come (an error, a timeout, a cancellation) breaks the cursor:
@@ -504,7 +518,9 @@ def fetch_page(session, state: CursorState):
         state.broken = e
         state.more = False
         raise
-    (rows, more), _ = yield from _decode_page(session, state.reader, resp.data, resp.pos)
+    # an open cursor has its reader (and its id, below)
+    (rows, more), _ = yield from _decode_page(
+        session, state.reader, resp.data, resp.pos)  # type: ignore[arg-type]
     yield from _take_page(session, state, rows, more)
 
 
@@ -515,7 +531,7 @@ def needs_close(state: CursorState) -> bool:
     return state.more
 
 
-def close_cursor(session, state: CursorState):
+def close_cursor(session: 'Session', state: CursorState) -> Operation:
     """Release the server-side cursor if the server still holds it."""
     if not state.more:
         return
@@ -523,7 +539,7 @@ def close_cursor(session, state: CursorState):
     if not _same_session(state):
         return  # the cursor went away with the old session
     try:
-        yield close_request(state.conn, state.cursor_id)
+        yield close_request(state.conn, state.cursor_id)  # type: ignore[arg-type]
     except CacheError as e:
         if e.status != STATUS_RESOURCE_DOES_NOT_EXIST:
             raise

@@ -1,29 +1,34 @@
 """Server resources (cursors, later queries and tasks) and releasing them."""
+from typing import TYPE_CHECKING, Any
+
 from .. import _structs as S
 from .._opcodes import OP_RESOURCE_CLOSE
 from .._request import Request
 from ..exceptions import CacheError
 from .common import Operation
 
+if TYPE_CHECKING:
+    from .._session.session import Session
+
 __all__ = ['abandon', 'close_abandoned', 'close_request', 'conn_session']
 
 _pack_q = S.LONG.pack
 
 
-def conn_session(conn):
+def conn_session(conn: Any) -> Any:
     # a connection object is reused when it reconnects, and resource ids restart with the
     # new session; the protocol context is a new object on every handshake
     return getattr(conn, 'protocol_context', None)
 
 
-def close_request(conn, cursor_id: int) -> Request:
+def close_request(conn: Any, cursor_id: int) -> Request:
     req = Request(OP_RESOURCE_CLOSE, CacheError)
     req.buf += _pack_q(cursor_id)
     req.conn = conn
     return req
 
 
-def abandon(session, state) -> None:
+def abandon(session: 'Session', state: Any) -> None:
     """Queue the cursor of a dropped cursor object to be closed by the next operation.
 
     Does no I/O and takes no lock, so it is safe from ``__del__`` in any thread.
@@ -33,7 +38,7 @@ def abandon(session, state) -> None:
         session.abandoned.append((state.conn, state.opened_in, state.cursor_id))
 
 
-def close_abandoned(session) -> Operation:
+def close_abandoned(session: 'Session') -> Operation:
     """Close the server-side cursors of cursor objects dropped while still open."""
     pending = session.abandoned
     while pending:

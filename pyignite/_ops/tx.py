@@ -1,24 +1,30 @@
 """Transactions: OP_TX_START and OP_TX_END (protocol 1.5.0 and newer)."""
 import struct
+from typing import TYPE_CHECKING, Any, Optional
 
 from .. import _structs as S
 from .._encoder import write_string
 from .._opcodes import OP_TX_END, OP_TX_START
 from .._request import Request
 from ..exceptions import CacheError, NotSupportedByClusterError
+from .common import Operation
+
+if TYPE_CHECKING:
+    from .._session.session import Session
 
 _START = struct.Struct('<bbq')
 _END = struct.Struct('<i?')
 
 
-def _check_supported(session) -> None:
+def _check_supported(session: 'Session') -> None:
     ctx = session.protocol_context
     if ctx is not None and not ctx.is_transactions_supported():
         raise NotSupportedByClusterError('transactions need protocol 1.5.0 or newer, '
                                          'the server speaks {}'.format(ctx.version))
 
 
-def tx_start(session, concurrency: int, isolation: int, timeout: int, label):
+def tx_start(session: 'Session', concurrency: int, isolation: int, timeout: int,
+             label: Optional[str]) -> Operation:
     """Start a transaction; return ``(connection, tx id)``.
 
     Every later request of the transaction must go on that connection.
@@ -31,7 +37,7 @@ def tx_start(session, concurrency: int, isolation: int, timeout: int, label):
     return resp.conn, S.INT.unpack_from(resp.data, resp.pos)[0]
 
 
-def tx_end(session, conn, tx_id: int, committed: bool):
+def tx_end(session: 'Session', conn: Any, tx_id: int, committed: bool) -> Operation:
     """Commit (``committed``) or roll back a transaction on its connection."""
     req = Request(OP_TX_END, CacheError)
     req.conn = conn
