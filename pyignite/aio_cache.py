@@ -14,10 +14,17 @@ still carry out a write that timed out on the client.
 import asyncio
 import functools
 import inspect
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Tuple, Union
+import typing
+from typing import (
+    TYPE_CHECKING, Any, Callable, Coroutine, Dict, Generator, Iterable, Mapping, Optional, Tuple,
+    TypeVar, Union,
+)
 
 from ._ops import cache_admin, key_value as kv
+from ._ops.common import Call
+from ._request import Request, Response
 from .cache import BaseCache
+from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import ParameterError
 
@@ -26,6 +33,11 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cursors import AioScanCursor
 
 __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
+
+_T = TypeVar('_T')
+#: what the builds of :func:`_operation` return: an operation whose result is ``_T`` (a
+#: one-request :class:`~pyignite._ops.common.Call`, whose result type its builder states)
+Op = Union[Call, Generator[Request, Response, _T]]
 
 _TIMEOUT = inspect.Parameter('timeout', inspect.Parameter.KEYWORD_ONLY, default=None,
                              annotation=Optional[float])
@@ -45,12 +57,13 @@ def _deadline(timeout: Any) -> Tuple[float, float]:
     return asyncio.get_running_loop().time() + timeout, timeout
 
 
-def _operation(build):
+def _operation(build: Callable[..., Op[_T]]) -> Callable[..., Coroutine[Any, Any, _T]]:
     """Make a coroutine method out of ``build(self, ...)``, which returns the operation
     generator to run: the method takes ``build``'s parameters plus the keyword-only
     ``timeout``, and returns what the operation returns.
     """
-    async def method(self, *args, timeout=None, **kwargs):
+    async def method(self: 'AioCache', *args: Any, timeout: Optional[float] = None,
+                     **kwargs: Any) -> Any:
         if timeout is None:
             return await self._client._run(build(self, *args, **kwargs))
         deadline = _deadline(timeout)
@@ -58,9 +71,20 @@ def _operation(build):
 
     functools.update_wrapper(method, build)
     signature = inspect.signature(build)
-    method.__signature__ = signature.replace(
-        parameters=list(signature.parameters.values()) + [_TIMEOUT])
+    # mypy does not know functions take attributes
+    method.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=list(signature.parameters.values()) + [_TIMEOUT],
+        return_annotation=_result_of(signature.return_annotation))
     return method
+
+
+def _result_of(annotation: Any) -> Any:
+    """What an operation annotated ``Op[T]`` or ``Generator[..., T]`` gives: ``T``, the
+    result its coroutine method shows in its signature."""
+    if typing.get_origin(annotation) is Union:
+        annotation = typing.get_args(annotation)[-1]
+    result = typing.get_args(annotation)[-1]
+    return None if result is type(None) else result
 
 
 class AioCache(BaseCache):
@@ -75,12 +99,14 @@ class AioCache(BaseCache):
     :param expiry_policy: (optional) expiry policy for every operation.
     """
 
+    _client: 'AioClient'
+
     def __init__(self, client: 'AioClient', name: str,
-                 expiry_policy: Optional[ExpiryPolicy] = None):
+                 expiry_policy: Optional[ExpiryPolicy] = None) -> None:
         super().__init__(client, name, expiry_policy)
 
     @_operation
-    def settings(self) -> Optional[dict]:
+    def settings(self) -> Generator[Request, Response, Dict[int, Any]]:
         """The cache configuration, read from the server once and kept.
 
         :return: a dict of cache property codes and values.
@@ -91,12 +117,12 @@ class AioCache(BaseCache):
         return self._settings
 
     @_operation
-    def destroy(self) -> None:
+    def destroy(self) -> Op[None]:
         """Destroy the cache and all its data."""
         return cache_admin.destroy(self._session, self)
 
     @_operation
-    def get(self, key, key_hint=None) -> Any:
+    def get(self, key: Any, key_hint: Optional[Hint] = None) -> Op[Any]:
         """Read the value of a key.
 
         :param key: the key, of any supported type,
@@ -106,7 +132,8 @@ class AioCache(BaseCache):
         return kv.get(self._session, self, key, key_hint)
 
     @_operation
-    def put(self, key, value, key_hint=None, value_hint=None) -> None:
+    def put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+            value_hint: Optional[Hint] = None) -> Op[None]:
         """Write a value, replacing the previous one if any.
 
         :param key: the key,
@@ -117,7 +144,7 @@ class AioCache(BaseCache):
         return kv.put(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
-    def get_all(self, keys: list) -> dict:
+    def get_all(self, keys: Iterable[Any]) -> Op[Dict[Any, Any]]:
         """Read several keys at once.
 
         :param keys: keys, or ``(key, key_hint)`` tuples,
@@ -126,7 +153,7 @@ class AioCache(BaseCache):
         return kv.get_all(self._session, self, keys)
 
     @_operation
-    def put_all(self, pairs: dict) -> None:
+    def put_all(self, pairs: Mapping[Any, Any]) -> Op[None]:
         """Write several key-value pairs at once.
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
@@ -134,7 +161,8 @@ class AioCache(BaseCache):
         return kv.put_all(self._session, self, pairs)
 
     @_operation
-    def replace(self, key, value, key_hint=None, value_hint=None) -> bool:
+    def replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                value_hint: Optional[Hint] = None) -> Op[bool]:
         """Write a value only if the key exists.
 
         :return: True if the value was replaced.
@@ -142,7 +170,7 @@ class AioCache(BaseCache):
         return kv.replace(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
-    def clear(self, keys: Optional[list] = None) -> None:
+    def clear(self, keys: Optional[Iterable[Any]] = None) -> Op[None]:
         """Clear the cache, or the given keys, without notifying listeners or writers.
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
@@ -150,12 +178,12 @@ class AioCache(BaseCache):
         return kv.clear(self._session, self, keys)
 
     @_operation
-    def clear_key(self, key, key_hint=None) -> None:
+    def clear_key(self, key: Any, key_hint: Optional[Hint] = None) -> Op[None]:
         """Clear one key without notifying listeners or writers."""
         return kv.clear_key(self._session, self, key, key_hint)
 
     @_operation
-    def clear_keys(self, keys: Iterable) -> None:
+    def clear_keys(self, keys: Iterable[Any]) -> Op[None]:
         """Clear keys without notifying listeners or writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
@@ -163,17 +191,18 @@ class AioCache(BaseCache):
         return kv.clear_keys(self._session, self, keys)
 
     @_operation
-    def contains_key(self, key, key_hint=None) -> bool:
+    def contains_key(self, key: Any, key_hint: Optional[Hint] = None) -> Op[bool]:
         """:return: True if the key is in the cache."""
         return kv.contains_key(self._session, self, key, key_hint)
 
     @_operation
-    def contains_keys(self, keys: Iterable) -> bool:
+    def contains_keys(self, keys: Iterable[Any]) -> Op[bool]:
         """:return: True if all the keys are in the cache."""
         return kv.contains_keys(self._session, self, keys)
 
     @_operation
-    def get_and_put(self, key, value, key_hint=None, value_hint=None) -> Any:
+    def get_and_put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                    value_hint: Optional[Hint] = None) -> Op[Any]:
         """Write a value and return the previous one.
 
         :return: the old value or None.
@@ -181,7 +210,8 @@ class AioCache(BaseCache):
         return kv.get_and_put(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
-    def get_and_put_if_absent(self, key, value, key_hint=None, value_hint=None) -> Any:
+    def get_and_put_if_absent(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                              value_hint: Optional[Hint] = None) -> Op[Any]:
         """Write a value only if the key is absent.
 
         :return: the existing value, or None if the new one was written.
@@ -189,7 +219,8 @@ class AioCache(BaseCache):
         return kv.get_and_put_if_absent(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
-    def put_if_absent(self, key, value, key_hint=None, value_hint=None) -> bool:
+    def put_if_absent(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                      value_hint: Optional[Hint] = None) -> Op[bool]:
         """Write a value only if the key is absent.
 
         :return: True if the value was written.
@@ -197,7 +228,7 @@ class AioCache(BaseCache):
         return kv.put_if_absent(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
-    def get_and_remove(self, key, key_hint=None) -> Any:
+    def get_and_remove(self, key: Any, key_hint: Optional[Hint] = None) -> Op[Any]:
         """Remove a key and return its value.
 
         :return: the old value or None.
@@ -205,7 +236,8 @@ class AioCache(BaseCache):
         return kv.get_and_remove(self._session, self, key, key_hint)
 
     @_operation
-    def get_and_replace(self, key, value, key_hint=None, value_hint=None) -> Any:
+    def get_and_replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                        value_hint: Optional[Hint] = None) -> Op[Any]:
         """Write a value only if the key exists, returning the previous one.
 
         :return: the old value or None.
@@ -213,7 +245,7 @@ class AioCache(BaseCache):
         return kv.get_and_replace(self._session, self, key, value, key_hint, value_hint)
 
     @_operation
-    def remove_key(self, key, key_hint=None) -> bool:
+    def remove_key(self, key: Any, key_hint: Optional[Hint] = None) -> Op[bool]:
         """Remove a key, notifying listeners and writers.
 
         :return: True if the key was there.
@@ -221,7 +253,7 @@ class AioCache(BaseCache):
         return kv.remove_key(self._session, self, key, key_hint)
 
     @_operation
-    def remove_keys(self, keys: list) -> None:
+    def remove_keys(self, keys: Iterable[Any]) -> Op[None]:
         """Remove keys, notifying listeners and writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
@@ -229,12 +261,13 @@ class AioCache(BaseCache):
         return kv.remove_keys(self._session, self, keys)
 
     @_operation
-    def remove_all(self) -> None:
+    def remove_all(self) -> Op[None]:
         """Remove every entry, notifying listeners and writers."""
         return kv.remove_all(self._session, self)
 
     @_operation
-    def remove_if_equals(self, key, sample, key_hint=None, sample_hint=None) -> bool:
+    def remove_if_equals(self, key: Any, sample: Any, key_hint: Optional[Hint] = None,
+                         sample_hint: Optional[Hint] = None) -> Op[bool]:
         """Remove a key if its value equals ``sample``.
 
         :return: True if the entry was removed.
@@ -242,8 +275,9 @@ class AioCache(BaseCache):
         return kv.remove_if_equals(self._session, self, key, sample, key_hint, sample_hint)
 
     @_operation
-    def replace_if_equals(self, key, sample, value, key_hint=None, sample_hint=None,
-                          value_hint=None) -> bool:
+    def replace_if_equals(self, key: Any, sample: Any, value: Any, key_hint: Optional[Hint] = None,
+                          sample_hint: Optional[Hint] = None,
+                          value_hint: Optional[Hint] = None) -> Op[bool]:
         """Write a value only if the current one equals ``sample``.
 
         :return: True if the value was replaced.
@@ -252,7 +286,7 @@ class AioCache(BaseCache):
                                     sample_hint, value_hint)
 
     @_operation
-    def get_size(self, peek_modes=None) -> int:
+    def get_size(self, peek_modes: Union[int, Iterable[int], None] = None) -> Op[int]:
         """Count the entries.
 
         :param peek_modes: (optional) a :class:`~pyignite.datatypes.key_value.PeekModes`
@@ -276,7 +310,7 @@ class AioCache(BaseCache):
         return AioScanCursor(self._client, self, page_size, partitions, local)
 
 
-async def get_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
+async def get_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
     """A cache object for the named cache, without asking the server.
 
     :param client: an :class:`~pyignite.aio_client.AioClient`,
@@ -285,11 +319,12 @@ async def get_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache
     return AioCache(client, cache_admin.name_only(settings))
 
 
-async def create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
+async def create_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
     """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
     return AioCache(client, await client._run(cache_admin.create(client._session, settings, True)))
 
 
-async def get_or_create_cache(client: 'AioClient', settings: Union[str, dict]) -> AioCache:
+async def get_or_create_cache(client: 'AioClient',
+                              settings: Union[str, Dict[int, Any]]) -> AioCache:
     """Get a cache, creating it if needed."""
     return AioCache(client, await client._run(cache_admin.create(client._session, settings, False)))

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Tuple, Unio
 
 from ._base_client import BaseClient, parse_nodes
 from ._ops import cache_admin
-from ._ops.common import Operation
+from ._ops.common import Call, Operation
 from ._session.session import ConnectPlan
 from .connection.aio_connection import AioConnection
 
@@ -183,7 +183,8 @@ class AioClient(BaseClient):
             async with lock:
                 await self._carry_out(self._session.retry_dead())
 
-    async def _run(self, op: Operation, deadline: Optional[Tuple[float, float]] = None) -> Any:
+    async def _run(self, op: Union[Call, Operation],
+                   deadline: Optional[Tuple[float, float]] = None) -> Any:
         """Drive an operation over the connections; return its result.
 
         :param deadline: (optional) ``(loop time, seconds)``: every request of the

@@ -4,19 +4,24 @@ Get a :class:`Cache` from :meth:`Client.get_cache`, :meth:`Client.create_cache`
 or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, TypeVar, Union
 
 from . import _ids
 from ._ops import cache_admin, key_value as kv
 from ._protocol import REQUEST_HEADER_SIZE
 from ._request import cache_header
+from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import NotSupportedByClusterError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from ._base_client import BaseClient
+    from .client import Client
     from .cursors import ScanCursor, SqlCursor
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
+
+_SomeCache = TypeVar('_SomeCache', bound='BaseCache')
 
 
 class BaseCache:
@@ -27,7 +32,8 @@ class BaseCache:
     :param expiry_policy: (optional) the expiry policy applied to every operation.
     """
 
-    def __init__(self, client, name: str, expiry_policy: Optional[ExpiryPolicy] = None):
+    def __init__(self, client: 'BaseClient', name: str,
+                 expiry_policy: Optional[ExpiryPolicy] = None) -> None:
         if not isinstance(name, str) or not name:
             raise ParameterError('a cache name must be a non-empty string')
         self._client = client
@@ -37,7 +43,7 @@ class BaseCache:
         self._expiry_policy = expiry_policy
         self._header = cache_header(self._cache_id, expiry_policy)
         self._frame_prefix = bytes(REQUEST_HEADER_SIZE) + self._header
-        self._settings = None
+        self._settings: Optional[Dict[int, Any]] = None
 
     @property
     def name(self) -> str:
@@ -53,7 +59,7 @@ class BaseCache:
         return self._cache_id
 
     @property
-    def client(self):
+    def client(self) -> 'BaseClient':
         """:return: the client the cache is reached through."""
         return self._client
 
@@ -62,10 +68,10 @@ class BaseCache:
         """:return: the expiry policy applied to every operation, or None."""
         return self._expiry_policy
 
-    def with_expire_policy(self, expiry_policy: Optional[ExpiryPolicy] = None,
+    def with_expire_policy(self: _SomeCache, expiry_policy: Optional[ExpiryPolicy] = None,
                            create: Union[int, timedelta] = ExpiryPolicy.UNCHANGED,
                            update: Union[int, timedelta] = ExpiryPolicy.UNCHANGED,
-                           access: Union[int, timedelta] = ExpiryPolicy.UNCHANGED):
+                           access: Union[int, timedelta] = ExpiryPolicy.UNCHANGED) -> _SomeCache:
         """A view of this cache whose operations apply an expiry policy.
 
         :param expiry_policy: an :class:`ExpiryPolicy`, or build one from the durations,
@@ -81,7 +87,7 @@ class BaseCache:
             expiry_policy = ExpiryPolicy(create=create, update=update, access=access)
         return type(self)(self._client, self._name, expiry_policy)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return '{}(name={!r})'.format(type(self).__name__, self._name)
 
 
@@ -93,14 +99,17 @@ class Cache(BaseCache):
     :param expiry_policy: (optional) expiry policy for every operation.
     """
 
-    def __init__(self, client, name: str, expiry_policy: Optional[ExpiryPolicy] = None):
+    _client: 'Client'
+
+    def __init__(self, client: 'Client', name: str,
+                 expiry_policy: Optional[ExpiryPolicy] = None) -> None:
         super().__init__(client, name, expiry_policy)
 
     def destroy(self) -> None:
         """Destroy the cache and all its data."""
         self._client._run(cache_admin.destroy(self._session, self))
 
-    def get(self, key, key_hint=None) -> Any:
+    def get(self, key: Any, key_hint: Optional[Hint] = None) -> Any:
         """Read the value of a key.
 
         :param key: the key, of any supported type,
@@ -109,7 +118,8 @@ class Cache(BaseCache):
         """
         return self._client._run(kv.get(self._session, self, key, key_hint))
 
-    def put(self, key, value, key_hint=None, value_hint=None) -> None:
+    def put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+            value_hint: Optional[Hint] = None) -> None:
         """Write a value, replacing the previous one if any.
 
         :param key: the key,
@@ -119,56 +129,62 @@ class Cache(BaseCache):
         """
         self._client._run(kv.put(self._session, self, key, value, key_hint, value_hint))
 
-    def get_all(self, keys: list) -> dict:
+    def get_all(self, keys: Iterable[Any]) -> Dict[Any, Any]:
         """Read several keys at once.
 
         :param keys: keys, or ``(key, key_hint)`` tuples,
         :return: a dict of the keys found and their values.
         """
-        return self._client._run(kv.get_all(self._session, self, keys))
+        values: Dict[Any, Any] = self._client._run(kv.get_all(self._session, self, keys))
+        return values
 
-    def put_all(self, pairs: dict) -> None:
+    def put_all(self, pairs: Mapping[Any, Any]) -> None:
         """Write several key-value pairs at once.
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
         """
         self._client._run(kv.put_all(self._session, self, pairs))
 
-    def replace(self, key, value, key_hint=None, value_hint=None) -> bool:
+    def replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                value_hint: Optional[Hint] = None) -> bool:
         """Write a value only if the key exists.
 
         :return: True if the value was replaced.
         """
-        return self._client._run(kv.replace(self._session, self, key, value, key_hint,
-                                            value_hint))
+        replaced: bool = self._client._run(kv.replace(self._session, self, key, value,
+                                                      key_hint, value_hint))
+        return replaced
 
-    def clear(self, keys: Optional[list] = None) -> None:
+    def clear(self, keys: Optional[Iterable[Any]] = None) -> None:
         """Clear the cache, or the given keys, without notifying listeners or writers.
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
         """
         self._client._run(kv.clear(self._session, self, keys))
 
-    def clear_key(self, key, key_hint=None) -> None:
+    def clear_key(self, key: Any, key_hint: Optional[Hint] = None) -> None:
         """Clear one key without notifying listeners or writers."""
         self._client._run(kv.clear_key(self._session, self, key, key_hint))
 
-    def clear_keys(self, keys: Iterable) -> None:
+    def clear_keys(self, keys: Iterable[Any]) -> None:
         """Clear keys without notifying listeners or writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
         self._client._run(kv.clear_keys(self._session, self, keys))
 
-    def contains_key(self, key, key_hint=None) -> bool:
+    def contains_key(self, key: Any, key_hint: Optional[Hint] = None) -> bool:
         """:return: True if the key is in the cache."""
-        return self._client._run(kv.contains_key(self._session, self, key, key_hint))
+        found: bool = self._client._run(kv.contains_key(self._session, self, key, key_hint))
+        return found
 
-    def contains_keys(self, keys: Iterable) -> bool:
+    def contains_keys(self, keys: Iterable[Any]) -> bool:
         """:return: True if all the keys are in the cache."""
-        return self._client._run(kv.contains_keys(self._session, self, keys))
+        found: bool = self._client._run(kv.contains_keys(self._session, self, keys))
+        return found
 
-    def get_and_put(self, key, value, key_hint=None, value_hint=None) -> Any:
+    def get_and_put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                    value_hint: Optional[Hint] = None) -> Any:
         """Write a value and return the previous one.
 
         :return: the old value or None.
@@ -176,7 +192,8 @@ class Cache(BaseCache):
         return self._client._run(kv.get_and_put(self._session, self, key, value, key_hint,
                                                 value_hint))
 
-    def get_and_put_if_absent(self, key, value, key_hint=None, value_hint=None) -> Any:
+    def get_and_put_if_absent(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                              value_hint: Optional[Hint] = None) -> Any:
         """Write a value only if the key is absent.
 
         :return: the existing value, or None if the new one was written.
@@ -184,22 +201,25 @@ class Cache(BaseCache):
         return self._client._run(kv.get_and_put_if_absent(self._session, self, key, value,
                                                           key_hint, value_hint))
 
-    def put_if_absent(self, key, value, key_hint=None, value_hint=None) -> bool:
+    def put_if_absent(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                      value_hint: Optional[Hint] = None) -> bool:
         """Write a value only if the key is absent.
 
         :return: True if the value was written.
         """
-        return self._client._run(kv.put_if_absent(self._session, self, key, value, key_hint,
-                                                  value_hint))
+        written: bool = self._client._run(kv.put_if_absent(self._session, self, key, value,
+                                                           key_hint, value_hint))
+        return written
 
-    def get_and_remove(self, key, key_hint=None) -> Any:
+    def get_and_remove(self, key: Any, key_hint: Optional[Hint] = None) -> Any:
         """Remove a key and return its value.
 
         :return: the old value or None.
         """
         return self._client._run(kv.get_and_remove(self._session, self, key, key_hint))
 
-    def get_and_replace(self, key, value, key_hint=None, value_hint=None) -> Any:
+    def get_and_replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
+                        value_hint: Optional[Hint] = None) -> Any:
         """Write a value only if the key exists, returning the previous one.
 
         :return: the old value or None.
@@ -207,14 +227,15 @@ class Cache(BaseCache):
         return self._client._run(kv.get_and_replace(self._session, self, key, value,
                                                     key_hint, value_hint))
 
-    def remove_key(self, key, key_hint=None) -> bool:
+    def remove_key(self, key: Any, key_hint: Optional[Hint] = None) -> bool:
         """Remove a key, notifying listeners and writers.
 
         :return: True if the key was there.
         """
-        return self._client._run(kv.remove_key(self._session, self, key, key_hint))
+        removed: bool = self._client._run(kv.remove_key(self._session, self, key, key_hint))
+        return removed
 
-    def remove_keys(self, keys: list) -> None:
+    def remove_keys(self, keys: Iterable[Any]) -> None:
         """Remove keys, notifying listeners and writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
@@ -225,42 +246,49 @@ class Cache(BaseCache):
         """Remove every entry, notifying listeners and writers."""
         self._client._run(kv.remove_all(self._session, self))
 
-    def remove_if_equals(self, key, sample, key_hint=None, sample_hint=None) -> bool:
+    def remove_if_equals(self, key: Any, sample: Any, key_hint: Optional[Hint] = None,
+                         sample_hint: Optional[Hint] = None) -> bool:
         """Remove a key if its value equals ``sample``.
 
         :return: True if the entry was removed.
         """
-        return self._client._run(kv.remove_if_equals(self._session, self, key, sample,
-                                                     key_hint, sample_hint))
+        removed: bool = self._client._run(kv.remove_if_equals(self._session, self, key, sample,
+                                                              key_hint, sample_hint))
+        return removed
 
-    def replace_if_equals(self, key, sample, value, key_hint=None, sample_hint=None,
-                          value_hint=None) -> bool:
+    def replace_if_equals(self, key: Any, sample: Any, value: Any, key_hint: Optional[Hint] = None,
+                          sample_hint: Optional[Hint] = None,
+                          value_hint: Optional[Hint] = None) -> bool:
         """Write a value only if the current one equals ``sample``.
 
         :return: True if the value was replaced.
         """
-        return self._client._run(kv.replace_if_equals(self._session, self, key, sample, value,
-                                                      key_hint, sample_hint, value_hint))
+        replaced: bool = self._client._run(kv.replace_if_equals(
+            self._session, self, key, sample, value, key_hint, sample_hint, value_hint))
+        return replaced
 
-    def get_size(self, peek_modes=None) -> int:
+    def get_size(self, peek_modes: Union[int, Iterable[int], None] = None) -> int:
         """Count the entries.
 
         :param peek_modes: (optional) a :class:`~pyignite.datatypes.key_value.PeekModes`
          value or a list of them; primary copies by default,
         :return: the number of entries.
         """
-        return self._client._run(kv.get_size(self._session, self, peek_modes))
+        size: int = self._client._run(kv.get_size(self._session, self, peek_modes))
+        return size
 
     @property
-    def settings(self) -> Optional[dict]:
+    def settings(self) -> Dict[int, Any]:
         """The cache configuration, read from the server once and kept.
 
         :return: a dict of cache property codes and values.
         """
-        if self._settings is None:
+        settings = self._settings
+        if settings is None:
             from ._ops import cache_config
-            self._settings = self._client._run(cache_config.get_settings(self._session, self))
-        return self._settings
+            settings = self._settings = self._client._run(
+                cache_config.get_settings(self._session, self))
+        return settings
 
     def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False) -> 'ScanCursor':
         """Iterate over all entries, a page at a time.
@@ -275,7 +303,8 @@ class Cache(BaseCache):
         from .cursors import ScanCursor
         return ScanCursor(self._client, self, page_size, partitions, local)
 
-    def select_row(self, query_str: str, page_size: int = 1, query_args: Optional[list] = None,
+    def select_row(self, query_str: str, page_size: int = 1,
+                   query_args: Optional[Iterable[Any]] = None,
                    distributed_joins: bool = False, replicated_only: bool = False,
                    local: bool = False, timeout: int = 0) -> 'SqlCursor':
         """Run an SQL query over the cache's value type, returning whole entries.
@@ -294,7 +323,7 @@ class Cache(BaseCache):
                          distributed_joins, replicated_only, local, timeout)
 
 
-def get_cache(client, settings: Union[str, dict]) -> Cache:
+def get_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
     """A cache object for the named cache, without asking the server.
 
     :param client: a :class:`~pyignite.client.Client`,
@@ -303,13 +332,13 @@ def get_cache(client, settings: Union[str, dict]) -> Cache:
     return Cache(client, cache_admin.name_only(settings))
 
 
-def create_cache(client, settings: Union[str, dict]) -> Cache:
+def create_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
     """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
     name = client._run(cache_admin.create(client._session, settings, True))
     return Cache(client, name)
 
 
-def get_or_create_cache(client, settings: Union[str, dict]) -> Cache:
+def get_or_create_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
     """Get a cache, creating it if needed."""
     name = client._run(cache_admin.create(client._session, settings, False))
     return Cache(client, name)

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
 
 from ._base_client import BaseClient, check_credential, parse_nodes  # noqa: F401
 from ._ops import cache_admin
-from ._ops.common import Operation
+from ._ops.common import Call, Operation
 from ._session.session import ConnectPlan
 from .connection import Connection
 from .exceptions import ReconnectError
@@ -147,7 +147,7 @@ class Client(BaseClient):
             finally:
                 self._connect_lock.release()
 
-    def _run(self, op: Operation) -> Any:
+    def _run(self, op: Union[Call, Operation]) -> Any:
         """Drive an operation over the connections; return its result."""
         session = self._session
         if session.retry_due():
