@@ -1,6 +1,11 @@
 """The cluster facade of the asyncio client: the cluster state (activation)."""
+from typing import TYPE_CHECKING, Union
+
 from ._ops import cluster as ops
 from .datatypes.cluster_state import ClusterState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .aio_client import AioClient
 
 __all__ = ['AioCluster']
 
@@ -17,15 +22,18 @@ class AioCluster:
     :param client: the asyncio client.
     """
 
-    def __init__(self, client):
+    def __init__(self, client: 'AioClient') -> None:
         self._client = client
 
-    async def get_state(self) -> ClusterState:
+    async def get_state(self) -> Union[ClusterState, int]:
         """The cluster state.
 
-        :return: a :class:`~pyignite.datatypes.cluster_state.ClusterState`.
+        :return: a :class:`~pyignite.datatypes.cluster_state.ClusterState` (the int of a
+         state newer than this client knows).
         """
-        return await self._client._run(ops.get_state(self._client._session))
+        state: Union[ClusterState, int] = await self._client._run(
+            ops.get_state(self._client._session))
+        return state
 
     async def set_state(self, state: ClusterState) -> None:
         """Change the cluster state; returns once the change is done.

@@ -1,6 +1,11 @@
 """The cluster facade of the sync client: the cluster state (activation)."""
+from typing import TYPE_CHECKING, Union
+
 from ._ops import cluster as ops
 from .datatypes.cluster_state import ClusterState
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .client import Client
 
 __all__ = ['Cluster']
 
@@ -16,15 +21,18 @@ class Cluster:
     :param client: the client.
     """
 
-    def __init__(self, client):
+    def __init__(self, client: 'Client') -> None:
         self._client = client
 
-    def get_state(self) -> ClusterState:
+    def get_state(self) -> Union[ClusterState, int]:
         """The cluster state.
 
-        :return: a :class:`~pyignite.datatypes.cluster_state.ClusterState`.
+        :return: a :class:`~pyignite.datatypes.cluster_state.ClusterState` (the int of a
+         state newer than this client knows).
         """
-        return self._client._run(ops.get_state(self._client._session))
+        state: Union[ClusterState, int] = self._client._run(
+            ops.get_state(self._client._session))
+        return state
 
     def set_state(self, state: ClusterState) -> None:
         """Change the cluster state; returns once the change is done.

@@ -14,24 +14,38 @@ simply by dropping it: the server-side cursor is then released by the next
 operation of the client (a cursor's ``__del__`` cannot do I/O safely), so
 abandoned cursors never pile up against the server's per-connection limit.
 """
-from typing import Any, Iterable, Optional, Union
+from typing import (
+    TYPE_CHECKING, Any, Callable, Generator, Iterable, Optional, TypeVar, Union,
+)
 
 from ._ops import query
+from ._ops.common import Operation
 from ._ops.query import CursorState
 from ._ops.resources import abandon
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ._base_client import BaseClient
+    from .aio_cache import AioCache
+    from .aio_client import AioClient
+    from .cache import BaseCache, Cache
+    from .client import Client
+    from .connection.base import NodeConnection
+
 __all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor']
+
+_Sync = TypeVar('_Sync', bound='_SyncCursor')
+_Aio = TypeVar('_Aio', bound='_AioCursor')
 
 
 class BaseCursor:
     """What every cursor holds: the client and the state of the server-side cursor."""
 
-    def __init__(self, client):
+    def __init__(self, client: 'BaseClient') -> None:
         self._state = CursorState()
         self._client = client
 
     @property
-    def client(self):
+    def client(self) -> 'BaseClient':
         """:return: the client the cursor was opened through."""
         return self._client
 
@@ -46,7 +60,7 @@ class BaseCursor:
         return self._state.more
 
     @property
-    def connection(self):
+    def connection(self) -> Optional['NodeConnection']:
         """:return: the connection the cursor lives on, or None before it is opened."""
         return self._state.conn
 
@@ -54,7 +68,7 @@ class BaseCursor:
         state = self._state
         state.rows, state.index = [], 0
 
-    def __del__(self):
+    def __del__(self) -> None:
         state = self.__dict__.get('_state')
         if state is not None and state.more:
             try:
@@ -66,10 +80,12 @@ class BaseCursor:
 class _SyncCursor(BaseCursor):
     """Iteration and context management of the sync cursors."""
 
-    def __iter__(self):
+    _client: 'Client'
+
+    def __iter__(self: _Sync) -> _Sync:
         return self
 
-    def __next__(self):
+    def __next__(self) -> Any:
         state = self._state
         i = state.index
         rows = state.rows
@@ -86,10 +102,10 @@ class _SyncCursor(BaseCursor):
             else:
                 return row
 
-    def __enter__(self):
+    def __enter__(self: _Sync) -> _Sync:
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def close(self) -> None:
@@ -113,8 +129,8 @@ class ScanCursor(_SyncCursor):
      on a partition-aware client: that partition's primary node).
     """
 
-    def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
-                 local: bool = False):
+    def __init__(self, client: 'Client', cache: 'Cache', page_size: int = 1,
+                 partitions: int = -1, local: bool = False) -> None:
         super().__init__(client)
         client._run(query.scan(client._session, self._state, cache, page_size, partitions, local))
 
@@ -134,9 +150,9 @@ class SqlCursor(_SyncCursor):
     :param timeout: server-side timeout in ms, 0 for none.
     """
 
-    def __init__(self, client, cache, query_str: str, page_size: int = 1,
-                 query_args: Optional[Iterable] = None, distributed_joins: bool = False,
-                 replicated_only: bool = False, local: bool = False, timeout: int = 0):
+    def __init__(self, client: 'Client', cache: 'Cache', query_str: str, page_size: int = 1,
+                 query_args: Optional[Iterable[Any]] = None, distributed_joins: bool = False,
+                 replicated_only: bool = False, local: bool = False, timeout: int = 0) -> None:
         super().__init__(client)
         client._run(query.sql(client._session, self._state, cache, query_str, page_size, query_args,
                               distributed_joins, replicated_only, local, timeout))
@@ -149,13 +165,13 @@ class SqlFieldsCursor(_SyncCursor):
     row is the list of column names.
     """
 
-    def __init__(self, client, query_str: str, page_size: int = 1024,
-                 query_args: Optional[Iterable] = None, schema: Optional[str] = 'PUBLIC',
+    def __init__(self, client: 'Client', query_str: str, page_size: int = 1024,
+                 query_args: Optional[Iterable[Any]] = None, schema: Optional[str] = 'PUBLIC',
                  statement_type: int = 0, distributed_joins: bool = False,
                  local: bool = False, replicated_only: bool = False,
                  enforce_join_order: bool = False, collocated: bool = False,
                  lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
-                 timeout: int = 0, cache: Union[int, str, Any] = None):
+                 timeout: int = 0, cache: Union[int, str, 'BaseCache', None] = None) -> None:
         super().__init__(client)
         client._run(query.sql_fields(
             client._session, self._state, query_str, page_size, query_args, schema, statement_type,
@@ -166,31 +182,35 @@ class SqlFieldsCursor(_SyncCursor):
 class _AioCursor(BaseCursor):
     """Awaiting, async iteration and async context management of the async cursors."""
 
-    def __init__(self, client, op_factory):
+    _client: 'AioClient'
+
+    def __init__(self, client: 'AioClient',
+                 op_factory: Callable[[CursorState], Operation]) -> None:
         super().__init__(client)
-        self._op_factory = op_factory
+        self._op_factory: Optional[Callable[[CursorState], Operation]] = op_factory
         self._opened = False
 
-    async def _open(self):
+    async def _open(self: _Aio) -> _Aio:
         if not self._opened:
             self._opened = True
-            op, self._op_factory = self._op_factory(self._state), None
+            # the factory is there until the cursor is opened, once
+            op, self._op_factory = self._op_factory(self._state), None  # type: ignore[misc]
             await self._client._run(op)
         return self
 
-    def __await__(self):
+    def __await__(self: _Aio) -> Generator[Any, None, _Aio]:
         return self._open().__await__()
 
-    async def __aenter__(self):
+    async def __aenter__(self: _Aio) -> _Aio:
         return await self._open()
 
-    async def __aexit__(self, *exc):
+    async def __aexit__(self, *exc: Any) -> None:
         await self.close()
 
-    def __aiter__(self):
+    def __aiter__(self: _Aio) -> _Aio:
         return self
 
-    async def __anext__(self):
+    async def __anext__(self) -> Any:
         if not self._opened:
             await self._open()
         state = self._state
@@ -230,8 +250,8 @@ class AioScanCursor(_AioCursor):
      on a partition-aware client: that partition's primary node).
     """
 
-    def __init__(self, client, cache, page_size: int = 1, partitions: int = -1,
-                 local: bool = False):
+    def __init__(self, client: 'AioClient', cache: 'AioCache', page_size: int = 1,
+                 partitions: int = -1, local: bool = False) -> None:
         super().__init__(client, lambda state: query.scan(
             client._session, state, cache, page_size, partitions, local))
 
@@ -244,13 +264,13 @@ class AioSqlFieldsCursor(_AioCursor):
     the first row is the list of column names.
     """
 
-    def __init__(self, client, query_str: str, page_size: int = 1024,
-                 query_args: Optional[Iterable] = None, schema: Optional[str] = 'PUBLIC',
+    def __init__(self, client: 'AioClient', query_str: str, page_size: int = 1024,
+                 query_args: Optional[Iterable[Any]] = None, schema: Optional[str] = 'PUBLIC',
                  statement_type: int = 0, distributed_joins: bool = False,
                  local: bool = False, replicated_only: bool = False,
                  enforce_join_order: bool = False, collocated: bool = False,
                  lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
-                 timeout: int = 0, cache: Union[int, str, Any] = None):
+                 timeout: int = 0, cache: Union[int, str, 'BaseCache', None] = None) -> None:
         super().__init__(client, lambda state: query.sql_fields(
             client._session, state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,

@@ -13,19 +13,30 @@ client); a server refusal, e.g. a transaction that timed out, raises
 :class:`~pyignite.exceptions.CacheError` with the server's message; a lost
 connection raises the original :class:`OSError` and the server rolls back.
 """
-from typing import Optional
+from contextvars import Token
+from enum import IntEnum
+from typing import TYPE_CHECKING, Any, Generator, Optional, Tuple, Type, TypeVar, Union
 
 from ._ops import tx as ops
+from ._ops.common import Operation
 from ._request import current_tx, enter_tx
 from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
 from .exceptions import CacheError
 
+if TYPE_CHECKING:  # pragma: no cover
+    from ._base_client import BaseClient
+    from .aio_client import AioClient
+    from .client import Client
+    from .connection.base import NodeConnection
+
 __all__ = ['Transaction', 'AioTransaction']
+
+_E = TypeVar('_E', bound=IntEnum)
 
 _OTHER_CONTEXT = 'Cannot commit transaction from different thread or coroutine'
 
 
-def _enum_value(enum, value, default, name: str):
+def _enum_value(enum: Type[_E], value: Any, default: _E, name: str) -> _E:
     if value is None:
         return default
     if isinstance(value, bool):
@@ -40,8 +51,10 @@ def _enum_value(enum, value, default, name: str):
 class _TransactionBase:
     """What sync and async transactions share: parameters, state and binding."""
 
-    def __init__(self, client, concurrency=None, isolation=None, timeout: int = 0,
-                 label: Optional[str] = None):
+    def __init__(self, client: 'BaseClient',
+                 concurrency: Union[TransactionConcurrency, int, None] = None,
+                 isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
+                 label: Optional[str] = None) -> None:
         self.concurrency = _enum_value(TransactionConcurrency, concurrency,
                                        TransactionConcurrency.PESSIMISTIC, 'concurrency')
         self.isolation = _enum_value(TransactionIsolation, isolation,
@@ -57,22 +70,22 @@ class _TransactionBase:
         #: the server's id of the transaction, None until it started
         self.tx_id: Optional[int] = None
         #: the connection the transaction lives on
-        self.conn = None
+        self.conn: Optional['NodeConnection'] = None
         #: True once committed, rolled back or lost
         self.closed = False
-        self._token = None
+        self._token: Optional['Token[Any]'] = None
 
-    def _start_op(self):
+    def _start_op(self) -> Operation:
         if self.tx_id is not None or self.closed:
             raise CacheError('the transaction has already been started')
         return ops.tx_start(self.client._session, self.concurrency, self.isolation, self.timeout,
                             self.label)
 
-    def _started(self, result) -> None:
+    def _started(self, result: Tuple['NodeConnection', int]) -> None:
         self.conn, self.tx_id = result
         self._token = enter_tx(self)
 
-    def _end_op(self, committed: bool):
+    def _end_op(self, committed: bool) -> Optional[Operation]:
         """The OP_TX_END operation, or None when there is nothing to send.
 
         :raises CacheError: the transaction was closed (commit only) or belongs to
@@ -96,11 +109,12 @@ class _TransactionBase:
         token, self._token = self._token, None
         if current_tx.get() is self:
             try:
-                current_tx.reset(token)
+                # a token of None (never started here) raises TypeError, as handled below
+                current_tx.reset(token)  # type: ignore[arg-type]
             except (ValueError, TypeError):  # set in another context (a parent task)
                 current_tx.set(None)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         state = 'closed' if self.closed else 'open' if self.tx_id is not None else 'new'
         return '{}(tx_id={}, {}, {}, timeout={}, label={!r}, {})'.format(
             type(self).__name__, self.tx_id, self.concurrency.name, self.isolation.name,
@@ -125,8 +139,12 @@ class Transaction(_TransactionBase):
     :raises CacheError: the server could not start the transaction.
     """
 
-    def __init__(self, client, concurrency=None, isolation=None, timeout: int = 0,
-                 label: Optional[str] = None):
+    client: 'Client'
+
+    def __init__(self, client: 'Client',
+                 concurrency: Union[TransactionConcurrency, int, None] = None,
+                 isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
+                 label: Optional[str] = None) -> None:
         super().__init__(client, concurrency, isolation, timeout, label)
         self._started(client._run(self._start_op()))
 
@@ -160,7 +178,7 @@ class Transaction(_TransactionBase):
     def __enter__(self) -> 'Transaction':
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
 
@@ -182,15 +200,19 @@ class AioTransaction(_TransactionBase):
     :raises ValueError: a parameter is invalid.
     """
 
-    def __init__(self, client, concurrency=None, isolation=None, timeout: int = 0,
-                 label: Optional[str] = None):
+    client: 'AioClient'
+
+    def __init__(self, client: 'AioClient',
+                 concurrency: Union[TransactionConcurrency, int, None] = None,
+                 isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
+                 label: Optional[str] = None) -> None:
         super().__init__(client, concurrency, isolation, timeout, label)
 
     async def _start(self) -> 'AioTransaction':
         self._started(await self.client._run(self._start_op()))
         return self
 
-    def __await__(self):
+    def __await__(self) -> Generator[Any, None, 'AioTransaction']:
         return self._start().__await__()
 
     async def __aenter__(self) -> 'AioTransaction':
@@ -198,7 +220,7 @@ class AioTransaction(_TransactionBase):
             await self._start()
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self.close()
 
     async def commit(self) -> None:

@@ -43,6 +43,7 @@ from .resources import close_abandoned, close_request, conn_session
 if TYPE_CHECKING:
     from .._session.session import Session
     from ..cache import BaseCache
+    from ..connection.base import NodeConnection
 
 #: a page reader: ``(data, pos, ctx) -> ((rows, more), next pos)``
 PageReader = Callable[[Data, int, Any], Tuple[Tuple[List[Any], bool], int]]
@@ -75,7 +76,7 @@ class CursorState:
 
     def __init__(self) -> None:
         self.cursor_id: Optional[int] = None
-        self.conn: Any = None
+        self.conn: Optional['NodeConnection'] = None
         self.opened_in: Any = None
         self.rows: List[Any] = []
         self.index = 0
