@@ -11,7 +11,10 @@ Many requests may be in flight at once, also on one connection::
         await asyncio.gather(*[cache.put(i, i * i) for i in range(100)])
 """
 import asyncio
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING, Any, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple,
+    Union,
+)
 
 from ._base_client import BaseClient, parse_nodes
 from ._ops import cache_admin
@@ -22,8 +25,11 @@ from .connection.aio_connection import AioConnection
 if TYPE_CHECKING:  # pragma: no cover
     from .aio_cache import AioCache
     from .aio_cluster import AioCluster
+    from .binary import GenericObjectMeta
     from .cache import BaseCache
     from .cursors import AioSqlFieldsCursor
+    from .datatypes.base import Hint
+    from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
     from .transaction import AioTransaction
 
 __all__ = ['AioClient']
@@ -36,17 +42,17 @@ class _Connecting:
 
     __slots__ = ('_client', '_nodes')
 
-    def __init__(self, client: 'AioClient', nodes: list):
+    def __init__(self, client: 'AioClient', nodes: List[Tuple[str, int]]) -> None:
         self._client = client
         self._nodes = nodes
 
-    def __await__(self):
+    def __await__(self) -> Generator[Any, None, 'AioClient']:
         return self._client._connect(self._nodes).__await__()
 
     async def __aenter__(self) -> 'AioClient':
         return await self._client._connect(self._nodes)
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self._client.close()
 
 
@@ -94,20 +100,20 @@ class AioClient(BaseClient):
      that are not text.
     """
 
-    def __init__(self, compact_footer: bool = None, partition_aware: bool = True,
-                 event_listeners: Optional[Sequence] = None, **kwargs):
+    def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
+                 event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any) -> None:
         super().__init__(compact_footer, partition_aware, event_listeners, **kwargs)
         # serialises (re)connecting; made on first use, inside the loop that uses it
         self._connect_lock: Optional[asyncio.Lock] = None
-        self._retry_task: Optional[asyncio.Task] = None
+        self._retry_task: Optional['asyncio.Task[None]'] = None
 
     async def __aenter__(self) -> 'AioClient':
         return self
 
-    async def __aexit__(self, *exc) -> None:
+    async def __aexit__(self, *exc: Any) -> None:
         await self.close()
 
-    def connect(self, *args) -> _Connecting:
+    def connect(self, *args: Any) -> _Connecting:
         """Connect to Ignite node(s) when awaited or entered with ``async with``.
 
         With partition awareness the client connects to every node of the list at once
@@ -132,7 +138,7 @@ class AioClient(BaseClient):
             lock = self._connect_lock = asyncio.Lock()
         return lock
 
-    async def _connect(self, nodes: list) -> 'AioClient':
+    async def _connect(self, nodes: List[Tuple[str, int]]) -> 'AioClient':
         await self.close()
         async with self._lock():
             connections = self._connections(nodes, AioConnection)
@@ -159,7 +165,7 @@ class AioClient(BaseClient):
     async def _carry_out(plan: ConnectPlan) -> Any:
         """Connect what a connection plan asks for, each batch at once; return its result."""
         try:
-            batch = plan.send(None)
+            batch = next(plan)
             while True:
                 batch = plan.send(await asyncio.gather(*map(_try_connect, batch)))
         except StopIteration as done:
@@ -168,7 +174,8 @@ class AioClient(BaseClient):
     async def _reconnect(self) -> AioConnection:
         """A live connection after every one broke."""
         async with self._lock():
-            return await self._carry_out(self._session.reconnect())
+            conn: AioConnection = await self._carry_out(self._session.reconnect())
+            return conn
 
     def _retry_dead_soon(self) -> None:
         """Try to reconnect dead nodes in a background task: the operation that noticed it
@@ -210,17 +217,19 @@ class AioClient(BaseClient):
 
         :return: :class:`~pyignite.connection.aio_connection.AioConnection`.
         """
-        return self._live_connection() or await self._reconnect()
+        conn: Optional[AioConnection] = self._live_connection()
+        return conn or await self._reconnect()
 
     async def _learn_compact_footer(self) -> bool:
         """The footer mode objects are written with, asked from the server if it is not
         known yet (:meth:`BinaryObject.hashcode <pyignite.datatypes.BinaryObject.hashcode>`)."""
         from ._ops import binary_types
-        return await self._run(binary_types.compact_footer(self._session))
+        compact: bool = await self._run(binary_types.compact_footer(self._session))
+        return compact
 
     # --- caches ---------------------------------------------------------------------------
 
-    async def get_cache(self, settings: Union[str, dict]) -> 'AioCache':
+    async def get_cache(self, settings: Union[str, Dict[int, Any]]) -> 'AioCache':
         """A cache object for the named cache, without asking the server.
 
         :param settings: a cache name, or a dict with only PROP_NAME,
@@ -229,7 +238,7 @@ class AioClient(BaseClient):
         from .aio_cache import get_cache
         return await get_cache(self, settings)
 
-    async def create_cache(self, settings: Union[str, dict]) -> 'AioCache':
+    async def create_cache(self, settings: Union[str, Dict[int, Any]]) -> 'AioCache':
         """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists.
 
         :param settings: a cache name, or a dict of cache property codes and values,
@@ -238,7 +247,7 @@ class AioClient(BaseClient):
         from .aio_cache import create_cache
         return await create_cache(self, settings)
 
-    async def get_or_create_cache(self, settings: Union[str, dict]) -> 'AioCache':
+    async def get_or_create_cache(self, settings: Union[str, Dict[int, Any]]) -> 'AioCache':
         """Get a cache, creating it if it does not exist.
 
         :param settings: a cache name, or a dict of cache property codes and values,
@@ -247,16 +256,17 @@ class AioClient(BaseClient):
         from .aio_cache import get_or_create_cache
         return await get_or_create_cache(self, settings)
 
-    async def get_cache_names(self) -> list:
+    async def get_cache_names(self) -> List[str]:
         """Names of the caches in the cluster.
 
         :return: a list of str.
         """
-        return await self._run(cache_admin.get_names(self._session))
+        names: List[str] = await self._run(cache_admin.get_names(self._session))
+        return names
 
     # --- binary types -----------------------------------------------------------------------
 
-    async def get_binary_type(self, binary_type: Union[str, int]) -> dict:
+    async def get_binary_type(self, binary_type: Union[str, int]) -> Dict[str, Any]:
         """Read a binary type's metadata from the server (OP_GET_BINARY_TYPE).
 
         :param binary_type: type name or id,
@@ -265,10 +275,13 @@ class AioClient(BaseClient):
          name to type hint) and, for enums, ``enums``.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.get_binary_type(self._session, binary_type))
+        result: Dict[str, Any] = await self._run(
+            binary_types.get_binary_type(self._session, binary_type))
+        return result
 
-    async def put_binary_type(self, type_name: str, affinity_key_field: str = None,
-                              is_enum=False, schema: dict = None):
+    async def put_binary_type(self, type_name: str, affinity_key_field: Optional[str] = None,
+                              is_enum: bool = False,
+                              schema: Optional[Mapping[str, Any]] = None) -> Dict[str, int]:
         """Register binary type metadata on the server (OP_PUT_BINARY_TYPE), without
         touching the local registry.
 
@@ -278,22 +291,23 @@ class AioClient(BaseClient):
         :param schema: (optional) field name to type hint, or for an enum name to ordinal.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.put_binary_type(self._session, type_name,
-                                                            affinity_key_field, is_enum,
-                                                            schema))
+        ids: Dict[str, int] = await self._run(binary_types.put_binary_type(
+            self._session, type_name, affinity_key_field, is_enum, schema))
+        return ids
 
-    async def register_binary_type(self, data_class, affinity_key_field: str = None) -> None:
+    async def register_binary_type(self, data_class: 'GenericObjectMeta',
+                                   affinity_key_field: Optional[str] = None) -> None:
         """Register a complex object class, replacing any class generated for its type.
 
         :param data_class: a class built with :class:`~pyignite.binary.GenericObjectMeta`,
         :param affinity_key_field: (optional) the affinity key field name.
         """
         from ._ops import binary_types
-        return await self._run(binary_types.register_binary_type(self._session, data_class,
-                                                                 affinity_key_field))
+        await self._run(binary_types.register_binary_type(self._session, data_class,
+                                                          affinity_key_field))
 
     async def query_binary_type(self, binary_type: Union[int, str],
-                                schema: Union[int, dict] = None):
+                                schema: Union[int, Mapping[str, Any], None] = None) -> Any:
         """Find the classes of a complex object type, fetching it from the server if needed.
 
         :param binary_type: type name or id,
@@ -315,12 +329,13 @@ class AioClient(BaseClient):
 
     # --- SQL, cluster, transactions ------------------------------------------------------------
 
-    def sql(self, query_str: str, page_size: int = 1024, query_args: Iterable = None,
-            schema: str = 'PUBLIC', statement_type: int = 0, distributed_joins: bool = False,
-            local: bool = False, replicated_only: bool = False,
+    def sql(self, query_str: str, page_size: int = 1024,
+            query_args: Optional[Iterable[Any]] = None, schema: Optional[str] = 'PUBLIC',
+            statement_type: int = 0, distributed_joins: bool = False, local: bool = False,
+            replicated_only: bool = False,
             enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
             include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
-            cache: Union[int, str, 'AioCache'] = None) -> 'AioSqlFieldsCursor':
+            cache: Union[int, str, 'BaseCache', None] = None) -> 'AioSqlFieldsCursor':
         """Run an SQL query when the returned cursor is awaited or entered with
         ``async with``.
 
@@ -357,7 +372,8 @@ class AioClient(BaseClient):
         from .aio_cluster import AioCluster
         return AioCluster(self)
 
-    def tx_start(self, concurrency=None, isolation=None, timeout: int = 0,
+    def tx_start(self, concurrency: Union['TransactionConcurrency', int, None] = None,
+                 isolation: Union['TransactionIsolation', int, None] = None, timeout: int = 0,
                  label: Optional[str] = None) -> 'AioTransaction':
         """A transaction bound to the current task, started by ``async with`` or ``await``.
 
@@ -385,7 +401,7 @@ class AioClient(BaseClient):
         await self._run(register_cache(self._session, cache_id))
 
     async def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
-                            key_hint=None) -> AioConnection:
+                            key_hint: Optional['Hint'] = None) -> AioConnection:
         """The connection that most probably holds ``key`` (not a stable API).
 
         :param cache: cache object, name or id,
@@ -394,4 +410,5 @@ class AioClient(BaseClient):
         :return: a connection.
         """
         from ._ops.affinity import best_node
-        return await self._run(best_node(self._session, cache, key, key_hint))
+        conn: AioConnection = await self._run(best_node(self._session, cache, key, key_hint))
+        return conn

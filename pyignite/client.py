@@ -6,7 +6,7 @@ key-value work, call :meth:`Client.sql` for SQL, and register complex object
 classes with :meth:`Client.register_binary_type`.
 """
 import threading
-from typing import TYPE_CHECKING, Any, Iterable, Optional, Sequence, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 from ._base_client import BaseClient, check_credential, parse_nodes  # noqa: F401
 from ._ops import cache_admin
@@ -16,9 +16,12 @@ from .connection import Connection
 from .exceptions import ReconnectError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .binary import GenericObjectMeta
     from .cache import BaseCache, Cache
     from .cluster import Cluster
     from .cursors import SqlFieldsCursor
+    from .datatypes.base import Hint
+    from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
     from .transaction import Transaction
 
 __all__ = ['Client', 'BaseClient']
@@ -36,13 +39,13 @@ def _try_connect(conn: Connection) -> Optional[Exception]:
 class _Connected:
     """What :meth:`Client.connect` returns: a context manager that closes the client."""
 
-    def __init__(self, client):
+    def __init__(self, client: 'Client') -> None:
         self._client = client
 
-    def __enter__(self):
+    def __enter__(self) -> 'Client':
         return self._client
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self._client.close()
 
 
@@ -78,16 +81,16 @@ class Client(BaseClient):
      that are not text.
     """
 
-    def __init__(self, compact_footer: bool = None, partition_aware: bool = True,
-                 event_listeners: Optional[Sequence] = None, **kwargs):
+    def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
+                 event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any) -> None:
         super().__init__(compact_footer, partition_aware, event_listeners, **kwargs)
         # serialises (re)connecting: a Connection must not be connected by two threads
         self._connect_lock = threading.Lock()
 
-    def __enter__(self):
+    def __enter__(self) -> 'Client':
         return self
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: Any) -> None:
         self.close()
 
     def connect(self, *args: Any) -> _Connected:
@@ -128,7 +131,7 @@ class Client(BaseClient):
     def _carry_out(plan: ConnectPlan) -> Any:
         """Connect what a connection plan asks for, one after the other; return its result."""
         try:
-            batch = plan.send(None)
+            batch = next(plan)
             while True:
                 batch = plan.send([_try_connect(conn) for conn in batch])
         except StopIteration as done:
@@ -137,7 +140,8 @@ class Client(BaseClient):
     def _reconnect(self) -> Connection:
         """A live connection after every one broke."""
         with self._connect_lock:
-            return self._carry_out(self._session.reconnect())
+            conn: Connection = self._carry_out(self._session.reconnect())
+            return conn
 
     def _retry_dead(self) -> None:
         # without blocking on a busy lock: another thread is at it then
@@ -167,7 +171,7 @@ class Client(BaseClient):
     @property
     def random_node(self) -> Connection:
         """A random live connection (not a stable API)."""
-        conn = self._live_connection() if self._session.nodes else None
+        conn: Optional[Connection] = self._live_connection() if self._session.nodes else None
         if conn is None:
             raise ReconnectError('Can not connect.')
         return conn
@@ -176,11 +180,12 @@ class Client(BaseClient):
         """The footer mode objects are written with, asked from the server if it is not
         known yet (:meth:`BinaryObject.hashcode <pyignite.datatypes.BinaryObject.hashcode>`)."""
         from ._ops import binary_types
-        return self._run(binary_types.compact_footer(self._session))
+        compact: bool = self._run(binary_types.compact_footer(self._session))
+        return compact
 
     # --- caches ---------------------------------------------------------------------------
 
-    def get_cache(self, settings: Union[str, dict]) -> 'Cache':
+    def get_cache(self, settings: Union[str, Dict[int, Any]]) -> 'Cache':
         """A cache object for the named cache, without asking the server.
 
         :param settings: a cache name, or a dict with only PROP_NAME,
@@ -189,7 +194,7 @@ class Client(BaseClient):
         from .cache import get_cache
         return get_cache(self, settings)
 
-    def create_cache(self, settings: Union[str, dict]) -> 'Cache':
+    def create_cache(self, settings: Union[str, Dict[int, Any]]) -> 'Cache':
         """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists.
 
         :param settings: a cache name, or a dict of cache property codes and values,
@@ -198,7 +203,7 @@ class Client(BaseClient):
         from .cache import create_cache
         return create_cache(self, settings)
 
-    def get_or_create_cache(self, settings: Union[str, dict]) -> 'Cache':
+    def get_or_create_cache(self, settings: Union[str, Dict[int, Any]]) -> 'Cache':
         """Get a cache, creating it if it does not exist.
 
         :param settings: a cache name, or a dict of cache property codes and values,
@@ -207,16 +212,17 @@ class Client(BaseClient):
         from .cache import get_or_create_cache
         return get_or_create_cache(self, settings)
 
-    def get_cache_names(self) -> list:
+    def get_cache_names(self) -> List[str]:
         """Names of the caches in the cluster.
 
         :return: a list of str.
         """
-        return self._run(cache_admin.get_names(self._session))
+        names: List[str] = self._run(cache_admin.get_names(self._session))
+        return names
 
     # --- binary types -----------------------------------------------------------------------
 
-    def get_binary_type(self, binary_type: Union[str, int]) -> dict:
+    def get_binary_type(self, binary_type: Union[str, int]) -> Dict[str, Any]:
         """Read a binary type's metadata from the server (OP_GET_BINARY_TYPE).
 
         :param binary_type: type name or id,
@@ -225,10 +231,13 @@ class Client(BaseClient):
          name to type hint) and, for enums, ``enums``.
         """
         from ._ops import binary_types
-        return self._run(binary_types.get_binary_type(self._session, binary_type))
+        result: Dict[str, Any] = self._run(
+            binary_types.get_binary_type(self._session, binary_type))
+        return result
 
-    def put_binary_type(self, type_name: str, affinity_key_field: str = None, is_enum=False,
-                        schema: dict = None):
+    def put_binary_type(self, type_name: str, affinity_key_field: Optional[str] = None,
+                        is_enum: bool = False,
+                        schema: Optional[Mapping[str, Any]] = None) -> Dict[str, int]:
         """Register binary type metadata on the server (OP_PUT_BINARY_TYPE), without
         touching the local registry.
 
@@ -238,20 +247,23 @@ class Client(BaseClient):
         :param schema: (optional) field name to type hint, or for an enum name to ordinal.
         """
         from ._ops import binary_types
-        return self._run(binary_types.put_binary_type(self._session, type_name, affinity_key_field,
-                                                      is_enum, schema))
+        ids: Dict[str, int] = self._run(binary_types.put_binary_type(
+            self._session, type_name, affinity_key_field, is_enum, schema))
+        return ids
 
-    def register_binary_type(self, data_class, affinity_key_field: str = None) -> None:
+    def register_binary_type(self, data_class: 'GenericObjectMeta',
+                             affinity_key_field: Optional[str] = None) -> None:
         """Register a complex object class, replacing any class generated for its type.
 
         :param data_class: a class built with :class:`~pyignite.binary.GenericObjectMeta`,
         :param affinity_key_field: (optional) the affinity key field name.
         """
         from ._ops import binary_types
-        return self._run(binary_types.register_binary_type(self._session, data_class,
-                                                           affinity_key_field))
+        self._run(binary_types.register_binary_type(self._session, data_class,
+                                                    affinity_key_field))
 
-    def query_binary_type(self, binary_type: Union[int, str], schema: Union[int, dict] = None):
+    def query_binary_type(self, binary_type: Union[int, str],
+                          schema: Union[int, Mapping[str, Any], None] = None) -> Any:
         """Find the classes of a complex object type, fetching it from the server if needed.
 
         :param binary_type: type name or id,
@@ -273,12 +285,13 @@ class Client(BaseClient):
 
     # --- SQL, cluster, transactions ------------------------------------------------------------
 
-    def sql(self, query_str: str, page_size: int = 1024, query_args: Iterable = None,
-            schema: str = 'PUBLIC', statement_type: int = 0, distributed_joins: bool = False,
-            local: bool = False, replicated_only: bool = False,
+    def sql(self, query_str: str, page_size: int = 1024,
+            query_args: Optional[Iterable[Any]] = None, schema: Optional[str] = 'PUBLIC',
+            statement_type: int = 0, distributed_joins: bool = False, local: bool = False,
+            replicated_only: bool = False,
             enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
             include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
-            cache: Union[int, str, 'Cache'] = None) -> 'SqlFieldsCursor':
+            cache: Union[int, str, 'BaseCache', None] = None) -> 'SqlFieldsCursor':
         """Run an SQL query.
 
         :param query_str: the SQL text,
@@ -313,7 +326,8 @@ class Client(BaseClient):
         from .cluster import Cluster
         return Cluster(self)
 
-    def tx_start(self, concurrency=None, isolation=None, timeout: int = 0,
+    def tx_start(self, concurrency: Union['TransactionConcurrency', int, None] = None,
+                 isolation: Union['TransactionIsolation', int, None] = None, timeout: int = 0,
                  label: Optional[str] = None) -> 'Transaction':
         """Start a transaction bound to the current thread.
 
@@ -341,7 +355,7 @@ class Client(BaseClient):
         self._run(register_cache(self._session, cache_id))
 
     def get_best_node(self, cache: Union[int, str, 'BaseCache'], key: Any = None,
-                      key_hint=None):
+                      key_hint: Optional['Hint'] = None) -> Connection:
         """The connection that most probably holds ``key`` (not a stable API).
 
         :param cache: cache object, name or id,
@@ -350,4 +364,5 @@ class Client(BaseClient):
         :return: a connection.
         """
         from ._ops.affinity import best_node
-        return self._run(best_node(self._session, cache, key, key_hint))
+        conn: Connection = self._run(best_node(self._session, cache, key, key_hint))
+        return conn
