@@ -26,11 +26,12 @@ class ParseError(Exception):
 class HandshakeError(OSError):
     """The Ignite binary protocol handshake failed.
 
-    :ivar expected_version: the protocol version the server named, a tuple of three ints,
+    :ivar expected_version: the protocol version the server named, a tuple of three ints
+     (empty when the reply was no handshake reply),
     :ivar message: the server's message.
     """
 
-    def __init__(self, expected_version: Tuple[int, int, int], message: str):
+    def __init__(self, expected_version: Tuple[int, ...], message: str):
         self.expected_version = tuple(expected_version)
         self.message = message
         super().__init__(message)

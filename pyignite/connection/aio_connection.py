@@ -22,7 +22,7 @@ stays dead. The request ``timeout`` and the per-call limit of the
 :mod:`pyignite._session.timeouts`, the same as the blocking client's.
 """
 import asyncio
-from typing import Optional, Tuple
+from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple, Union
 
 from .. import _protocol as P
 from .._ops.handshake import handshake
@@ -33,6 +33,12 @@ from ..exceptions import HandshakeError, ParseError
 from .base import NodeConnection
 from .ssl_context import make_ssl_context
 
+if TYPE_CHECKING:  # pragma: no cover
+    import ssl
+
+    from .._request import Request
+    from .._session.session import Session
+
 __all__ = ['AioConnection', 'TimeoutError']
 
 _parse_header = P.parse_response_header
@@ -42,11 +48,14 @@ _MIN_REPLY = {True: 10, False: 12}
 if issubclass(asyncio.TimeoutError, OSError):  # Python 3.11+: they are one class
     TimeoutError = TimeoutError
 else:  # pragma: no cover - older Pythons
-    class TimeoutError(TimeoutError, asyncio.TimeoutError):  # noqa: A001
+    # (mypy takes both branches: the name is defined twice, the base given twice)
+    class TimeoutError(  # type: ignore[no-redef,misc]  # noqa: A001
+            TimeoutError, asyncio.TimeoutError):
         """A timeout: the built-in ``TimeoutError`` that is also ``asyncio.TimeoutError``."""
 
 
-def _expire(fut, conn, proto, completed_before: int, call_timeout=None) -> None:
+def _expire(fut: 'asyncio.Future[bytes]', conn: 'AioConnection', proto: '_FrameProtocol',
+            completed_before: int, call_timeout: Optional[float] = None) -> None:
     """A limit on a request passed: fail it, and close a connection gone silent."""
     if fut.done():
         return
@@ -70,20 +79,21 @@ class _FrameProtocol(asyncio.Protocol):
     :ivar raw: during the handshake, the future waiting for the next whole frame.
     """
 
-    def __init__(self, conn: 'AioConnection'):
+    def __init__(self, conn: 'AioConnection') -> None:
         self.conn = conn
-        self.transport = None
+        # set by connection_made, before anything uses it
+        self.transport: asyncio.Transport = None  # type: ignore[assignment]
         self.frames = FrameBuffer(1, P.MAX_HANDSHAKE_FRAME)
         self.inbox = Inbox()
-        self.raw = None
+        self.raw: Optional['asyncio.Future[bytes]'] = None
         self.handshaking = True
         self.error: Optional[BaseException] = None
         self._loop = asyncio.get_running_loop()
         self.lost = self._loop.create_future()
-        self.paused = None
-        self._out = None
+        self.paused: Optional['asyncio.Future[None]'] = None
+        self._out: Optional[List[Union[bytes, bytearray]]] = None
 
-    def send(self, frame) -> None:
+    def send(self, frame: Union[bytes, bytearray]) -> None:
         """Write a frame, coalescing bursts.
 
         A frame sent while no other was sent recently goes out at once, so a lone
@@ -116,8 +126,9 @@ class _FrameProtocol(asyncio.Protocol):
         while outbox:
             self.send(outbox.pop(0).finish(next(ids)))
 
-    def connection_made(self, transport) -> None:
-        self.transport = transport
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        # create_connection makes a Transport (asyncio types the parameter as its base)
+        self.transport = transport  # type: ignore[assignment]
 
     def data_received(self, data: bytes) -> None:
         out = self._out
@@ -202,13 +213,14 @@ class AioConnection(NodeConnection):
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
     """
 
-    def __init__(self, session, host: str, port: int, username: Optional[str] = None,
-                 password: Optional[str] = None, timeout: Optional[float] = None,
-                 handshake_timeout: float = 10.0, **ssl_params):
+    def __init__(self, session: 'Session', host: str, port: int,
+                 username: Optional[str] = None, password: Optional[str] = None,
+                 timeout: Optional[float] = None, handshake_timeout: float = 10.0,
+                 **ssl_params: Any) -> None:
         super().__init__(session, host, port, username, password, timeout, handshake_timeout,
                          **ssl_params)
         self._proto: Optional[_FrameProtocol] = None
-        self._loop = None
+        self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._flags_header = True
         #: counts close() calls, so that a connect() can tell it was overtaken by one
         self._closes = 0
@@ -232,8 +244,9 @@ class AioConnection(NodeConnection):
         self.session.handshake_started(self)
         try:
             version, result = await self._open_within(context)
-            if self._closes != closes:
-                # a close() overtook this connect(): give up, as the blocking one does
+            if self._closes != closes or self._proto is None:
+                # a close() overtook this connect(), or the node dropped the connection
+                # right after the handshake: give up, as the blocking one does
                 raise ConnectionError('connection to {}:{} closed while connecting'.format(
                     self.host, self.port))
         except BaseException as e:
@@ -252,7 +265,8 @@ class AioConnection(NodeConnection):
         self.closed = False
         self.session.handshake_succeeded(self)
 
-    async def _open_within(self, context):
+    async def _open_within(self, context: Optional['ssl.SSLContext'],
+                           ) -> Tuple[P.Version, P.HandshakeResult]:
         try:
             return await asyncio.wait_for(self._open(context), self.handshake_timeout)
         except asyncio.TimeoutError:
@@ -264,7 +278,8 @@ class AioConnection(NodeConnection):
             raise HandshakeError((), 'the reply of {}:{} is not an Ignite handshake reply: '
                                  '{}'.format(self.host, self.port, e)) from e
 
-    async def _open(self, context):
+    async def _open(self, context: Optional['ssl.SSLContext'],
+                    ) -> Tuple[P.Version, P.HandshakeResult]:
         loop = self._loop = asyncio.get_running_loop()
         transport, proto = await loop.create_connection(
             lambda: _FrameProtocol(self), self.host, self.port, ssl=context)
@@ -281,7 +296,8 @@ class AioConnection(NodeConnection):
             try:
                 frame = steps.send(body)
             except StopIteration as done:
-                return done.value
+                outcome: Tuple[P.Version, P.HandshakeResult] = done.value
+                return outcome
 
     def _drop(self) -> None:
         """Abort the transport at once, failing whatever waits on it."""
@@ -330,7 +346,8 @@ class AioConnection(NodeConnection):
 
     # --- requests -----------------------------------------------------------------------
 
-    def subscribe(self, op_code: int, resource_id: int, listener) -> None:
+    def subscribe(self, op_code: int, resource_id: int,
+                  listener: Callable[[bytes], None]) -> None:
         """Hand the server notifications ``op_code`` about ``resource_id`` to ``listener``
         (called with each frame body from the event loop's receive path: it must only pass
         the frame on). Resource ids belong to this connection's session: a reconnection
@@ -353,8 +370,9 @@ class AioConnection(NodeConnection):
         """A fresh request id, for callers that must know it before :meth:`request`."""
         return next(self._ids)
 
-    async def request(self, req, request_id: Optional[int] = None,
-                      deadline: Optional[Tuple[float, float]] = None):
+    async def request(self, req: 'Request', request_id: Optional[int] = None,
+                      deadline: Optional[Tuple[float, float]] = None,
+                      ) -> Tuple[bytes, P.ResponseHeader]:
         """Send a request; return the reply frame and its parsed header.
 
         A request given up on (a timeout, a cancelled task) leaves the connection usable:
@@ -372,7 +390,7 @@ class AioConnection(NodeConnection):
         if proto is None or not self.alive or proto.error is not None:
             raise ConnectionError('Connection to {}:{} is closed.'.format(self.host, self.port))
         rid = next(self._ids) if request_id is None else request_id
-        loop = self._loop
+        loop = proto._loop  # the loop the connection was opened in
         fut = loop.create_future()
         inbox = proto.inbox
         inbox.waiting[rid] = fut

@@ -52,7 +52,7 @@ import ssl
 import threading
 from collections import deque
 from time import monotonic
-from typing import Optional
+from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple, Union
 
 from .. import _protocol as P
 from .._ops.handshake import handshake
@@ -62,6 +62,10 @@ from .._session.timeouts import expiry
 from ..exceptions import HandshakeError, ParseError
 from .base import NodeConnection
 from .ssl_context import make_ssl_context
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .._request import Request
+    from .._session.session import Session
 
 __all__ = ['Connection']
 
@@ -80,7 +84,7 @@ class _Expired(Exception):
     """A deadline passed while waiting for bytes (internal)."""
 
 
-def _lost(stream) -> ConnectionError:
+def _lost(stream: '_Stream') -> ConnectionError:
     """A fresh error for a thread whose request died with the stream."""
     error = ConnectionError('connection to {}:{} lost: {!r}'.format(
         stream.host, stream.port, stream.error))
@@ -93,16 +97,16 @@ class _Waiter:
 
     __slots__ = ('reply', 'cond')
 
-    def __init__(self):
-        self.reply = None
-        self.cond = None
+    def __init__(self) -> None:
+        self.reply: Optional[bytes] = None
+        self.cond: Optional[threading.Condition] = None
 
 
 #: the inbox slot of a request whose own thread reads the stream: nobody needs waking
 _READER = _Waiter()
 
 
-def _closed_under_us(stream, e: OSError) -> OSError:
+def _closed_under_us(stream: '_Stream', e: OSError) -> OSError:
     """An error from a socket another thread closed: the documented ConnectionError."""
     if e.errno == errno.EBADF or stream.sock.fileno() < 0:
         error = ConnectionError('connection to {}:{} closed'.format(stream.host, stream.port))
@@ -121,12 +125,12 @@ class _Stream:
     :ivar inbox: where each frame goes; its slots are :class:`_Waiter` objects.
     """
 
-    def __init__(self, sock, host: str, port: int):
+    def __init__(self, sock: socket.socket, host: str, port: int) -> None:
         self.sock = sock
         self.host = host
         self.port = port
         self.frames = FrameBuffer(1, P.MAX_HANDSHAKE_FRAME)
-        self.ready: deque = deque()
+        self.ready: 'deque[bytes]' = deque()
         self.inbox = Inbox()
         self.lock = threading.Lock()
         self.send_lock = threading.Lock()
@@ -134,15 +138,15 @@ class _Stream:
         self.error: Optional[BaseException] = None
         self.flags_header = True
         #: the request ids of the connection, for the requests the inbox sends
-        self.ids = None
-        self._poll = None
+        self.ids: Optional[Iterator[int]] = None
+        self._poll: Optional[Callable[[int], List[Any]]] = None
         # frames the reader could not send at once (a sender held the send lock)
-        self.unsent: list = []
+        self.unsent: List[bytearray] = []
         self.scratch = memoryview(bytearray(_RECV))
 
     # --- raw I/O (overridden for TLS) ---------------------------------------------------
 
-    def send(self, data) -> None:
+    def send(self, data: Union[bytes, bytearray]) -> None:
         with self.send_lock:
             if self.unsent:
                 self._send_unsent()
@@ -151,7 +155,7 @@ class _Stream:
             except OSError as e:
                 raise _closed_under_us(self, e) from None
 
-    def send_soon(self, frames: list) -> None:
+    def send_soon(self, frames: List[bytearray]) -> None:
         """Send frames the inbox asked for, from the reading thread: now if no sender holds
         the send lock (waiting for it could deadlock with a sender blocked on a full socket
         buffer), otherwise with the next request that goes out."""
@@ -168,11 +172,11 @@ class _Stream:
         frames, self.unsent = self.unsent, []
         self.send_raw(b''.join(frames))
 
-    def send_raw(self, data) -> None:
+    def send_raw(self, data: Union[bytes, bytearray]) -> None:
         """Write bytes under the send lock (held by the caller)."""
         self.sock.sendall(data)
 
-    def receive(self, deadline: Optional[float]):
+    def receive(self, deadline: Optional[float]) -> Union[bytes, bytearray, memoryview]:
         """Some bytes from the node: a view of the scratch buffer, valid until the next
         call, or bytes when a big frame is on its way."""
         sock = self.sock
@@ -180,6 +184,7 @@ class _Stream:
             if deadline is not None:
                 self._wait(sock, deadline)
             want = self.frames.want()
+            data: Union[bytes, memoryview]
             if want > _RECV:
                 data = sock.recv(min(want, _RECV_MAX))
                 got = len(data)
@@ -205,7 +210,7 @@ class _Stream:
             raise ConnectionError('connection closed by {}:{}'.format(self.host, self.port))
         return data
 
-    def _wait(self, sock, deadline: float) -> None:
+    def _wait(self, sock: socket.socket, deadline: float) -> None:
         # only one thread reads at a time, so one poll object serves every wait
         remaining = deadline - monotonic()
         if remaining <= 0:
@@ -214,9 +219,9 @@ class _Stream:
         try:
             if poll is None:
                 if hasattr(select, 'poll'):
-                    poll = select.poll()
-                    poll.register(sock, select.POLLIN)
-                    self._poll = poll = poll.poll
+                    poller = select.poll()
+                    poller.register(sock, select.POLLIN)
+                    self._poll = poll = poller.poll
                 else:  # pragma: no cover - Windows
                     self._poll = poll = lambda ms: select.select([sock], [], [], ms / 1000)[0]
             ready = poll(int(remaining * 1000) + 1)
@@ -264,7 +269,8 @@ class _Stream:
 class _TlsStream(_Stream):
     """A stream whose bytes go through an :class:`ssl.SSLObject` over memory BIOs."""
 
-    def __init__(self, sock, host: str, port: int, context: ssl.SSLContext):
+    def __init__(self, sock: socket.socket, host: str, port: int,
+                 context: ssl.SSLContext) -> None:
         super().__init__(sock, host, port)
         self.incoming = ssl.MemoryBIO()
         self.outgoing = ssl.MemoryBIO()
@@ -283,7 +289,7 @@ class _TlsStream(_Stream):
                 self.incoming.write(self.recv(_RECV, deadline))
         self.sock.sendall(self.outgoing.read())
 
-    def send_raw(self, data) -> None:
+    def send_raw(self, data: Union[bytes, bytearray]) -> None:
         view = memoryview(data)
         with self.tls_lock:
             written = 0
@@ -292,7 +298,7 @@ class _TlsStream(_Stream):
             out = self.outgoing.read()
         self.sock.sendall(out)
 
-    def receive(self, deadline: Optional[float]) -> bytes:
+    def receive(self, deadline: Optional[float]) -> bytearray:
         buf = bytearray()
         size = min(max(self.frames.want(), _RECV), _RECV_MAX)
         while True:
@@ -341,9 +347,10 @@ class Connection(NodeConnection):
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters.
     """
 
-    def __init__(self, session, host: str, port: int, username: Optional[str] = None,
-                 password: Optional[str] = None, timeout: Optional[float] = None,
-                 handshake_timeout: float = 10.0, **ssl_params):
+    def __init__(self, session: 'Session', host: str, port: int,
+                 username: Optional[str] = None, password: Optional[str] = None,
+                 timeout: Optional[float] = None, handshake_timeout: float = 10.0,
+                 **ssl_params: Any) -> None:
         super().__init__(session, host, port, username, password, timeout, handshake_timeout,
                          **ssl_params)
         self._stream: Optional[_Stream] = None
@@ -388,7 +395,8 @@ class Connection(NodeConnection):
                     self.host, self.port))
         self.session.handshake_succeeded(self)
 
-    def _open(self, context):
+    def _open(self, context: Optional[ssl.SSLContext],
+              ) -> Tuple[_Stream, P.Version, P.HandshakeResult]:
         deadline = monotonic() + self.handshake_timeout
         try:
             sock = socket.create_connection((self.host, self.port), self.handshake_timeout)
@@ -398,6 +406,7 @@ class Connection(NodeConnection):
         try:
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
             sock.settimeout(max(deadline - monotonic(), 0.001))
+            stream: _Stream
             if context is None:
                 stream = _Stream(sock, self.host, self.port)
             else:
@@ -485,7 +494,8 @@ class Connection(NodeConnection):
 
     # --- requests -----------------------------------------------------------------------
 
-    def subscribe(self, op_code: int, resource_id: int, listener) -> None:
+    def subscribe(self, op_code: int, resource_id: int,
+                  listener: Callable[[bytes], None]) -> None:
         """Hand the server notifications ``op_code`` about ``resource_id`` to ``listener``
         (called with each frame body, in the thread that reads the stream, under its lock:
         it must only pass the frame on). Resource ids belong to this connection's session:
@@ -512,7 +522,8 @@ class Connection(NodeConnection):
         """A fresh request id, for callers that must know it before :meth:`request`."""
         return next(self._ids)
 
-    def request(self, req, request_id: Optional[int] = None):
+    def request(self, req: 'Request',
+                request_id: Optional[int] = None) -> Tuple[bytes, P.ResponseHeader]:
         """Send a request; return the reply frame and its parsed header.
 
         :param req: a :class:`~pyignite._request.Request`,
@@ -636,7 +647,9 @@ class Connection(NodeConnection):
                     if slot.cond is not None:
                         slot.cond.notify()
                 if outbox:
-                    sends = [req.finish(next(stream.ids)) for req in outbox]
+                    # the stream has the connection's ids from before its first request
+                    sends = [req.finish(next(stream.ids))  # type: ignore[arg-type]
+                             for req in outbox]
                     outbox.clear()
                 else:
                     sends = None
