@@ -28,13 +28,13 @@ top-level read then decodes the whole value again with one state for all of it.
 """
 import struct
 import threading
-from contextvars import ContextVar
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from operator import attrgetter
 
 from . import _encoder, _structs
 from ._decoder import DECODERS, NeedsHandleTable, decode_utf8, read_string
 from ._ids import bytes_hash, entity_id, i32
+from ._request import Frame
 from .datatypes import type_codes as tc
 from .datatypes.complex import BinaryObject
 from .exceptions import ParameterError, ParseError
@@ -99,10 +99,6 @@ def is_flat(type_codes: Iterable[int]) -> bool:
 # it follow without being recorded themselves. A write never yields to another task, so a
 # thread-local flag is enough.
 _writing = threading.local()
-# ``(registry, buffer, start, end, object)`` of the outermost objects the current thread or
-# task wrote with a guessed footer mode (a tuple, never changed in place)
-_guessed: 'ContextVar[Tuple[Tuple[Any, bytearray, int, int, Any], ...]]' = \
-    ContextVar('pyignite_guessed_footers', default=())
 
 
 def _write_guessing(write: Writer, buf: bytearray, value: Any, ctx: Any) -> None:
@@ -117,26 +113,34 @@ def _write_guessing(write: Writer, buf: bytearray, value: Any, ctx: Any) -> None
         write(buf, value, ctx)
     finally:
         _writing.guessing = False
-    _guessed.set(_guessed.get() + ((ctx, buf, start, len(buf), value),))
-    # the request must go through prepare(), which asks the server and fixes the bytes
-    ctx.add_pending(value.__class__)
+    if buf.__class__ is Frame:
+        buf.guessed += ((start, len(buf), value),)
+        # the request must go through prepare(), which asks the server and fixes the bytes
+        note_pending(buf, value.__class__)
 
 
-def fix_guessed_footers(ctx: Any) -> None:
-    """Rewrite the objects the current thread or task wrote with a wrong guessed footer mode.
+def note_pending(buf: bytearray, cls: Any) -> None:
+    """Note on a request frame that it holds an object of ``cls``, a class the server may
+    not know (other buffers are no requests: nothing to note)."""
+    if buf.__class__ is Frame and cls not in buf.pending:  # type: ignore[attr-defined]
+        buf.pending += (cls,)  # type: ignore[attr-defined]
+
+
+def fix_guessed_footers(buf: Frame, ctx: Any) -> None:
+    """Rewrite the objects of a request frame written with a wrong guessed footer mode,
+    now that ``ctx`` (the registry) knows the mode.
 
     Only outermost objects are recorded; whatever lies between them in the buffer
     (collections, maps, other values) has counts, not byte lengths, so replacing an
     object's bytes in place keeps the request valid.
     """
-    items = _guessed.get()
+    items = buf.guessed
     if not items:
         return
-    _guessed.set(tuple(item for item in items if item[0] is not ctx))
+    buf.guessed = ()
     if ctx.write_compact_footer is not False:
         return  # the guess (compact) was right
-    mine = [item for item in items if item[0] is ctx]
-    for _, buf, start, end, value in sorted(mine, key=lambda item: -item[2]):
+    for start, end, value in sorted(items, key=lambda item: -item[0]):
         fresh = bytearray()
         value.__class__._ignite_write(fresh, value, ctx)
         buf[start:end] = fresh
@@ -280,7 +284,7 @@ def make_writer(cls: Any) -> Writer:
             compact = True
         else:
             if value.__class__ not in ctx.known_classes:
-                ctx.add_pending(value.__class__)
+                note_pending(buf, value.__class__)
             compact = ctx.write_compact_footer
             if compact is None:
                 if not getattr(_writing, 'guessing', False):

@@ -1,8 +1,9 @@
 """The per-client registry of complex object types (binary types).
 
-The codecs reach it as their ``ctx``. The encoder records classes the server
-has not seen yet in :attr:`BinaryRegistry.pending` (the operation registers
-them before sending its request); the decoder raises :class:`MissingBinaryType`
+The codecs reach it as their ``ctx``. The encoder notes classes the server
+may not know yet on the request frame it writes (see :class:`~pyignite._request.Frame`;
+the operation registers them before sending the request); the decoder raises
+:class:`MissingBinaryType`
 for a type or schema the registry cannot decode yet, so the operation fetches
 the type's metadata and decodes again.
 
@@ -10,11 +11,10 @@ Thread safety: readers never lock. Every table is replaced, never changed in
 place, under a lock held only by writers (copy on write), so a reader sees an
 old or a new table, never a half-updated one. What a request still has to do
 (classes to register, objects written before the server's footer mode was
-known) is kept per thread and per asyncio task, so each request registers what
-it wrote and a failure touches only the requests concerned.
+known) is kept on the request, so each request registers what it wrote and a
+failure touches only the requests concerned.
 """
 import threading
-from contextvars import ContextVar
 from typing import (
     Any, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
 )
@@ -36,14 +36,6 @@ class MissingBinaryType(ParseError):
         self.schema_id = schema_id
         super().__init__('binary type {} (schema {}) is not known to the client nor to the '
                          'server'.format(type_id, schema_id))
-
-
-# ``(registry, class)`` pairs written by the current thread or asyncio task and not yet
-# registered: each request registers what it wrote, so a failed registration fails only the
-# requests holding that class. Values are tuples, never changed in place, so tasks started
-# from one context never share them.
-_pending: 'ContextVar[Tuple[Tuple[BinaryRegistry, Any], ...]]' = \
-    ContextVar('pyignite_pending_types', default=())
 
 
 #: how to decode one schema: (class, field names, flat, field reader)
@@ -134,25 +126,6 @@ class BinaryRegistry:
 
     # --- classes the server must learn ----------------------------------------------------
 
-    @property
-    def pending(self) -> List[Any]:
-        """Classes the current thread or task wrote that the server must learn before the
-        request holding them is sent."""
-        items = _pending.get()
-        if not items:
-            return []
-        return [cls for registry, cls in items if registry is self]
-
-    def add_pending(self, cls: Any) -> None:
-        items = _pending.get()
-        if (self, cls) not in items:
-            _pending.set(items + ((self, cls),))
-
-    def drop_pending(self, cls: Any) -> None:
-        items = _pending.get()
-        if (self, cls) in items:
-            _pending.set(tuple(item for item in items if item != (self, cls)))
-
     def class_registered(self, cls: Any, affinity_key_field: Optional[str] = None) -> None:
         """The server has the metadata of ``cls``: decode its schema with it from now on."""
         with self._lock:
@@ -166,7 +139,6 @@ class BinaryRegistry:
                 types = dict(self.types)
                 del types[cls.type_id]
                 self.types = types
-        self.drop_pending(cls)
 
     def _set_affinity(self, type_id: int, field_name: str) -> None:
         if self.affinity_fields.get(type_id) == field_name:

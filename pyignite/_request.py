@@ -7,7 +7,7 @@ the length and request id, picks the connection and moves the bytes.
 """
 import struct
 from contextvars import ContextVar, Token
-from typing import Any, Optional, Type
+from typing import Any, Optional, Tuple, Type
 
 from . import _structs as S
 from .exceptions import CacheError
@@ -38,10 +38,29 @@ CACHE_FLAG_TRANSACTIONAL = 0x02
 CACHE_FLAG_EXPIRY_POLICY = 0x04
 
 
+class Frame(bytearray):
+    """The bytes of a request under construction, and what writing them left to do before
+    they may be sent.
+
+    Writing a complex object notes it here (the request carries its own state, whatever
+    thread or task builds it): its class, when the server may not know it yet, and the
+    object itself, when it was written before the server's footer mode was known. The
+    request then goes through :func:`~pyignite._ops.prepare.prepare` first. The notes are
+    class attributes until written: an ordinary request carries none and costs nothing.
+
+    :ivar pending: classes of objects written that the server may not know,
+    :ivar guessed: ``(start, end, object)`` of the outermost objects written with a
+     guessed footer mode, to rewrite once the mode is known.
+    """
+
+    pending: Tuple[Any, ...] = ()
+    guessed: Tuple[Tuple[int, int, Any], ...] = ()
+
+
 class Request:
     """One request frame under construction.
 
-    :ivar buf: the frame: 14 header bytes, then the payload,
+    :ivar buf: the frame (a :class:`Frame`): 14 header bytes, then the payload,
     :ivar error: the exception class for an error status,
     :ivar conn: the connection the request must go to (cursor pages, transactions), or None,
     :ivar cache_id: the cache a key request targets, for partition awareness,
@@ -56,7 +75,7 @@ class Request:
     __slots__ = ('buf', 'op_code', 'error', 'conn', 'cache_id', 'key_pos', 'release')
 
     def __init__(self, op_code: int, error: Type[BaseException] = CacheError):
-        self.buf = bytearray(_HEADER)
+        self.buf = Frame(_HEADER)
         self.op_code = op_code
         self.error = error
         self.conn: Any = None
@@ -99,7 +118,7 @@ def cache_request(op_code: int, cache: Any, error: Type[BaseException] = CacheEr
     """A request with the cache prefix written, joined to the current transaction if any."""
     # the hot path of every key operation: built from the cache's own frame prefix
     req: Request = _new_request(Request)
-    buf = bytearray(cache._frame_prefix)
+    buf = Frame(cache._frame_prefix)
     req.buf = buf
     req.op_code = op_code
     req.error = error

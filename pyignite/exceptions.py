@@ -9,10 +9,10 @@ import socket
 from typing import Optional, Tuple
 
 __all__ = [
-    'AuthenticationError', 'BinaryTypeError', 'CacheCreationError', 'CacheError',
-    'ClusterError', 'CursorError', 'HandshakeError', 'NotSupportedByClusterError',
-    'NotSupportedError', 'ParameterError', 'ParseError', 'ReconnectError', 'SQLError',
-    'SocketError', 'connection_errors',
+    'AuthenticationError', 'AuthenticationRequiredError', 'BinaryTypeError',
+    'CacheCreationError', 'CacheError', 'ClusterError', 'CursorError', 'HandshakeError',
+    'NotSupportedByClusterError', 'NotSupportedError', 'ParameterError', 'ParseError',
+    'ReconnectError', 'SQLError', 'SocketError', 'connection_errors',
 ]
 
 #: Alias kept for code written against the documented failover example.
@@ -49,6 +49,17 @@ class AuthenticationError(Exception):
     def __init__(self, message: str):
         self.message = message
         super().__init__(message)
+
+
+class AuthenticationRequiredError(HandshakeError, AuthenticationError):
+    """The node requires credentials and none were given: the server refused the session
+    (a :class:`HandshakeError`, as the documentation says) for want of authentication (an
+    :class:`AuthenticationError`, as pyignite 0.6.1 raises). Catching either class catches
+    it.
+    """
+
+    def __init__(self, expected_version: Tuple[int, int, int], message: str):
+        HandshakeError.__init__(self, expected_version, message)
 
 
 class ReconnectError(Exception):

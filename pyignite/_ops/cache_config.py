@@ -302,13 +302,26 @@ _WRITERS = {
 }
 
 
+_pack_length_count = struct.Struct('<ih').pack_into
+
+
 def _protocol_version(session) -> tuple:
     ctx = session.protocol_context
     return ctx.version if ctx is not None else (1, 7, 0)
 
 
 def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
-    """The property-form cache configuration: ``int length, short count, properties``.
+    """The property-form cache configuration: ``int length, short count, properties``
+    (see :func:`write_config`)."""
+    buf = bytearray()
+    write_config(buf, name, props, ctx, version)
+    return bytes(buf)
+
+
+def write_config(buf: bytearray, name: str, props: dict, ctx, version: tuple) -> None:
+    """Append the property-form cache configuration to ``buf``: ``int length, short count,
+    properties``. Values are written straight into ``buf``, so that a request frame notes
+    the complex objects among them (see :class:`~pyignite._request.Frame`).
 
     :param name: the cache name (PROP_NAME),
     :param props: the other properties, code to value,
@@ -316,7 +329,8 @@ def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
     :param version: the negotiated protocol version,
     :raises ParameterError: an unknown code or a bad value; the message names the property.
     """
-    body = bytearray()
+    start = len(buf)
+    buf += bytes(6)  # length and count, filled in at the end
     count = 0
     items = [(pc.PROP_NAME, name)]
     items.extend((code, value) for code, value in props.items() if code != pc.PROP_NAME)
@@ -327,10 +341,10 @@ def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
                                  'pyignite.datatypes.prop_codes'.format(code))
         if code == pc.PROP_EXPIRY_POLICY and value is None and version < (1, 6, 0):
             continue  # absent is what None means, and older servers lack the property
-        body += S.SHORT.pack(code)
-        writer(body, _where(code), value, ctx, version)
+        buf += S.SHORT.pack(code)
+        writer(buf, _where(code), value, ctx, version)
         count += 1
-    return S.INT.pack(len(body) + 2) + S.SHORT.pack(count) + bytes(body)
+    _pack_length_count(buf, start, len(buf) - start - 4, count)
 
 
 def create_with_config(session, name: str, props: dict, only_new: bool):
@@ -342,7 +356,7 @@ def create_with_config(session, name: str, props: dict, only_new: bool):
     """
     req = Request(OP_CACHE_CREATE_WITH_CONFIGURATION if only_new
                   else OP_CACHE_GET_OR_CREATE_WITH_CONFIGURATION, CacheCreationError)
-    req.buf += build_config(name, props, session.binary, _protocol_version(session))
+    write_config(req.buf, name, props, session.binary, _protocol_version(session))
     if session.needs_prepare(req):
         yield from prepare(session, req)
     yield req

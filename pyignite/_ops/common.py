@@ -1,9 +1,13 @@
-"""What every operation is made of (see :mod:`pyignite._session.exchange`)."""
-from typing import Any, Generator
+"""What every operation is made of (see :mod:`pyignite._session.exchange`), and what it
+may ask of the client's session."""
+from typing import Any, Generator, List, Optional, Protocol, Tuple
 
+from .._protocol import ProtocolContext
+from .._registry import BinaryRegistry
 from .._request import Request, Response
+from .._routing import Router
 
-__all__ = ['Call', 'Operation']
+__all__ = ['Call', 'Operation', 'Session']
 
 #: what every operation is: a generator that yields requests, receives their responses
 #: and returns its result (see :mod:`pyignite._session.exchange`)
@@ -23,3 +27,25 @@ class Call:
     def __init__(self, req: Request, reader: Any):
         self.req = req
         self.reader = reader
+
+
+class Session(Protocol):
+    """What an operation may use of the client's session: the interface the operations
+    are written against, kept here so that they depend on nothing above them.
+    :class:`pyignite._session.session.Session` is what implements it.
+    """
+
+    binary: BinaryRegistry
+    router: Optional[Router]
+    abandoned: List[Tuple[Any, Any, int]]
+
+    @property
+    def protocol_context(self) -> Optional[ProtocolContext]: ...
+
+    def needs_prepare(self, req: Request) -> bool: ...
+
+    def route(self, req: Request) -> Any: ...
+
+    def stale(self, cache_id: int) -> bool: ...
+
+    def on_affinity_update(self) -> None: ...

@@ -2,7 +2,7 @@
 from typing import Generator, Optional, Tuple
 
 from .. import _protocol as P
-from ..exceptions import AuthenticationError, HandshakeError
+from ..exceptions import AuthenticationError, AuthenticationRequiredError, HandshakeError
 
 
 def handshake(username: Optional[str] = None, password: Optional[str] = None,
@@ -28,8 +28,8 @@ def handshake(username: Optional[str] = None, password: Optional[str] = None,
         if result.status == P.STATUS_AUTH_FAILED:
             if sends_credentials:
                 raise AuthenticationError(result.message)
-            # the server wants credentials: a refused session, not refused credentials
-            raise HandshakeError(offered, result.message)
+            # the server wants credentials: a refused session for want of them
+            raise AuthenticationRequiredError(offered, result.message)
         retry = P.next_version(version, offered)
         # a version already refused is never offered again, so a server that keeps
         # naming other versions cannot keep us here

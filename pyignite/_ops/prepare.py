@@ -26,7 +26,7 @@ def prepare(session: Any, req: Request) -> Generator[Request, Response, None]:
     partition map, then return (see :meth:`~pyignite._session.session.Session.needs_prepare`)."""
     if session.abandoned:
         yield from close_abandoned(session)
-    if session.binary.pending:
-        yield from put_pending_types(session)
+    if req.buf.pending:
+        yield from put_pending_types(session, req.buf)
     if req.key_pos >= 0 and session.stale(req.cache_id):
         yield from refresh_partitions(session, req.cache_id)

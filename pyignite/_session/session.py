@@ -18,7 +18,7 @@ Operations get the session, never the client: it is all they may touch.
 from typing import Any, Generator, List, Optional, Sequence, Tuple
 
 from .. import _protocol as P
-from .._registry import BinaryRegistry, _pending
+from .._registry import BinaryRegistry
 from .._routing import RetrySchedule, Router
 from ..exceptions import (
     AuthenticationError, HandshakeError, ReconnectError, connection_errors,
@@ -59,6 +59,8 @@ class Session:
         self.router: Optional[Router] = None
         self.retry = RetrySchedule()
         self.abandoned: List[Tuple[Any, Any, int]] = []
+        #: the node the last request without a partition went to (see :meth:`route`)
+        self._turn = -1
 
     @property
     def protocol_context(self) -> Optional[P.ProtocolContext]:
@@ -85,22 +87,34 @@ class Session:
         is sent: types to register, dropped cursors to close, a stale partition map.
 
         The one rule every operation and the one-request path follow. It runs before every
-        request, so it only looks at cheap flags; a false alarm (types pending for another
-        client of this thread) just costs a ``prepare`` that finds nothing.
+        request, so it only looks at cheap flags.
         """
-        if _pending.get() or self.abandoned:
+        if req.buf.pending or self.abandoned:
             return True
         router = self.router
         return router is not None and req.key_pos >= 0 and router.is_stale(req.cache_id)
 
     def route(self, req: Any) -> Any:
-        """The live connection a request goes to, or None if none is alive (reconnect)."""
+        """The live connection a request goes to, or None if none is alive (reconnect).
+
+        A request pinned to a connection (a cursor's pages, a transaction's requests) goes
+        there. With partition awareness, a key goes to its primary node when the maps tell,
+        and any other request to the live connections in turn (round-robin), so that the
+        load spreads as with pyignite 0.6.1 (which picks at random). Otherwise requests go
+        to the current connection.
+        """
         conn = req.conn
         if conn is not None:
             return conn
         router = self.router
-        if router is not None and req.key_pos >= 0:
-            conn = router.connection_for(self.binary, req.cache_id, req.buf, req.key_pos)
+        if router is not None:
+            if req.key_pos >= 0:
+                conn = router.connection_for(self.binary, req.cache_id, req.buf, req.key_pos)
+                if conn is not None:
+                    return conn
+            # no partition map covers it (no key, a replicated cache, SQL, admin): any
+            # node serves it, so spread such requests over the live connections in turn
+            conn = self._next_in_turn()
             if conn is not None:
                 return conn
         conn = self.current
@@ -109,6 +123,19 @@ class Session:
         for conn in self.nodes:
             if conn.alive:
                 self.current = conn
+                return conn
+        return None
+
+    def _next_in_turn(self) -> Any:
+        """The live connection after the one handed out last (round-robin), or None."""
+        nodes = self.nodes
+        count = len(nodes)
+        turn = self._turn
+        for _ in range(count):
+            turn = (turn + 1) % count
+            conn = nodes[turn]
+            if conn.alive:
+                self._turn = turn
                 return conn
         return None
 

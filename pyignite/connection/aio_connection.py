@@ -69,6 +69,22 @@ def _expire(fut: 'asyncio.Future[bytes]', conn: 'AioConnection', proto: '_FrameP
         proto._broken(lost)
 
 
+def _lost_error(conn: 'AioConnection', exc: Optional[BaseException]) -> OSError:
+    """The error for the requests of a transport that went away: of the class of the
+    transport's own OSError (a ConnectionResetError stays one, as with the blocking
+    client), else a ConnectionError."""
+    message = 'Connection to {}:{} lost{}'.format(conn.host, conn.port,
+                                                  ': {}'.format(exc) if exc else '.')
+    error: OSError = ConnectionError(message)
+    if isinstance(exc, OSError) and exc.errno is not None:
+        try:
+            error = exc.__class__(exc.errno, message)
+        except Exception:  # an OSError subclass built otherwise: keep the ConnectionError
+            pass
+    error.__cause__ = exc
+    return error
+
+
 class _FrameProtocol(asyncio.Protocol):
     """Frames in, replies to their waiters. One instance per transport.
 
@@ -178,10 +194,7 @@ class _FrameProtocol(asyncio.Protocol):
         conn = self.conn
         error = self.error
         if error is None:
-            error = ConnectionError('Connection to {}:{} lost{}'.format(
-                conn.host, conn.port, ': {}'.format(exc) if exc else '.'))
-            if exc is not None:
-                error.__cause__ = exc
+            error = _lost_error(conn, exc)
         self._fail_waiters(error)
         if not self.lost.done():
             self.lost.set_result(None)
@@ -281,12 +294,12 @@ class AioConnection(NodeConnection):
     async def _open(self, context: Optional['ssl.SSLContext'],
                     ) -> Tuple[P.Version, P.HandshakeResult]:
         loop = self._loop = asyncio.get_running_loop()
-        transport, proto = await loop.create_connection(
-            lambda: _FrameProtocol(self), self.host, self.port, ssl=context)
-        self._proto = proto
         steps = handshake(self.username, self.password)
         frame = next(steps)
         while True:
+            transport, proto = await loop.create_connection(
+                lambda: _FrameProtocol(self), self.host, self.port, ssl=context)
+            self._proto = proto
             proto.raw = fut = loop.create_future()
             transport.write(frame)
             try:
@@ -298,6 +311,10 @@ class AioConnection(NodeConnection):
             except StopIteration as done:
                 outcome: Tuple[P.Version, P.HandshakeResult] = done.value
                 return outcome
+            # the version was refused, and a server may hang up after refusing: the next
+            # one is offered on a new connection
+            self._proto = None
+            transport.abort()
 
     def _drop(self) -> None:
         """Abort the transport at once, failing whatever waits on it."""

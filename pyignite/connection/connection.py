@@ -395,9 +395,8 @@ class Connection(NodeConnection):
                     self.host, self.port))
         self.session.handshake_succeeded(self)
 
-    def _open(self, context: Optional[ssl.SSLContext],
-              ) -> Tuple[_Stream, P.Version, P.HandshakeResult]:
-        deadline = monotonic() + self.handshake_timeout
+    def _dial(self, context: Optional[ssl.SSLContext], deadline: float) -> _Stream:
+        """A new socket to the node, TLS set up if ``context``, ready for the handshake."""
         try:
             sock = socket.create_connection((self.host, self.port), self.handshake_timeout)
         except socket.timeout:
@@ -416,10 +415,25 @@ class Connection(NodeConnection):
                 except ConnectionError as e:
                     raise ConnectionError('{} during the TLS handshake; is TLS on at the '
                                           'node?'.format(e)) from e
-            stream.ids = self._ids
-            steps = handshake(self.username, self.password)
-            frame = next(steps)
-            while True:
+        except _Expired:
+            sock.close()
+            raise socket.timeout('handshake with {}:{} timed out after {}s'.format(
+                self.host, self.port, self.handshake_timeout)) from None
+        except BaseException:
+            sock.close()
+            raise
+        stream.ids = self._ids
+        return stream
+
+    def _open(self, context: Optional[ssl.SSLContext],
+              ) -> Tuple[_Stream, P.Version, P.HandshakeResult]:
+        deadline = monotonic() + self.handshake_timeout
+        steps = handshake(self.username, self.password)
+        frame = next(steps)
+        while True:
+            stream = self._dial(context, deadline)
+            sock = stream.sock
+            try:
                 stream.send(frame)
                 try:
                     body = stream.read_frame(deadline)
@@ -430,21 +444,24 @@ class Connection(NodeConnection):
                 except StopIteration as done:
                     version, result = done.value
                     break
-            # from here on a send may block for up to ``timeout``; reads wait by deadline
-            sock.settimeout(self.timeout)
-        except _Expired:
+            except _Expired:
+                sock.close()
+                raise socket.timeout('handshake with {}:{} timed out after {}s'.format(
+                    self.host, self.port, self.handshake_timeout)) from None
+            except ParseError as e:
+                # not an Ignite node, or a broken one: a failed handshake (an OSError), so
+                # the client goes on to the next node
+                sock.close()
+                raise HandshakeError((), 'the reply of {}:{} is not an Ignite handshake '
+                                     'reply: {}'.format(self.host, self.port, e)) from e
+            except BaseException:
+                sock.close()
+                raise
+            # the version was refused, and a server may hang up after refusing: the next
+            # one is offered on a new connection
             sock.close()
-            raise socket.timeout('handshake with {}:{} timed out after {}s'.format(
-                self.host, self.port, self.handshake_timeout)) from None
-        except ParseError as e:
-            # not an Ignite node, or a broken one: a failed handshake (an OSError), so the
-            # client goes on to the next node
-            sock.close()
-            raise HandshakeError((), 'the reply of {}:{} is not an Ignite handshake reply: '
-                                 '{}'.format(self.host, self.port, e)) from e
-        except BaseException:
-            sock.close()
-            raise
+        # from here on a send may block for up to ``timeout``; reads wait by deadline
+        sock.settimeout(self.timeout)
         flags = stream.flags_header = stream.inbox.flags_header = version >= (1, 4, 0)
         stream.frames.shortest = _MIN_REPLY[flags]
         stream.frames.limit = P.MAX_FRAME

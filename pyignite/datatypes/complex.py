@@ -118,9 +118,6 @@ class _HashOnly:
     def __init__(self, compact: bool):
         self.write_compact_footer = compact
 
-    def add_pending(self, cls: type) -> None:
-        pass
-
 
 def object_hash(value: Any, compact: bool) -> int:
     """The hash Java keeps in the header of ``value`` (a complex object) written with

@@ -4,12 +4,15 @@ No real Ignite node sends garbage, so these tests put a :class:`FaultProxy` betw
 client and a real node: it passes bytes through and, when told to, replaces, truncates,
 delays or drops the node's replies, or closes the connection. What the client does next
 (reconnect, fail over, keep using the connection) is always checked against the real node.
-A :class:`SilentServer` accepts TCP connections and never answers.
+A :class:`SilentServer` accepts TCP connections and never answers. Scripted peers (where
+no Ignite node can play the part: pushes nobody subscribed to, a node of an older protocol)
+use :func:`recv_frame` and :func:`handshake_reply`.
 """
 import socket
 import struct
 import threading
 import time
+import uuid
 from typing import Callable, Dict, List, Optional, Tuple
 
 from pyignite import Client
@@ -31,6 +34,22 @@ def _recv_exact(sock: socket.socket, n: int) -> Optional[bytes]:
         chunks.append(chunk)
         n -= len(chunk)
     return b''.join(chunks)
+
+
+def recv_frame(sock: socket.socket) -> bytes:
+    """The body of the next frame the client sends; ConnectionError when it hangs up."""
+    head = _recv_exact(sock, 4)
+    body = None if head is None else _recv_exact(sock, _LEN.unpack(head)[0])
+    if body is None:
+        raise ConnectionError('the client went away')
+    return body
+
+
+def handshake_reply(node: uuid.UUID, features: bool = True) -> bytes:
+    """A successful handshake reply frame: the feature bytes (protocol 1.7.0 and newer;
+    none set) if ``features``, and the node id."""
+    body = b'\x01' + (b'\x0c' + _LEN.pack(0) if features else b'')
+    return frame(body + b'\x0a' + node.bytes[7::-1] + node.bytes[:7:-1])
 
 
 def _close(sock: socket.socket) -> None:

@@ -16,24 +16,11 @@ import pytest
 
 from pyignite import AioClient, Client
 
-from .doubles import frame
+from .doubles import frame, handshake_reply, recv_frame
 
 CQ_EVENT = 2007
 RESOURCE = 77
 NODE = uuid.UUID('0a0b0c0d-0000-4000-8000-000000000001')
-_LEN = struct.Struct('<i')
-
-
-def _recv_frame(sock: socket.socket) -> bytes:
-    def exactly(n: int) -> bytes:
-        data = b''
-        while len(data) < n:
-            chunk = sock.recv(n - len(data))
-            if not chunk:
-                raise ConnectionError('client went away')
-            data += chunk
-        return data
-    return exactly(_LEN.unpack(exactly(4))[0])
 
 
 def _names_reply(rid: int) -> bytes:
@@ -66,14 +53,12 @@ class ScriptedPeer:
             return
         with sock:
             try:
-                _recv_frame(sock)  # the handshake
-                features = b'\x0c' + struct.pack('<i', 0)
-                node = b'\x0a' + NODE.bytes[7::-1] + NODE.bytes[:7:-1]
-                sock.sendall(frame(b'\x01' + features + node))
+                recv_frame(sock)  # the handshake
+                sock.sendall(handshake_reply(NODE))
                 while True:
                     pair = []
                     for _ in range(2):
-                        body = _recv_frame(sock)
+                        body = recv_frame(sock)
                         op, rid = struct.unpack_from('<hq', body)
                         self.requests.append(op)
                         pair.append(rid)

@@ -13,7 +13,10 @@ from contextlib import contextmanager
 import pytest
 
 from pyignite import Client
-from pyignite.exceptions import AuthenticationError, HandshakeError
+from pyignite.exceptions import (
+    AuthenticationError, AuthenticationRequiredError, HandshakeError,
+)
+from pyignite.monitoring import ConnectionEventListener
 
 MODES = ['plain', 'tls']
 
@@ -59,12 +62,20 @@ def test_wrong_credentials(request, mode, username, password):
 @pytest.mark.parametrize('mode', MODES)
 @pytest.mark.parametrize('kwargs', [{}, {'username': 'ignite'}, {'password': 'ignite'}],
                          ids=['none', 'no password', 'no username'])
-def test_no_credentials(request, mode, kwargs):
+def test_no_credentials(request, mode, kwargs, caplog):
     node = _node(request, mode)
-    client = _client(mode, **kwargs)
+    events = _AuthEvents()
+    client = _client(mode, event_listeners=[events], **kwargs)
     with pytest.raises(HandshakeError) as info:
         client.connect(node.host, node.port)
     error = info.value
+    # what the docs promise (HandshakeError) and what pyignite 0.6.1 raises, logs and
+    # reports (AuthenticationError), at once
+    assert isinstance(error, AuthenticationError)
+    assert isinstance(error, AuthenticationRequiredError)
+    assert [e.port for e in events.failed] == [node.port]
+    assert any(r.levelname == 'ERROR' and r.getMessage().startswith('Authentication failed')
+               for r in caplog.records)
     # the server's own text (Ignite 2.17 says the user name or password is incorrect
     # for userName=null; older servers said "Unauthenticated sessions are prohibited")
     assert 'user name or password' in error.message or 'Unauthenticated' in error.message
@@ -76,6 +87,14 @@ def test_credentials_are_ignored_by_a_node_without_authentication(ignite_node):
     client = Client(username='ignite', password='whatever')
     with client.connect(ignite_node.host, ignite_node.port):
         assert isinstance(client.get_cache_names(), list)
+
+
+class _AuthEvents(ConnectionEventListener):
+    def __init__(self):
+        self.failed = []
+
+    def on_authentication_fail(self, event):
+        self.failed.append(event)
 
 
 @contextmanager

@@ -8,6 +8,7 @@ import pytest
 from pyignite import GenericObjectMeta, _binary_codec, _decoder, _encoder
 from pyignite._ops.binary_types import read_type_body, write_type_body
 from pyignite._registry import BinaryRegistry, BinaryTypeInfo, MissingBinaryType
+from pyignite._request import Frame
 from pyignite.binary import sanitize_class_name
 from pyignite.datatypes import (
     BinaryObject, BoolObject, ByteObject, CharObject, CollectionObject, DoubleObject,
@@ -389,14 +390,19 @@ def test_nested_object_field():
 # --- the encoder and the registry -------------------------------------------------------------
 
 
-def test_writing_marks_new_classes_pending():
+def test_a_request_frame_notes_the_classes_the_server_may_not_know():
     reg = registry(True)
-    encode([Person(1, 'a'), Person(2, 'b')], reg)
-    assert reg.pending == [Person]
+    frame = Frame()
+    _encoder.write(frame, [Person(1, 'a'), Person(2, 'b')], None, reg)
+    assert frame.pending == (Person,)
     reg.class_registered(Person)
-    assert not reg.pending
-    encode(Person(3, 'c'), reg)
-    assert not reg.pending
+    frame = Frame()
+    _encoder.write(frame, Person(3, 'c'), None, reg)
+    assert frame.pending == ()
+    # other buffers are no requests: nothing is noted, whatever thread wrote them
+    plain = bytearray()
+    _encoder.write(plain, Person(4, "d"), None, registry(True))
+    assert not hasattr(plain, 'pending') and Frame.pending == ()
 
 
 def test_bad_field_value_names_the_field():
@@ -419,20 +425,21 @@ def test_guessed_footers_are_fixed_before_sending(server_compact):
     use full footers, the objects of the request are rewritten in place.
     """
     reg = BinaryRegistry(None)
-    buf = bytearray(b'HEAD')
+    buf = Frame(b'HEAD')
     _encoder.write(buf, Person(1, 'abc'), None, reg)  # a key
     _encoder.write(buf, [Wide('y' * 300, 1), (Person(2, 'x'), BinaryObject)], None, reg)
-    assert reg.needs_server_footer and reg.pending
+    assert reg.needs_server_footer and set(buf.pending) == {Person, Wide}
+    assert len(buf.guessed) == 3  # the outermost objects only
     reg.set_server_compact_footer(server_compact)
-    _binary_codec.fix_guessed_footers(reg)
+    _binary_codec.fix_guessed_footers(buf, reg)
     expected = bytearray(b'HEAD')
     _encoder.write(expected, Person(1, 'abc'), None, registry(server_compact))
     _encoder.write(expected, [Wide('y' * 300, 1), Person(2, 'x')], None,
                    registry(server_compact))
     assert buf == expected
     # and nothing is left to fix
-    _binary_codec.fix_guessed_footers(reg)
-    assert buf == expected
+    _binary_codec.fix_guessed_footers(buf, reg)
+    assert buf == expected and buf.guessed == ()
 
 
 # --- GenericObjectMeta --------------------------------------------------------------------
