@@ -122,8 +122,8 @@ def _write_guessing(write: Writer, buf: bytearray, value: Any, ctx: Any) -> None
 def note_pending(buf: bytearray, cls: Any) -> None:
     """Note on a request frame that it holds an object of ``cls``, a class the server may
     not know (other buffers are no requests: nothing to note)."""
-    if buf.__class__ is Frame and cls not in buf.pending:  # type: ignore[attr-defined]
-        buf.pending += (cls,)  # type: ignore[attr-defined]
+    if buf.__class__ is Frame and cls not in buf.pending:
+        buf.pending += (cls,)
 
 
 def fix_guessed_footers(buf: Frame, ctx: Any) -> None:

@@ -12,7 +12,7 @@ from ..exceptions import CacheError, ParameterError, ParseError, ReconnectError
 from .common import Operation
 
 if TYPE_CHECKING:
-    from .._session.session import Session
+    from .common import Session
 
 
 def refresh_partitions(session: 'Session', cache_id: int) -> Operation:

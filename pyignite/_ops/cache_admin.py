@@ -14,7 +14,7 @@ from ..exceptions import CacheCreationError, CacheError, ParameterError
 from .common import Operation
 
 if TYPE_CHECKING:
-    from .._session.session import Session
+    from .common import Session
 
 
 def parse_settings(settings: Any) -> Tuple[str, Dict[int, Any]]:

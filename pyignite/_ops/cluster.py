@@ -8,7 +8,7 @@ from ..exceptions import ClusterError, NotSupportedByClusterError
 from .common import Operation
 
 if TYPE_CHECKING:
-    from .._session.session import Session
+    from .common import Session
 
 
 def _check_supported(session: 'Session') -> None:

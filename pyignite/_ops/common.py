@@ -7,7 +7,7 @@ from .._registry import BinaryRegistry
 from .._request import Request, Response
 from .._routing import Router
 
-__all__ = ['Call', 'Operation', 'Session']
+__all__ = ['CacheRef', 'Call', 'Operation', 'Session']
 
 #: what every operation is: a generator that yields requests, receives their responses
 #: and returns its result (see :mod:`pyignite._session.exchange`)
@@ -49,3 +49,18 @@ class Session(Protocol):
     def stale(self, cache_id: int) -> bool: ...
 
     def on_affinity_update(self) -> None: ...
+
+
+class CacheRef(Protocol):
+    """What an operation may use of a cache object (:class:`pyignite.cache.BaseCache`)."""
+
+    _cache_id: int
+    _frame_prefix: bytes
+    _client: Any
+    _settings: Any
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def cache_id(self) -> int: ...

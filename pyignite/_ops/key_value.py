@@ -20,8 +20,8 @@ from .common import Call
 from .query import read_values
 
 if TYPE_CHECKING:
-    from .._session.session import Session
-    from ..cache import BaseCache
+    from .common import Session
+    from .common import CacheRef
 
 # how to read a reply's payload: a reader ``(data, pos, ctx) -> (value, next_pos)``, or
 # NOTHING for a payload that holds nothing
@@ -31,7 +31,7 @@ BOOL = read_bool
 LONG = read_long
 
 
-def key_op(session: 'Session', cache: 'BaseCache', op_code: int, reader: Optional[Reader], key: Any,
+def key_op(session: 'Session', cache: 'CacheRef', op_code: int, reader: Optional[Reader], key: Any,
            key_hint: Optional[Hint] = None, *values: Tuple[Any, Optional[Hint]]) -> Call:
     """An operation on one key, followed by zero or more ``(value, hint)`` pairs."""
     req = cache_request(op_code, cache)
@@ -51,7 +51,7 @@ def _write_keys(buf: bytearray, keys: Iterable[Any], ctx: Any) -> None:
         write(buf, key, None, ctx)
 
 
-def keys_op(session: 'Session', cache: 'BaseCache', op_code: int, reader: Optional[Reader],
+def keys_op(session: 'Session', cache: 'CacheRef', op_code: int, reader: Optional[Reader],
             keys: Iterable[Any]) -> Call:
     """An operation on a list of keys, each maybe a ``(key, hint)`` tuple."""
     req = cache_request(op_code, cache)
@@ -59,7 +59,7 @@ def keys_op(session: 'Session', cache: 'BaseCache', op_code: int, reader: Option
     return Call(req, reader)
 
 
-def cache_op(session: 'Session', cache: 'BaseCache', op_code: int,
+def cache_op(session: 'Session', cache: 'CacheRef', op_code: int,
              reader: Optional[Reader] = NOTHING) -> Call:
     """An operation on the whole cache, with no payload."""
     return Call(cache_request(op_code, cache, tx_aware=False), reader)
@@ -69,7 +69,7 @@ def cache_op(session: 'Session', cache: 'BaseCache', op_code: int,
 # generic layers
 
 
-def get_request(session: 'Session', cache: 'BaseCache', key: Any,
+def get_request(session: 'Session', cache: 'CacheRef', key: Any,
                 key_hint: Optional[Hint] = None) -> Request:
     """The request of :func:`get`, ready to send."""
     req = cache_request(OP_CACHE_GET, cache)
@@ -83,7 +83,7 @@ def get_request(session: 'Session', cache: 'BaseCache', key: Any,
     return req
 
 
-def put_request(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def put_request(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
                 key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Request:
     """The request of :func:`put`, ready to send."""
     req = cache_request(OP_CACHE_PUT, cache)
@@ -104,16 +104,16 @@ def put_request(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
     return req
 
 
-def get(session: 'Session', cache: 'BaseCache', key: Any, key_hint: Optional[Hint] = None) -> Call:
+def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
     return Call(get_request(session, cache, key, key_hint), VALUE)
 
 
-def put(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
         key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return Call(put_request(session, cache, key, value, key_hint, value_hint), NOTHING)
 
 
-def get_all(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
+def get_all(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
     """Values of the keys present, as a dict keyed by the bare keys."""
     req = cache_request(OP_CACHE_GET_ALL, cache)
     _write_keys(req.buf, keys, session.binary)
@@ -128,7 +128,7 @@ def _read_pairs(data: Data, pos: int, ctx: Any) -> Tuple[Dict[Any, Any], int]:
     return dict(zip(values[0::2], values[1::2])), pos
 
 
-def put_all(session: 'Session', cache: 'BaseCache', pairs: Mapping[Any, Any]) -> Call:
+def put_all(session: 'Session', cache: 'CacheRef', pairs: Mapping[Any, Any]) -> Call:
     """Write a dict of key-value pairs; keys and values may be ``(item, hint)`` tuples."""
     if not hasattr(pairs, 'items'):
         raise ParameterError('put_all takes a dict of key-value pairs')
@@ -142,7 +142,7 @@ def put_all(session: 'Session', cache: 'BaseCache', pairs: Mapping[Any, Any]) ->
     return Call(req, NOTHING)
 
 
-def get_size(session: 'Session', cache: 'BaseCache',
+def get_size(session: 'Session', cache: 'CacheRef',
              peek_modes: Union[int, Iterable[int], None] = None) -> Call:
     if peek_modes is None:
         modes = []
@@ -159,92 +159,92 @@ def get_size(session: 'Session', cache: 'BaseCache',
     return Call(req, LONG)
 
 
-def clear(session: 'Session', cache: 'BaseCache', keys: Optional[Iterable[Any]] = None) -> Call:
+def clear(session: 'Session', cache: 'CacheRef', keys: Optional[Iterable[Any]] = None) -> Call:
     if keys:
         return keys_op(session, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
     return cache_op(session, cache, OP_CACHE_CLEAR)
 
 
-def clear_key(session: 'Session', cache: 'BaseCache', key: Any,
+def clear_key(session: 'Session', cache: 'CacheRef', key: Any,
               key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_CLEAR_KEY, NOTHING, key, key_hint)
 
 
-def clear_keys(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
+def clear_keys(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
     return keys_op(session, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
 
 
-def contains_key(session: 'Session', cache: 'BaseCache', key: Any,
+def contains_key(session: 'Session', cache: 'CacheRef', key: Any,
                  key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_CONTAINS_KEY, BOOL, key, key_hint)
 
 
-def contains_keys(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
+def contains_keys(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
     return keys_op(session, cache, OP_CACHE_CONTAINS_KEYS, BOOL, keys)
 
 
-def get_and_put(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def get_and_put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
                 key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_PUT, VALUE, key, key_hint,
                   (value, value_hint))
 
 
-def get_and_put_if_absent(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def get_and_put_if_absent(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
                           key_hint: Optional[Hint] = None,
                           value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_PUT_IF_ABSENT, VALUE, key, key_hint,
                   (value, value_hint))
 
 
-def put_if_absent(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def put_if_absent(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
                   key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_PUT_IF_ABSENT, BOOL, key, key_hint,
                   (value, value_hint))
 
 
-def get_and_remove(session: 'Session', cache: 'BaseCache', key: Any,
+def get_and_remove(session: 'Session', cache: 'CacheRef', key: Any,
                    key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_REMOVE, VALUE, key, key_hint)
 
 
-def get_and_replace(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def get_and_replace(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
                     key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_GET_AND_REPLACE, VALUE, key, key_hint,
                   (value, value_hint))
 
 
-def replace(session: 'Session', cache: 'BaseCache', key: Any, value: Any,
+def replace(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
             key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REPLACE, BOOL, key, key_hint, (value, value_hint))
 
 
-def replace_if_equals(session: 'Session', cache: 'BaseCache', key: Any, sample: Any, value: Any,
+def replace_if_equals(session: 'Session', cache: 'CacheRef', key: Any, sample: Any, value: Any,
                       key_hint: Optional[Hint] = None, sample_hint: Optional[Hint] = None,
                       value_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REPLACE_IF_EQUALS, BOOL, key, key_hint,
                   (sample, sample_hint), (value, value_hint))
 
 
-def remove_key(session: 'Session', cache: 'BaseCache', key: Any,
+def remove_key(session: 'Session', cache: 'CacheRef', key: Any,
                key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REMOVE_KEY, BOOL, key, key_hint)
 
 
-def remove_if_equals(session: 'Session', cache: 'BaseCache', key: Any, sample: Any,
+def remove_if_equals(session: 'Session', cache: 'CacheRef', key: Any, sample: Any,
                      key_hint: Optional[Hint] = None, sample_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REMOVE_IF_EQUALS, BOOL, key, key_hint,
                   (sample, sample_hint))
 
 
-def remove_keys(session: 'Session', cache: 'BaseCache', keys: Iterable[Any]) -> Call:
+def remove_keys(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
     return keys_op(session, cache, OP_CACHE_REMOVE_KEYS, NOTHING, keys)
 
 
-def remove_all(session: 'Session', cache: 'BaseCache') -> Call:
+def remove_all(session: 'Session', cache: 'CacheRef') -> Call:
     return cache_op(session, cache, OP_CACHE_REMOVE_ALL)
 
 
-def local_peek(session: 'Session', cache: 'BaseCache', key: Any,
+def local_peek(session: 'Session', cache: 'CacheRef', key: Any,
                key_hint: Optional[Hint] = None) -> Call:
     """Peek at the value held by the node the request lands on (for tests and tools)."""
     return key_op(session, cache, OP_CACHE_LOCAL_PEEK, VALUE, key, key_hint)

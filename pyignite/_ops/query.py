@@ -41,8 +41,8 @@ from .prepare import prepare
 from .resources import close_abandoned, close_request, conn_session
 
 if TYPE_CHECKING:
-    from .._session.session import Session
-    from ..cache import BaseCache
+    from .common import Session
+    from .common import CacheRef
     from ..connection.base import NodeConnection
 
 #: a page reader: ``(data, pos, ctx) -> ((rows, more), next pos)``
@@ -323,7 +323,7 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
     yield from _take_page(session, state, rows, more)
 
 
-def scan(session: 'Session', state: CursorState, cache: 'BaseCache', page_size: int = 1,
+def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: int = 1,
          partitions: int = -1, local: bool = False) -> Operation:
     """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
 
@@ -367,7 +367,7 @@ def sql_type_name(value_type_name: str) -> str:
     return name[name.rfind('+') + 1:]  # .NET nested classes
 
 
-def sql(session: 'Session', state: CursorState, cache: 'BaseCache', query_str: str,
+def sql(session: 'Session', state: CursorState, cache: 'CacheRef', query_str: str,
         page_size: int = 1, query_args: Any = None, distributed_joins: bool = False,
         replicated_only: bool = False, local: bool = False, timeout: int = 0) -> Operation:
     """Open an SQL query returning whole entries (OP_QUERY_SQL) over the cache's value type.
@@ -408,7 +408,7 @@ def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size
                distributed_joins: bool = False, local: bool = False, replicated_only: bool = False,
                enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
                include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
-               cache: Union[str, int, 'BaseCache', None] = None) -> Operation:
+               cache: Union[str, int, 'CacheRef', None] = None) -> Operation:
     """Open an SQL fields query (OP_QUERY_SQL_FIELDS); rows are lists of column values.
 
     ``max_rows`` is enforced here: the server reads the field and ignores it. With

@@ -8,7 +8,7 @@ from ..exceptions import CacheError
 from .common import Operation
 
 if TYPE_CHECKING:
-    from .._session.session import Session
+    from .common import Session
 
 __all__ = ['abandon', 'close_abandoned', 'close_request', 'conn_session']
 

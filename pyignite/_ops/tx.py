@@ -10,7 +10,7 @@ from ..exceptions import CacheError, NotSupportedByClusterError
 from .common import Operation
 
 if TYPE_CHECKING:
-    from .._session.session import Session
+    from .common import Session
 
 _START = struct.Struct('<bbq')
 _END = struct.Struct('<i?')

@@ -30,14 +30,13 @@ from .._session.frames import FrameBuffer
 from .._session.inbox import Inbox
 from .._session.timeouts import expiry
 from ..exceptions import HandshakeError, ParseError
-from .base import NodeConnection
+from .base import NodeConnection, Owner
 from .ssl_context import make_ssl_context
 
 if TYPE_CHECKING:  # pragma: no cover
     import ssl
 
     from .._request import Request
-    from .._session.session import Session
 
 __all__ = ['AioConnection', 'TimeoutError']
 
@@ -226,7 +225,7 @@ class AioConnection(NodeConnection):
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
     """
 
-    def __init__(self, session: 'Session', host: str, port: int,
+    def __init__(self, session: Owner, host: str, port: int,
                  username: Optional[str] = None, password: Optional[str] = None,
                  timeout: Optional[float] = None, handshake_timeout: float = 10.0,
                  **ssl_params: Any) -> None:

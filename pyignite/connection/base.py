@@ -1,12 +1,22 @@
 """What a blocking and an asyncio connection to one node have in common."""
 import itertools
-from typing import TYPE_CHECKING, Any, Optional
+from typing import Any, Optional, Protocol
 from uuid import UUID
 
 from .. import _protocol as P
 
-if TYPE_CHECKING:
-    from .._session.session import Session
+
+class Owner(Protocol):
+    """What a connection tells the session of the client that owns it
+    (:class:`pyignite._session.session.Session`)."""
+
+    def handshake_started(self, conn: Any) -> None: ...
+
+    def handshake_failed(self, conn: Any, error: BaseException) -> None: ...
+
+    def handshake_succeeded(self, conn: Any) -> None: ...
+
+    def connection_closed(self, conn: Any, error: Optional[BaseException]) -> None: ...
 
 
 class NodeConnection:
@@ -22,7 +32,7 @@ class NodeConnection:
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters of the client.
     """
 
-    def __init__(self, session: 'Session', host: str, port: int, username: Optional[str] = None,
+    def __init__(self, session: Owner, host: str, port: int, username: Optional[str] = None,
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params: Any):
         self.session = session

@@ -60,12 +60,11 @@ from .._session.frames import FrameBuffer
 from .._session.inbox import Inbox
 from .._session.timeouts import expiry
 from ..exceptions import HandshakeError, ParseError
-from .base import NodeConnection
+from .base import NodeConnection, Owner
 from .ssl_context import make_ssl_context
 
 if TYPE_CHECKING:  # pragma: no cover
     from .._request import Request
-    from .._session.session import Session
 
 __all__ = ['Connection']
 
@@ -347,7 +346,7 @@ class Connection(NodeConnection):
     :param ssl_params: ``use_ssl`` and the other ``ssl_*`` parameters.
     """
 
-    def __init__(self, session: 'Session', host: str, port: int,
+    def __init__(self, session: Owner, host: str, port: int,
                  username: Optional[str] = None, password: Optional[str] = None,
                  timeout: Optional[float] = None, handshake_timeout: float = 10.0,
                  **ssl_params: Any) -> None:
