@@ -2,22 +2,28 @@
 registering classes before a write and fetching unknown types on a read.
 """
 from collections import OrderedDict
-from typing import Any, Optional, Union
+from typing import (
+    TYPE_CHECKING, Any, Callable, Dict, Generator, List, Mapping, Optional, Sequence, Set,
+    Tuple, Union,
+)
 
 from .. import _binary_codec, _decoder, _structs as S
-from .._decoder import read_str_or_none
+from .._decoder import Data, Reader, read_str_or_none
 from .._encoder import write_string
 from .._ids import entity_id, schema_id as make_schema_id
 from .._opcodes import OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE
 from .._registry import BinaryTypeInfo, MissingBinaryType
-from .._request import Request
+from .._request import Frame, Request, Response
 from ..binary import GenericObjectMeta, hint_for_type_code
 from ..datatypes.base import is_hint
 from ..exceptions import BinaryTypeError, ParameterError
 from .common import Operation
 
+if TYPE_CHECKING:
+    from .common import Session
+
 _pack_i = S.INT.pack
-_unpack_i = S.INT.unpack_from
+_unpack_i: Callable[[Data, int], Tuple[int]] = S.INT.unpack_from
 
 
 def _type_id_of(binary_type: Union[str, int]) -> int:
@@ -34,7 +40,9 @@ def _type_id_of(binary_type: Union[str, int]) -> int:
 
 
 def write_type_body(buf: bytearray, type_name: str, affinity_key_field: Optional[str],
-                    fields, is_enum: bool = False, enums=(), schemas=None) -> None:
+                    fields: List[Tuple[str, int]], is_enum: bool = False,
+                    enums: Sequence[Tuple[str, int]] = (),
+                    schemas: Optional[Mapping[int, Sequence[int]]] = None) -> None:
     """Append a BinaryType body: ``fields`` are ``(name, type code)`` pairs, ``enums``
     ``(name, ordinal)`` pairs, ``schemas`` ``{schema id: field ids}`` (one schema of all
     the fields in order if None).
@@ -56,13 +64,13 @@ def write_type_body(buf: bytearray, type_name: str, affinity_key_field: Optional
         ids = [entity_id(name) for name, _ in fields]
         schemas = {make_schema_id(ids): ids} if ids else {}
     buf += _pack_i(len(schemas))
-    for schema_id, ids in schemas.items():
-        buf += S.INT_INT.pack(schema_id, len(ids))
-        for field_id in ids:
+    for schema_id, field_ids in schemas.items():
+        buf += S.INT_INT.pack(schema_id, len(field_ids))
+        for field_id in field_ids:
             buf += _pack_i(field_id)
 
 
-def read_type_body(data, pos: int):
+def read_type_body(data: Data, pos: int) -> Tuple[BinaryTypeInfo, int]:
     """Parse a BinaryType body; return ``(BinaryTypeInfo, next_pos)``."""
     type_id = _unpack_i(data, pos)[0]
     type_name, pos = read_str_or_none(data, pos + 4)
@@ -93,10 +101,12 @@ def read_type_body(data, pos: int):
         pos += 8
         schemas[schema_id] = tuple(S.INT.unpack_from(data, pos + 4 * i)[0] for i in range(n))
         pos += 4 * n
-    return BinaryTypeInfo(type_id, type_name, affinity, fields, schemas, is_enum, enums), pos
+    # the server never sends a null type, field or enum value name
+    return BinaryTypeInfo(type_id, type_name, affinity, fields, schemas,  # type: ignore[arg-type]
+                          is_enum, enums), pos  # type: ignore[arg-type]
 
 
-def _fields_of(schema) -> list:
+def _fields_of(schema: Any) -> List[Tuple[str, int]]:
     from ..binary import _field_type_code
     if schema is None:
         return []
@@ -112,7 +122,7 @@ def _fields_of(schema) -> list:
     return fields
 
 
-def _enums_of(schema) -> list:
+def _enums_of(schema: Any) -> List[Tuple[str, int]]:
     if schema is None:
         return []
     if not hasattr(schema, 'items'):
@@ -133,7 +143,9 @@ def _enums_of(schema) -> list:
 # --- operations ---------------------------------------------------------------------------
 
 
-def _put(session, type_name, affinity_key_field, fields, is_enum=False, enums=()):
+def _put(session: 'Session', type_name: Any, affinity_key_field: Optional[str],
+         fields: List[Tuple[str, int]], is_enum: bool = False,
+         enums: Sequence[Tuple[str, int]] = ()) -> Operation:
     if not isinstance(type_name, str) or not type_name:
         raise ParameterError('type_name must be a non-empty string')
     if affinity_key_field is not None and not isinstance(affinity_key_field, str):
@@ -144,8 +156,9 @@ def _put(session, type_name, affinity_key_field, fields, is_enum=False, enums=()
     session.binary.forget_type(entity_id(type_name))
 
 
-def put_binary_type(session, type_name: str, affinity_key_field: Optional[str] = None,
-                    is_enum: bool = False, schema: Optional[dict] = None):
+def put_binary_type(session: 'Session', type_name: str, affinity_key_field: Optional[str] = None,
+                    is_enum: bool = False,
+                    schema: Optional[Mapping[str, Any]] = None) -> Operation:
     """OP_PUT_BINARY_TYPE for a complex object type or an enum type.
 
     :return: ``{'type_id': ..., 'schema_id': ...}`` (schema id 0 for enums and no fields).
@@ -161,7 +174,8 @@ def put_binary_type(session, type_name: str, affinity_key_field: Optional[str] =
     }
 
 
-def _get(session, type_id: int) -> Optional[BinaryTypeInfo]:
+def _get(session: 'Session',
+         type_id: int) -> Generator[Request, Response, Optional[BinaryTypeInfo]]:
     req = Request(OP_GET_BINARY_TYPE, BinaryTypeError)
     req.buf += _pack_i(type_id)
     resp = yield req
@@ -171,12 +185,12 @@ def _get(session, type_id: int) -> Optional[BinaryTypeInfo]:
     return read_type_body(data, pos + 1)[0]
 
 
-def get_binary_type(session, binary_type: Union[str, int]) -> dict:
+def get_binary_type(session: 'Session', binary_type: Union[str, int]) -> Operation:
     """OP_GET_BINARY_TYPE: the type's metadata as the documented dict."""
     info = yield from _get(session, _type_id_of(binary_type))
     if info is None:
         return {'type_exists': False}
-    result = {
+    result: Dict[str, Any] = {
         'type_exists': True,
         'type_id': info.type_id,
         'type_name': info.type_name,
@@ -193,7 +207,7 @@ def get_binary_type(session, binary_type: Union[str, int]) -> dict:
     return result
 
 
-def fetch_type(session, type_id: int):
+def fetch_type(session: 'Session', type_id: int) -> Operation:
     """Fetch a type's metadata into the registry, with classes for its schemas."""
     info = yield from _get(session, type_id)
     if info is not None:
@@ -201,7 +215,7 @@ def fetch_type(session, type_id: int):
     return info
 
 
-def fetch_binary_configuration(session):
+def fetch_binary_configuration(session: 'Session') -> Operation:
     """Learn the server's compact footer setting (OP_GET_BINARY_CONFIGURATION)."""
     ctx = session.protocol_context
     compact = True  # the server default, for servers that cannot be asked
@@ -211,7 +225,7 @@ def fetch_binary_configuration(session):
     session.binary.set_server_compact_footer(compact)
 
 
-def compact_footer(session) -> Operation:
+def compact_footer(session: 'Session') -> Operation:
     """Whether objects are written with compact footers, asking the server if need be."""
     compact = session.binary.write_compact_footer
     if compact is None:
@@ -220,13 +234,13 @@ def compact_footer(session) -> Operation:
     return bool(compact)
 
 
-def _check_class(data_class) -> None:
+def _check_class(data_class: GenericObjectMeta) -> None:
     if not isinstance(data_class, GenericObjectMeta):
         raise ParameterError('{!r} is not a complex object class (built with '
                              'GenericObjectMeta)'.format(data_class))
 
 
-def _server_affinity_field(session, type_id: int):
+def _server_affinity_field(session: 'Session', type_id: int) -> Operation:
     """The affinity key field the server has for a type (it refuses a PUT naming another,
     None included), fetching the type if the registry has not seen it.
     """
@@ -239,7 +253,8 @@ def _server_affinity_field(session, type_id: int):
     return None if info is None else info.affinity_key_field
 
 
-def _put_class(session, data_class, affinity_key_field=None):
+def _put_class(session: 'Session', data_class: GenericObjectMeta,
+               affinity_key_field: Optional[str] = None) -> Operation:
     if affinity_key_field is None:
         affinity_key_field = yield from _server_affinity_field(session, data_class.type_id)
     fields = list(zip(data_class._field_names, data_class._field_type_codes))
@@ -247,38 +262,32 @@ def _put_class(session, data_class, affinity_key_field=None):
     return affinity_key_field
 
 
-def register_binary_type(session, data_class, affinity_key_field: Optional[str] = None):
+def register_binary_type(session: 'Session', data_class: GenericObjectMeta,
+                         affinity_key_field: Optional[str] = None) -> Operation:
     """Put the class's type to the server and use the class for its schema from now on."""
     _check_class(data_class)
     affinity_key_field = yield from _put_class(session, data_class, affinity_key_field)
     session.binary.class_registered(data_class, affinity_key_field)
 
 
-def put_pending_types(session):
-    """Run before a request holding complex objects: learn the footer mode if it was
-    guessed, fix the guessed objects, and register the classes the server lacks.
+def put_pending_types(session: 'Session', buf: Frame) -> Operation:
+    """Run before a request holding complex objects (noted on its frame ``buf``): learn
+    the footer mode if it was guessed, fix the guessed objects, and register the classes
+    the server lacks. A class the server refuses fails this request only.
     """
     registry = session.binary
     if registry.needs_server_footer:
         yield from fetch_binary_configuration(session)
-    _binary_codec.fix_guessed_footers(registry)
-    for cls in registry.pending:
-        if cls in registry.known_classes:
-            registry.drop_pending(cls)
-            continue
-        try:
+    _binary_codec.fix_guessed_footers(buf, registry)
+    for cls in buf.pending:
+        if cls not in registry.known_classes:
             affinity_key_field = yield from _put_class(session, cls)
-        except OSError:
-            raise  # the connection failed, not the class: it stays pending, to try again
-        except BaseException:
-            # the server refused it; later requests must not try this class again
-            registry.drop_pending(cls)
-            raise
-        registry.class_registered(cls, affinity_key_field)
+            registry.class_registered(cls, affinity_key_field)
+    buf.pending = ()
 
 
-def query_binary_type(session, binary_type: Union[int, str],
-                      schema: Union[int, dict, None] = None):
+def query_binary_type(session: 'Session', binary_type: Union[int, str],
+                      schema: Union[int, Mapping[str, Any], None] = None) -> Operation:
     """The class of one schema (or None) if ``schema`` is given, else ``{schema id: class}``;
     fetches the type from the server when the registry lacks it.
     """
@@ -292,7 +301,7 @@ def query_binary_type(session, binary_type: Union[int, str],
     else:
         raise ParameterError('a schema is a dict of field names to hints or a schema id')
 
-    def lookup():
+    def lookup() -> Any:
         classes = session.binary.classes.get(type_id, {})
         return dict(classes) if wanted is None else classes.get(wanted)
 
@@ -303,18 +312,18 @@ def query_binary_type(session, binary_type: Union[int, str],
     return found
 
 
-def _is_wrapped(value) -> bool:
+def _is_wrapped(value: Any) -> bool:
     return value.__class__ is tuple and len(value) == 2 and \
         isinstance(value[0], (bytes, bytearray, memoryview)) and \
         isinstance(value[1], int) and not isinstance(value[1], bool)
 
 
-def _read_in_wrapped(data, pos: int, ctx):
+def _read_in_wrapped(data: Data, pos: int, ctx: Any) -> Tuple[Any, int]:
     # the object may point back at bytes before it in the wrapped array
     return _decoder.read_with_handle_table(data, pos, ctx, 0)
 
 
-def unwrap_binary(session, value: Any) -> Any:
+def unwrap_binary(session: 'Session', value: Any) -> Operation:
     """Decode wrapped ``(bytes, offset)`` binary objects inside ``value``, recursively."""
     if _is_wrapped(value):
         data, offset = bytes(value[0]), value[1]
@@ -330,20 +339,20 @@ def unwrap_binary(session, value: Any) -> Any:
             result.append((yield from unwrap_binary(session, item)))
         return result
     if isinstance(value, dict):
-        result = value.__class__()
+        mapping = value.__class__()
         for key, item in value.items():
-            result[key] = yield from unwrap_binary(session, item)
-        return result
+            mapping[key] = yield from unwrap_binary(session, item)
+        return mapping
     return value
 
 
 # --- decoding what needs types the registry lacks ----------------------------------------
 
 
-def read_fetching_types(session: Any, reader: Any, data: bytes, pos: int) -> Operation:
+def read_fetching_types(session: 'Session', reader: Reader, data: Data, pos: int) -> Operation:
     """Run ``reader(data, pos, registry)`` until every binary type it needs is known;
     return what it returns."""
-    seen = set()
+    seen: Set[Tuple[int, Optional[int]]] = set()
     while True:
         try:
             return reader(data, pos, session.binary)
@@ -355,7 +364,7 @@ def read_fetching_types(session: Any, reader: Any, data: bytes, pos: int) -> Ope
             yield from fetch_type(session, missing.type_id)
 
 
-def decode(session: Any, reader: Any, data: bytes, pos: int) -> Operation:
+def decode(session: 'Session', reader: Reader, data: Data, pos: int) -> Operation:
     """The value ``reader`` reads at ``data[pos]``, fetching binary types first if needed."""
     try:
         return reader(data, pos, session.binary)[0]

@@ -10,10 +10,14 @@ back as the dict of property codes that :attr:`~pyignite.cache.Cache.settings` d
 The dict is itself valid creation input, so a configuration can be copied.
 """
 import struct
-from typing import Optional
+from enum import IntEnum
+from typing import (
+    TYPE_CHECKING, Any, Callable, Dict, FrozenSet, Iterable, List, Literal, Mapping, Optional,
+    Sequence, Tuple, Type, overload,
+)
 
-from .. import _structs as S
-from .._decoder import read, read_str_or_none
+from .. import _protocol as P, _structs as S
+from .._decoder import Data, read, read_str_or_none
 from .._encoder import split_hinted, write, write_string
 from .._opcodes import (
     OP_CACHE_CREATE_WITH_CONFIGURATION, OP_CACHE_GET_CONFIGURATION,
@@ -35,14 +39,23 @@ from ..exceptions import (
     CacheCreationError, CacheError, NotSupportedByClusterError, ParameterError, ParseError,
 )
 from .binary_types import read_fetching_types
+from .common import Operation
 from .prepare import prepare
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .common import CacheRef, Session
+
+#: a property writer: ``(buf, where, value, ctx, version)``, ``where`` naming the property
+#: for error messages
+PropWriter = Callable[[bytearray, str, Any, Any, P.Version], None]
 
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
 _LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
 
-_unpack_i = S.INT.unpack_from
-_unpack_q = S.LONG.unpack_from
-_unpack_qqq = struct.Struct('<qqq').unpack_from
+# (typed here: struct's unpackers return tuples of Any)
+_unpack_i: Callable[[Data, int], Tuple[int]] = S.INT.unpack_from
+_unpack_q: Callable[[Data, int], Tuple[int]] = S.LONG.unpack_from
+_unpack_qqq: Callable[[Data, int], Tuple[int, int, int]] = struct.Struct('<qqq').unpack_from
 
 #: property code -> its name in :mod:`pyignite.datatypes.prop_codes`, for error messages
 PROP_NAMES = {value: name for name, value in vars(pc).items() if name.startswith('PROP_')}
@@ -72,31 +85,41 @@ def _where(code: int) -> str:
     return '{} ({})'.format(PROP_NAMES.get(code, 'property'), code)
 
 
-def _bad(where: str, what: str, value) -> ParameterError:
+def _bad(where: str, what: str, value: Any) -> ParameterError:
     return ParameterError('{}: {} expected, got {!r}'.format(where, what, value))
 
 
 # --- value checks; each returns the value to write or raises ParameterError --------------
 
 
-def _check_int(where: str, value, lo: int = _INT_MIN, hi: int = _INT_MAX, what: str = None):
+def _check_int(where: str, value: Any, lo: int = _INT_MIN, hi: int = _INT_MAX,
+               what: Optional[str] = None) -> int:
     if value.__class__ is bool or not isinstance(value, int) or not lo <= value <= hi:
         raise _bad(where, what or 'an int in {}..{}'.format(lo, hi), value)
     return int(value)
 
 
-def _check_enum(where: str, value, enum):
+def _check_enum(where: str, value: Any, enum: Type[IntEnum]) -> int:
     names = ', '.join('{}={}'.format(m.name, m.value) for m in enum)
     return _check_int(where, value, min(enum), max(enum), 'one of ' + names)
 
 
-def _check_bool(where: str, value) -> bool:
+def _check_bool(where: str, value: Any) -> bool:
     if value.__class__ is not bool:
         raise _bad(where, 'a bool', value)
-    return value
+    checked: bool = value
+    return checked
 
 
-def _check_str(where: str, value, nullable: bool = False) -> Optional[str]:
+@overload
+def _check_str(where: str, value: Any, nullable: Literal[False] = False) -> str: ...
+
+
+@overload
+def _check_str(where: str, value: Any, nullable: bool) -> Optional[str]: ...
+
+
+def _check_str(where: str, value: Any, nullable: bool = False) -> Optional[str]:
     if value is None and nullable:
         return None
     if not isinstance(value, str) or not value:
@@ -104,7 +127,7 @@ def _check_str(where: str, value, nullable: bool = False) -> Optional[str]:
     return value
 
 
-def _check_list(where: str, value) -> list:
+def _check_list(where: str, value: Any) -> Sequence[Any]:
     if value is None:
         return []
     if not isinstance(value, (list, tuple)):
@@ -112,7 +135,8 @@ def _check_list(where: str, value) -> list:
     return value
 
 
-def _check_dict(where: str, value, allowed: frozenset, required=()) -> dict:
+def _check_dict(where: str, value: Any, allowed: FrozenSet[str],
+                required: Iterable[str] = ()) -> Dict[str, Any]:
     if not isinstance(value, dict):
         raise _bad(where, 'a dict', value)
     unknown = set(value) - allowed
@@ -128,26 +152,26 @@ def _check_dict(where: str, value, allowed: frozenset, required=()) -> dict:
 # --- property writers: (buf, where, value, ctx, version) ----------------------------------
 
 
-def _w_string(nullable):
-    def write_prop(buf, where, value, ctx, version):
+def _w_string(nullable: bool) -> PropWriter:
+    def write_prop(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
         write_string(buf, _check_str(where, value, nullable))
     return write_prop
 
 
-def _w_int(lo=0, hi=_INT_MAX):
-    def write_prop(buf, where, value, ctx, version):
+def _w_int(lo: int = 0, hi: int = _INT_MAX) -> PropWriter:
+    def write_prop(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
         buf += S.INT.pack(_check_int(where, value, lo, hi))
     return write_prop
 
 
-def _w_long(lo=_LONG_MIN, hi=_LONG_MAX):
-    def write_prop(buf, where, value, ctx, version):
+def _w_long(lo: int = _LONG_MIN, hi: int = _LONG_MAX) -> PropWriter:
+    def write_prop(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
         buf += S.LONG.pack(_check_int(where, value, lo, hi))
     return write_prop
 
 
-def _w_enum(enum, allowed=None):
-    def write_prop(buf, where, value, ctx, version):
+def _w_enum(enum: Type[IntEnum], allowed: Optional[Sequence[IntEnum]] = None) -> PropWriter:
+    def write_prop(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
         if allowed is not None and value not in allowed:
             raise _bad(where, 'one of ' + ', '.join(
                 '{}={}'.format(enum(v).name, v) for v in allowed), value)
@@ -155,7 +179,7 @@ def _w_enum(enum, allowed=None):
     return write_prop
 
 
-def _w_bool(buf, where, value, ctx, version):
+def _w_bool(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
     buf.append(1 if _check_bool(where, value) else 0)
 
 
@@ -173,7 +197,8 @@ _INDEX_FIELD_KEYS = frozenset(['name', 'is_descending'])
 _KEY_CONFIG_KEYS = frozenset(['type_name', 'affinity_key_field_name'])
 
 
-def _write_query_field(buf, where, field, ctx, version):
+def _write_query_field(buf: bytearray, where: str, field: Any, ctx: Any,
+                       version: P.Version) -> None:
     _check_dict(where, field, _FIELD_KEYS, ('name', 'type_name'))
     type_name = _check_str(where + "['type_name']", field['type_name'])
     write_string(buf, _check_str(where + "['name']", field['name']))
@@ -195,7 +220,8 @@ def _write_query_field(buf, where, field, ctx, version):
                                      -1, _INT_MAX))
 
 
-def _write_query_index(buf, where, index, ctx, version):
+def _write_query_index(buf: bytearray, where: str, index: Any, ctx: Any,
+                       version: P.Version) -> None:
     _check_dict(where, index, _INDEX_KEYS)
     write_string(buf, _check_str(where + "['index_name']", index.get('index_name'), True))
     buf.append(_check_enum(where + "['index_type']", index.get('index_type', IndexType.SORTED),
@@ -211,7 +237,8 @@ def _write_query_index(buf, where, index, ctx, version):
         buf.append(_check_bool(at + "['is_descending']", field.get('is_descending', False)))
 
 
-def _write_query_entity(buf, where, entity, ctx, version):
+def _write_query_entity(buf: bytearray, where: str, entity: Any, ctx: Any,
+                        version: P.Version) -> None:
     _check_dict(where, entity, _ENTITY_KEYS)
     for key in ('key_type_name', 'value_type_name', 'table_name', 'key_field_name',
                 'value_field_name'):
@@ -234,14 +261,15 @@ def _write_query_entity(buf, where, entity, ctx, version):
                            version)
 
 
-def _w_query_entities(buf, where, value, ctx, version):
+def _w_query_entities(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
     entities = _check_list(where, value)
     buf += S.INT.pack(len(entities))
     for i, entity in enumerate(entities):
         _write_query_entity(buf, '{}[{}]'.format(where, i), entity, ctx, version)
 
 
-def _w_key_configuration(buf, where, value, ctx, version):
+def _w_key_configuration(buf: bytearray, where: str, value: Any, ctx: Any,
+                         version: P.Version) -> None:
     configs = _check_list(where, value)
     buf += S.INT.pack(len(configs))
     for i, config in enumerate(configs):
@@ -252,7 +280,7 @@ def _w_key_configuration(buf, where, value, ctx, version):
                                      config['affinity_key_field_name']))
 
 
-def _w_expiry_policy(buf, where, value, ctx, version):
+def _w_expiry_policy(buf: bytearray, where: str, value: Any, ctx: Any, version: P.Version) -> None:
     if value is None:
         buf.append(0)
         return
@@ -266,7 +294,7 @@ def _w_expiry_policy(buf, where, value, ctx, version):
 
 
 #: every property the server understands and how to write it
-_WRITERS = {
+_WRITERS: Dict[int, PropWriter] = {
     pc.PROP_NAME: _w_string(False),
     # LOCAL (0) makes the server drop the connection while parsing the request
     pc.PROP_CACHE_MODE: _w_enum(CacheMode, (CacheMode.REPLICATED, CacheMode.PARTITIONED)),
@@ -305,12 +333,12 @@ _WRITERS = {
 _pack_length_count = struct.Struct('<ih').pack_into
 
 
-def _protocol_version(session) -> tuple:
+def _protocol_version(session: 'Session') -> P.Version:
     ctx = session.protocol_context
     return ctx.version if ctx is not None else (1, 7, 0)
 
 
-def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
+def build_config(name: str, props: Mapping[int, Any], ctx: Any, version: P.Version) -> bytes:
     """The property-form cache configuration: ``int length, short count, properties``
     (see :func:`write_config`)."""
     buf = bytearray()
@@ -318,7 +346,8 @@ def build_config(name: str, props: dict, ctx, version: tuple) -> bytes:
     return bytes(buf)
 
 
-def write_config(buf: bytearray, name: str, props: dict, ctx, version: tuple) -> None:
+def write_config(buf: bytearray, name: str, props: Mapping[int, Any], ctx: Any,
+                 version: P.Version) -> None:
     """Append the property-form cache configuration to ``buf``: ``int length, short count,
     properties``. Values are written straight into ``buf``, so that a request frame notes
     the complex objects among them (see :class:`~pyignite._request.Frame`).
@@ -347,7 +376,8 @@ def write_config(buf: bytearray, name: str, props: dict, ctx, version: tuple) ->
     _pack_length_count(buf, start, len(buf) - start - 4, count)
 
 
-def create_with_config(session, name: str, props: dict, only_new: bool):
+def create_with_config(session: 'Session', name: str, props: Mapping[int, Any],
+                       only_new: bool) -> Operation:
     """Create a cache from properties (``only_new``), or get it, creating it if needed.
 
     :raises ParameterError: before anything is sent, for an unknown property code or a
@@ -365,27 +395,28 @@ def create_with_config(session, name: str, props: dict, only_new: bool):
 # --- reading ------------------------------------------------------------------------------
 
 
-def _read_bool(data, pos):
+def _read_bool(data: Data, pos: int) -> Tuple[bool, int]:
     return data[pos] != 0, pos + 1
 
 
-def _read_int(data, pos):
+def _read_int(data: Data, pos: int) -> Tuple[int, int]:
     return _unpack_i(data, pos)[0], pos + 4
 
 
-def _read_long(data, pos):
+def _read_long(data: Data, pos: int) -> Tuple[int, int]:
     return _unpack_q(data, pos)[0], pos + 8
 
 
-def _read_query_entity(data, pos, ctx, version):
-    entity = {}
+def _read_query_entity(data: Data, pos: int, ctx: Any,
+                       version: P.Version) -> Tuple[Dict[str, Any], int]:
+    entity: Dict[str, Any] = {}
     for key in ('key_type_name', 'value_type_name', 'table_name', 'key_field_name',
                 'value_field_name'):
         entity[key], pos = read_str_or_none(data, pos)
     count, pos = _read_int(data, pos)
-    fields = []
+    fields: List[Dict[str, Any]] = []
     for _ in range(count):
-        field = {}
+        field: Dict[str, Any] = {}
         field['name'], pos = read_str_or_none(data, pos)
         field['type_name'], pos = read_str_or_none(data, pos)
         field['is_key_field'], pos = _read_bool(data, pos)
@@ -406,9 +437,9 @@ def _read_query_entity(data, pos, ctx, version):
         aliases.append({'field_name': field_name, 'alias': alias})
     entity['field_name_aliases'] = aliases
     count, pos = _read_int(data, pos)
-    indexes = []
+    indexes: List[Dict[str, Any]] = []
     for _ in range(count):
-        index = {}
+        index: Dict[str, Any] = {}
         index['index_name'], pos = read_str_or_none(data, pos)
         index['index_type'] = data[pos]
         index['inline_size'], pos = _read_int(data, pos + 1)
@@ -424,12 +455,12 @@ def _read_query_entity(data, pos, ctx, version):
     return entity, pos
 
 
-def parse_config(data, pos, ctx, version):
+def parse_config(data: Data, pos: int, ctx: Any, version: P.Version) -> Tuple[Dict[int, Any], int]:
     """Decode an OP_CACHE_GET_CONFIGURATION reply into a dict of property codes.
 
     :return: ``(settings, next_pos)``.
     """
-    s = {}
+    s: Dict[int, Any] = {}
     pos += 4  # the length of what follows
     s[pc.PROP_CACHE_ATOMICITY_MODE], pos = _read_int(data, pos)
     s[pc.PROP_BACKUPS_NUMBER], pos = _read_int(data, pos)
@@ -483,7 +514,7 @@ def parse_config(data, pos, ctx, version):
     return s, pos
 
 
-def get_settings(session, cache):
+def get_settings(session: 'Session', cache: 'CacheRef') -> Operation:
     """Read a cache's configuration (OP_CACHE_GET_CONFIGURATION).
 
     :return: a dict of every cache property code and its value.
@@ -494,7 +525,7 @@ def get_settings(session, cache):
     conn_ctx = getattr(resp.conn, 'protocol_context', None)
     version = conn_ctx.version if conn_ctx is not None else _protocol_version(session)
 
-    def reader(data, pos, ctx):
+    def reader(data: Data, pos: int, ctx: Any) -> Tuple[Dict[int, Any], int]:
         return parse_config(data, pos, ctx, version)
 
     try:
