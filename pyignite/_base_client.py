@@ -3,7 +3,7 @@ read from the session. The decisions live in :class:`~pyignite._session.session.
 each client adds only its driver (how bytes move) and its API's sync or async form.
 """
 import random
-from typing import Any, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 from . import _protocol as P
 from ._session.session import Session
@@ -54,8 +54,13 @@ class BaseClient:
     """The settings and the session of a client. It does no I/O.
 
     :ivar _session: everything the client knows and decides
-     (:class:`~pyignite._session.session.Session`).
+     (:class:`~pyignite._session.session.Session`),
+    :ivar _run: the driver, ``_run(operation)``: runs an operation of :mod:`pyignite._ops`
+     and returns its result (a coroutine of the asyncio client, which also takes a
+     deadline); caches, cursors and the other facades reach the server through it.
     """
+
+    _run: Callable[..., Any]
 
     def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
                  event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any):

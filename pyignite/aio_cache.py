@@ -23,13 +23,13 @@ from typing import (
 from ._ops import cache_admin, key_value as kv
 from ._ops.common import Call
 from ._request import Request, Response
-from .cache import BaseCache
+from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
+    from ._base_client import BaseClient
     from .cursors import AioScanCursor
 
 __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
@@ -99,9 +99,9 @@ class AioCache(BaseCache):
     :param expiry_policy: (optional) expiry policy for every operation.
     """
 
-    _client: 'AioClient'
+    _client: 'BaseClient'
 
-    def __init__(self, client: 'AioClient', name: str,
+    def __init__(self, client: 'BaseClient', name: str,
                  expiry_policy: Optional[ExpiryPolicy] = None) -> None:
         super().__init__(client, name, expiry_policy)
 
@@ -310,7 +310,7 @@ class AioCache(BaseCache):
         return AioScanCursor(self._client, self, page_size, partitions, local)
 
 
-async def get_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
+async def get_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
     """A cache object for the named cache, without asking the server.
 
     :param client: an :class:`~pyignite.aio_client.AioClient`,
@@ -319,12 +319,12 @@ async def get_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -
     return AioCache(client, cache_admin.name_only(settings))
 
 
-async def create_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
+async def create_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
     """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
     return AioCache(client, await client._run(cache_admin.create(client._session, settings, True)))
 
 
-async def get_or_create_cache(client: 'AioClient',
+async def get_or_create_cache(client: 'BaseClient',
                               settings: Union[str, Dict[int, Any]]) -> AioCache:
     """Get a cache, creating it if needed."""
     return AioCache(client, await client._run(cache_admin.create(client._session, settings, False)))

@@ -5,7 +5,7 @@ from ._ops import cluster as ops
 from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
+    from ._base_client import BaseClient
 
 __all__ = ['AioCluster']
 
@@ -22,7 +22,7 @@ class AioCluster:
     :param client: the asyncio client.
     """
 
-    def __init__(self, client: 'AioClient') -> None:
+    def __init__(self, client: 'BaseClient') -> None:
         self._client = client
 
     async def get_state(self) -> Union[ClusterState, int]:

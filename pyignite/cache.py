@@ -3,92 +3,18 @@
 Get a :class:`Cache` from :meth:`Client.get_cache`, :meth:`Client.create_cache`
 or :meth:`Client.get_or_create_cache` rather than building one.
 """
-from datetime import timedelta
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, TypeVar, Union
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Union
 
-from . import _ids
 from ._ops import cache_admin, key_value as kv
-from ._protocol import REQUEST_HEADER_SIZE
-from ._request import cache_header
+from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
-from .exceptions import NotSupportedByClusterError, ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
-    from .client import Client
     from .cursors import ScanCursor, SqlCursor
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
-
-_SomeCache = TypeVar('_SomeCache', bound='BaseCache')
-
-
-class BaseCache:
-    """What sync and async caches share: the name, the id and the expiry policy.
-
-    :param client: the client the cache is reached through,
-    :param name: the cache name,
-    :param expiry_policy: (optional) the expiry policy applied to every operation.
-    """
-
-    def __init__(self, client: 'BaseClient', name: str,
-                 expiry_policy: Optional[ExpiryPolicy] = None) -> None:
-        if not isinstance(name, str) or not name:
-            raise ParameterError('a cache name must be a non-empty string')
-        self._client = client
-        self._session = client._session
-        self._name = name
-        self._cache_id = _ids.cache_id(name)
-        self._expiry_policy = expiry_policy
-        self._header = cache_header(self._cache_id, expiry_policy)
-        self._frame_prefix = bytes(REQUEST_HEADER_SIZE) + self._header
-        self._settings: Optional[Dict[int, Any]] = None
-
-    @property
-    def name(self) -> str:
-        """:return: the cache name."""
-        return self._name
-
-    @property
-    def cache_id(self) -> int:
-        """The cache id: the Java hash code of its name.
-
-        :return: int.
-        """
-        return self._cache_id
-
-    @property
-    def client(self) -> 'BaseClient':
-        """:return: the client the cache is reached through."""
-        return self._client
-
-    @property
-    def expiry_policy(self) -> Optional[ExpiryPolicy]:
-        """:return: the expiry policy applied to every operation, or None."""
-        return self._expiry_policy
-
-    def with_expire_policy(self: _SomeCache, expiry_policy: Optional[ExpiryPolicy] = None,
-                           create: Union[int, timedelta] = ExpiryPolicy.UNCHANGED,
-                           update: Union[int, timedelta] = ExpiryPolicy.UNCHANGED,
-                           access: Union[int, timedelta] = ExpiryPolicy.UNCHANGED) -> _SomeCache:
-        """A view of this cache whose operations apply an expiry policy.
-
-        :param expiry_policy: an :class:`ExpiryPolicy`, or build one from the durations,
-        :param create: time to live after creation, ms or timedelta,
-        :param update: time to live after an update, ms or timedelta,
-        :param access: time to live after a read, ms or timedelta,
-        :return: a new cache object of the same class.
-        """
-        ctx = self._client.protocol_context
-        if ctx is not None and not ctx.is_expiry_policy_supported():
-            raise NotSupportedByClusterError('expiry policies need protocol 1.6.0 or newer')
-        if expiry_policy is None:
-            expiry_policy = ExpiryPolicy(create=create, update=update, access=access)
-        return type(self)(self._client, self._name, expiry_policy)
-
-    def __repr__(self) -> str:
-        return '{}(name={!r})'.format(type(self).__name__, self._name)
 
 
 class Cache(BaseCache):
@@ -99,9 +25,9 @@ class Cache(BaseCache):
     :param expiry_policy: (optional) expiry policy for every operation.
     """
 
-    _client: 'Client'
+    _client: 'BaseClient'
 
-    def __init__(self, client: 'Client', name: str,
+    def __init__(self, client: 'BaseClient', name: str,
                  expiry_policy: Optional[ExpiryPolicy] = None) -> None:
         super().__init__(client, name, expiry_policy)
 
@@ -323,7 +249,7 @@ class Cache(BaseCache):
                          distributed_joins, replicated_only, local, timeout)
 
 
-def get_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
+def get_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> Cache:
     """A cache object for the named cache, without asking the server.
 
     :param client: a :class:`~pyignite.client.Client`,
@@ -332,13 +258,13 @@ def get_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
     return Cache(client, cache_admin.name_only(settings))
 
 
-def create_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
+def create_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> Cache:
     """Create a cache; raise :class:`~pyignite.exceptions.CacheError` if it exists."""
     name = client._run(cache_admin.create(client._session, settings, True))
     return Cache(client, name)
 
 
-def get_or_create_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
+def get_or_create_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> Cache:
     """Get a cache, creating it if needed."""
     name = client._run(cache_admin.create(client._session, settings, False))
     return Cache(client, name)

@@ -5,7 +5,7 @@ from ._ops import cluster as ops
 from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import Client
+    from ._base_client import BaseClient
 
 __all__ = ['Cluster']
 
@@ -21,7 +21,7 @@ class Cluster:
     :param client: the client.
     """
 
-    def __init__(self, client: 'Client') -> None:
+    def __init__(self, client: 'BaseClient') -> None:
         self._client = client
 
     def get_state(self) -> Union[ClusterState, int]:

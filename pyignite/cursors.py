@@ -25,10 +25,7 @@ from ._ops.resources import abandon
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
-    from .aio_cache import AioCache
-    from .aio_client import AioClient
-    from .cache import BaseCache, Cache
-    from .client import Client
+    from ._base_cache import BaseCache
     from .connection.base import NodeConnection
 
 __all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor']
@@ -80,7 +77,7 @@ class BaseCursor:
 class _SyncCursor(BaseCursor):
     """Iteration and context management of the sync cursors."""
 
-    _client: 'Client'
+    _client: 'BaseClient'
 
     def __iter__(self: _Sync) -> _Sync:
         return self
@@ -129,7 +126,7 @@ class ScanCursor(_SyncCursor):
      on a partition-aware client: that partition's primary node).
     """
 
-    def __init__(self, client: 'Client', cache: 'Cache', page_size: int = 1,
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int = 1,
                  partitions: int = -1, local: bool = False) -> None:
         super().__init__(client)
         client._run(query.scan(client._session, self._state, cache, page_size, partitions, local))
@@ -150,7 +147,7 @@ class SqlCursor(_SyncCursor):
     :param timeout: server-side timeout in ms, 0 for none.
     """
 
-    def __init__(self, client: 'Client', cache: 'Cache', query_str: str, page_size: int = 1,
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', query_str: str, page_size: int = 1,
                  query_args: Optional[Iterable[Any]] = None, distributed_joins: bool = False,
                  replicated_only: bool = False, local: bool = False, timeout: int = 0) -> None:
         super().__init__(client)
@@ -165,7 +162,7 @@ class SqlFieldsCursor(_SyncCursor):
     row is the list of column names.
     """
 
-    def __init__(self, client: 'Client', query_str: str, page_size: int = 1024,
+    def __init__(self, client: 'BaseClient', query_str: str, page_size: int = 1024,
                  query_args: Optional[Iterable[Any]] = None, schema: Optional[str] = 'PUBLIC',
                  statement_type: int = 0, distributed_joins: bool = False,
                  local: bool = False, replicated_only: bool = False,
@@ -182,9 +179,9 @@ class SqlFieldsCursor(_SyncCursor):
 class _AioCursor(BaseCursor):
     """Awaiting, async iteration and async context management of the async cursors."""
 
-    _client: 'AioClient'
+    _client: 'BaseClient'
 
-    def __init__(self, client: 'AioClient',
+    def __init__(self, client: 'BaseClient',
                  op_factory: Callable[[CursorState], Operation]) -> None:
         super().__init__(client)
         self._op_factory: Optional[Callable[[CursorState], Operation]] = op_factory
@@ -250,7 +247,7 @@ class AioScanCursor(_AioCursor):
      on a partition-aware client: that partition's primary node).
     """
 
-    def __init__(self, client: 'AioClient', cache: 'AioCache', page_size: int = 1,
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int = 1,
                  partitions: int = -1, local: bool = False) -> None:
         super().__init__(client, lambda state: query.scan(
             client._session, state, cache, page_size, partitions, local))
@@ -264,7 +261,7 @@ class AioSqlFieldsCursor(_AioCursor):
     the first row is the list of column names.
     """
 
-    def __init__(self, client: 'AioClient', query_str: str, page_size: int = 1024,
+    def __init__(self, client: 'BaseClient', query_str: str, page_size: int = 1024,
                  query_args: Optional[Iterable[Any]] = None, schema: Optional[str] = 'PUBLIC',
                  statement_type: int = 0, distributed_joins: bool = False,
                  local: bool = False, replicated_only: bool = False,

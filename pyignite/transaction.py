@@ -25,8 +25,6 @@ from .exceptions import CacheError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
-    from .aio_client import AioClient
-    from .client import Client
     from .connection.base import NodeConnection
 
 __all__ = ['Transaction', 'AioTransaction']
@@ -139,9 +137,9 @@ class Transaction(_TransactionBase):
     :raises CacheError: the server could not start the transaction.
     """
 
-    client: 'Client'
+    client: 'BaseClient'
 
-    def __init__(self, client: 'Client',
+    def __init__(self, client: 'BaseClient',
                  concurrency: Union[TransactionConcurrency, int, None] = None,
                  isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
                  label: Optional[str] = None) -> None:
@@ -200,9 +198,9 @@ class AioTransaction(_TransactionBase):
     :raises ValueError: a parameter is invalid.
     """
 
-    client: 'AioClient'
+    client: 'BaseClient'
 
-    def __init__(self, client: 'AioClient',
+    def __init__(self, client: 'BaseClient',
                  concurrency: Union[TransactionConcurrency, int, None] = None,
                  isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
                  label: Optional[str] = None) -> None:
