@@ -6,6 +6,13 @@ VPY := $(VENV)/bin/python
 STAMP := $(VENV)/install.stamp
 LAUNCHER := tools/ignite_server.py
 PYTEST_ARGS ?=
+# The version matrix of `make test`: the whole suite on the launcher's default Ignite version
+# (2.18.0, Calcite SQL engine), then the tests whose meaning depends on the SQL engine on the
+# newest version with the H2 engine. `IGNITE_VERSION=x.y.z make test` runs the whole suite on
+# that version only.
+H2_IGNITE_VERSION ?= 2.17.0
+ENGINE_TESTS := tests/sql tests/binary/test_interop.py tests/binary/test_full_footer_server.py \
+	tests/test_examples.py
 # Lint only the folders that exist, so a missing one is not itself an error.
 LINT_DIRS := $(wildcard pyignite tests examples tools)
 
@@ -22,12 +29,21 @@ $(STAMP): setup.py $(wildcard requirements/*.txt)
 # Resolves the Ignite server jars once (Maven, cached under ~/.cache/pyignite-it).
 ignite-libs:
 	$(PYTHON) $(LAUNCHER) libs
+ifeq ($(IGNITE_VERSION),)
+	$(PYTHON) $(LAUNCHER) libs --version $(H2_IGNITE_VERSION)
+endif
 
-# pytest, then flake8, then no test node may be left running; all three always run and any
-# failure fails the target (pytest's exit 5, "no tests collected", included).
+# pytest (the matrix above), then flake8, then no test node may be left running; every step
+# always runs and any failure fails the target (pytest's exit 5, "no tests collected",
+# included).
 test: venv ignite-libs
 	@status=0; \
 	$(VPY) -m pytest -p no:cacheprovider --examples $(PYTEST_ARGS) tests || status=1; \
+	if [ -z "$(IGNITE_VERSION)" ]; then \
+		echo "== the SQL-engine-dependent tests on Ignite $(H2_IGNITE_VERSION) (H2)"; \
+		IGNITE_VERSION=$(H2_IGNITE_VERSION) $(VPY) -m pytest -p no:cacheprovider --examples \
+			$(PYTEST_ARGS) $(ENGINE_TESTS) || status=1; \
+	fi; \
 	$(VENV)/bin/flake8 $(LINT_DIRS) || status=1; \
 	$(VPY) $(LAUNCHER) cleanup --check || status=1; \
 	exit $$status

@@ -49,6 +49,13 @@ def pytest_configure(config):
         config.addinivalue_line('markers', f'{name}: {text}')
 
 
+def pytest_report_header(config):
+    try:
+        return f'Ignite servers: {ignite_server.resolve_libs().describe()}'
+    except ignite_server.LauncherError as exc:
+        return f'Ignite servers: jars not available ({exc})'
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         for fixture in getattr(item, 'fixturenames', ()):

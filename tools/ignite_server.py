@@ -64,9 +64,8 @@ __all__ = [
     'find_marked_processes', 'cleanup', 'main',
 ]
 
-DEFAULT_IGNITE_VERSION = '2.17.0'
-# The newest version with the H2 SQL engine (the other engine than the default's, or the
-# default itself while that is 2.17.0), selectable with IGNITE_VERSION.
+DEFAULT_IGNITE_VERSION = '2.18.0'
+# The newest version with the H2 SQL engine, selectable with IGNITE_VERSION.
 FALLBACK_IGNITE_VERSION = '2.17.0'
 # From this version on, nodes from Maven get the Calcite engine: ignite-indexing (H2) is not
 # published for 2.18.0.
@@ -120,11 +119,13 @@ JAVA_OPENS = tuple('--add-opens=' + m + '=ALL-UNNAMED' for m in (
 
 # Logging stays on Ignite's default JUL logger (no ignite-log4j2): in quiet mode it prints a few
 # short lines per start, which is all the readiness checks read. IGNITE_ALLOW_ATOMIC_OPS_IN_TX
-# is left at its default (false): transactions in tests use TRANSACTIONAL caches, and a test
-# that mixes in an atomic cache should fail as it would against a stock server.
+# is set to false, the default of 2.15 and later (2.14 and older allow atomic operations in a
+# transaction by default): transactions in tests use TRANSACTIONAL caches, and a test that
+# mixes in an atomic cache fails as it would against a stock current server.
 JVM_OPTIONS = (
     '-server', '-Xms256m', '-Xmx768m', '-XX:MaxMetaspaceSize=256m',
     '-Djava.net.preferIPv4Stack=true', '-Dfile.encoding=UTF-8',
+    '-DIGNITE_ALLOW_ATOMIC_OPS_IN_TX=false',
     '-DIGNITE_QUIET=true', '-DIGNITE_NO_ASCII=true', '-DIGNITE_UPDATE_NOTIFIER=false',
     '-DIGNITE_PERFORMANCE_SUGGESTIONS_DISABLED=true', '-DIGNITE_JVM_PAUSE_DETECTOR_DISABLED=true',
 )

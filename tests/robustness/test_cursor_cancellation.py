@@ -49,7 +49,9 @@ def open_server_cursors(node) -> int:
     with Client().connect(node.host, node.port) as client:
         scans = list(client.sql('SELECT COUNT(*) FROM SYS.SCAN_QUERIES'))[0][0]
         sqls = [row[0] for row in client.sql('SELECT SQL FROM SYS.SQL_QUERIES')]
-    return scans + sum(1 for text in sqls if 'SYS.' not in text.upper())
+    # Calcite keeps the text it parsed, quoted: SELECT `SQL` FROM `SYS`.`SQL_QUERIES`
+    return scans + sum(1 for text in sqls
+                       if 'SYS.' not in text.upper().replace('`', '').replace('"', ''))
 
 
 def wait_for_no_server_cursors(node, within: float = 15.0) -> int:
