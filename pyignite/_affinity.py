@@ -3,7 +3,7 @@
 * :func:`key_hash` gives the Java ``hashCode()`` the server uses for an encoded key;
 * :func:`partition_for_hash` is ``RendezvousAffinityFunction.partition``;
 * :func:`parse_cache_partitions` reads an OP_CACHE_PARTITIONS (1101) response;
-* :class:`AffinityRouter` keeps the partition maps and says which node owns a key
+* :class:`PartitionMaps` keeps the partition maps and says which node owns a key
   and when the maps must be fetched again.
 
 A wrong guess only costs a hop (the server forwards the request), so anything the
@@ -21,7 +21,7 @@ from ._ids import i32, java_string_hash_utf8
 
 __all__ = [
     'key_hash', 'partition_for_hash', 'AffinityGroup', 'parse_cache_partitions',
-    'AffinityRouter', 'pick', 'TopologyVersion', 'SchemaFields',
+    'PartitionMaps', 'pick', 'TopologyVersion', 'SchemaFields',
 ]
 
 ByteData = Union[bytes, bytearray, memoryview]
@@ -350,7 +350,7 @@ def parse_cache_partitions(
 
 # -- routing ----------------------------------------------------------------------------
 
-class AffinityRouter:
+class PartitionMaps:
     """Partition maps of one client and the routing decision made from them.
 
     Protocol: call :meth:`invalidate` with the version from every response header

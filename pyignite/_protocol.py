@@ -245,13 +245,3 @@ def parse_response_header(frame: bytes, flags_header: bool) -> ResponseHeader:
         return _header(ResponseHeader, (request_id, 0, None, 0, None, 12))
     except (IndexError, struct.error) as e:
         raise ParseError('malformed response header: {}'.format(e)) from None
-
-
-def request_id_of(frame: bytes) -> int:
-    """The request id of a response frame body."""
-    request_id: int = _unpack_q(frame, 0)[0]
-    return request_id
-
-
-def is_notification(frame: bytes, flags_header: bool) -> bool:
-    return flags_header and bool(_unpack_h(frame, 8)[0] & FLAG_NOTIFICATION)

@@ -1,7 +1,7 @@
 """Partition-aware routing and the schedule of reconnection attempts. No I/O.
 
 :class:`Router` sits between a client's connections and the partition maps kept
-by :class:`~pyignite._affinity.AffinityRouter`: it turns "the primary node of
+by :class:`~pyignite._affinity.PartitionMaps`: it turns "the primary node of
 this key is node X" into "send it on that connection" and falls back to the
 client's default connection whenever it cannot tell (no map yet, stale map,
 unhashable key, the owner is not one of our nodes or its connection is down).
@@ -28,7 +28,7 @@ from typing import (
 from uuid import UUID
 
 from ._affinity import (
-    AffinityGroup, AffinityRouter, ByteData, SchemaFields, TopologyVersion, key_hash,
+    AffinityGroup, PartitionMaps, ByteData, SchemaFields, TopologyVersion, key_hash,
 )
 
 if TYPE_CHECKING:
@@ -72,13 +72,13 @@ class Router:
     maps or connections change), so routing a key costs a hash, a partition and a list
     index; binary metadata is consulted only for complex-object keys.
 
-    :ivar affinity: the partition maps (:class:`~pyignite._affinity.AffinityRouter`).
+    :ivar affinity: the partition maps (:class:`~pyignite._affinity.PartitionMaps`).
     """
 
     __slots__ = ('affinity', '_by_node', '_owners', '_tables', '_fresh', '_lock')
 
     def __init__(self, connections: Iterable['NodeConnection'] = ()) -> None:
-        self.affinity = AffinityRouter()
+        self.affinity = PartitionMaps()
         self._by_node: Mapping[UUID, 'NodeConnection'] = {}
         #: every node that is primary for some partition in the current maps
         self._owners: FrozenSet[UUID] = frozenset()

@@ -8,7 +8,7 @@ import uuid
 import pytest
 
 from pyignite._affinity import (
-    AffinityGroup, AffinityRouter, key_hash, parse_cache_partitions, partition_for_hash, pick,
+    AffinityGroup, PartitionMaps, key_hash, parse_cache_partitions, partition_for_hash, pick,
 )
 from pyignite._ids import cache_id, entity_id, schema_id
 
@@ -466,14 +466,14 @@ def test_parse_cache_partitions_rejects_bad_node():
 # -- routing --------------------------------------------------------------------------------
 
 def routed_router(version=(7, 2), **kwargs):
-    router = AffinityRouter()
+    router = PartitionMaps()
     v, groups, _ = parse_cache_partitions(partitions_payload(version, **kwargs), 0)
     router.update(v, groups, requested=[CACHE_1, CACHE_3, 999])
     return router
 
 
 def test_router_empty():
-    router = AffinityRouter()
+    router = PartitionMaps()
     assert router.topology_version is None and router.latest_version is None
     assert router.needs_refresh(CACHE_1)
     assert not router.is_stale()
@@ -555,7 +555,7 @@ def test_router_ignores_older_reply():
 
 
 def test_router_reply_older_than_reported_version_stays_stale():
-    router = AffinityRouter()
+    router = PartitionMaps()
     router.invalidate((9, 0))
     v, groups, _ = parse_cache_partitions(partitions_payload((8, 5)), 0)
     router.update(v, groups, [CACHE_1])
