@@ -59,8 +59,6 @@ class Session:
         self.router: Optional[Router] = None
         self.retry = RetrySchedule()
         self.abandoned: List[Tuple[Any, Any, int]] = []
-        #: the node the last request without a partition went to (see :meth:`route`)
-        self._turn = -1
 
     @property
     def protocol_context(self) -> Optional[P.ProtocolContext]:
@@ -98,23 +96,19 @@ class Session:
         """The live connection a request goes to, or None if none is alive (reconnect).
 
         A request pinned to a connection (a cursor's pages, a transaction's requests) goes
-        there. With partition awareness, a key goes to its primary node when the maps tell,
-        and any other request to the live connections in turn (round-robin), so that the
-        load spreads as with pyignite 0.6.1 (which picks at random). Otherwise requests go
-        to the current connection.
+        there. With partition awareness, a key goes to its primary node when the maps tell.
+        Every other request goes to the current connection. pyignite 0.6.1 sends those to
+        a node picked at random instead. That was tried here and withdrawn. A get that
+        follows a put to a REPLICATED cache (PRIMARY_SYNC) on another node can read the old
+        value. And right after a cache is created, nodes report topology versions out of
+        step, so the partition maps keep turning stale.
         """
         conn = req.conn
         if conn is not None:
             return conn
         router = self.router
-        if router is not None:
-            if req.key_pos >= 0:
-                conn = router.connection_for(self.binary, req.cache_id, req.buf, req.key_pos)
-                if conn is not None:
-                    return conn
-            # no partition map covers it (no key, a replicated cache, SQL, admin): any
-            # node serves it, so spread such requests over the live connections in turn
-            conn = self._next_in_turn()
+        if router is not None and req.key_pos >= 0:
+            conn = router.connection_for(self.binary, req.cache_id, req.buf, req.key_pos)
             if conn is not None:
                 return conn
         conn = self.current
@@ -123,19 +117,6 @@ class Session:
         for conn in self.nodes:
             if conn.alive:
                 self.current = conn
-                return conn
-        return None
-
-    def _next_in_turn(self) -> Any:
-        """The live connection after the one handed out last (round-robin), or None."""
-        nodes = self.nodes
-        count = len(nodes)
-        turn = self._turn
-        for _ in range(count):
-            turn = (turn + 1) % count
-            conn = nodes[turn]
-            if conn.alive:
-                self._turn = turn
                 return conn
         return None
 

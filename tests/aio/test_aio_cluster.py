@@ -64,16 +64,6 @@ async def test_connects_to_every_node(client, events, ignite_cluster):
 async def test_concurrent_key_requests_go_to_the_primary_node(client, events, cache):
     keys = ['key-{}'.format(i) for i in range(300)]
     await cache.put('warm-up', 0)  # the partition map is fetched on the first key request
-    # creating the cache changed the topology on each node in turn: hear from every node
-    # (requests without a key go to each in turn) until the map is the newest one seen
-    affinity = client._session.router.affinity
-    for _ in range(100):
-        for _ in range(3):
-            await client.get_cache_names()
-        await cache.put('warm-up', 0)
-        if not affinity.is_stale():
-            break
-        await asyncio.sleep(0.05)
     events.queries.clear()
     await asyncio.gather(*[cache.put(k, k.upper()) for k in keys])
     puts = [e for e in events.queries if e.op_name == 'OP_CACHE_PUT']

@@ -228,26 +228,17 @@ def test_route():
     session = session_with(conns, router_with(conns))
     key_on_c = next(v for v in range(100) if partition_for_hash(v, 1024) % 3 == 2)
     assert session.route(request_for(int_key(key_on_c))) is conns[2]
-    # no key: the live connections in turn
-    in_turn = [session.route(Request(1050)) for _ in range(4)]
-    assert in_turn == [conns[0], conns[1], conns[2], conns[0]]
-    conns[2].alive = False
-    assert [session.route(Request(1050)) for _ in range(3)] == [conns[1], conns[0], conns[1]]
+    # no key: the current connection, while it lives
+    assert {session.route(Request(1050)) for _ in range(3)} == {conns[0]}
+    conns[0].alive = False
+    assert session.route(Request(1050)) is conns[1]
+    assert session.current is conns[1]
     pinned = Request(1050)
-    pinned.conn = conns[2]
-    assert session.route(pinned) is conns[2]  # a cursor's page: its own connection
+    pinned.conn = conns[0]
+    assert session.route(pinned) is conns[0]  # a cursor's page: its own connection
     for conn in conns:
         conn.alive = False
     assert session.route(request_for(int_key(key_on_c))) is None
-    assert session.route(Request(1050)) is None
-
-
-def test_route_without_partition_awareness_keeps_to_the_current_connection():
-    conns = [FakeConn(A), FakeConn(B), FakeConn(C)]
-    session = session_with(conns)
-    assert {session.route(Request(1050)) for _ in range(3)} == {conns[0]}
-    conns[0].alive = False
-    assert session.route(Request(1050)) is conns[1] and session.current is conns[1]
 
 
 def test_reconnect_tries_the_dead_nodes_starting_after_the_current_one():
