@@ -2,9 +2,9 @@
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any, Dict, Optional, TypeVar, Union
 
-from . import _ids
-from ._protocol import REQUEST_HEADER_SIZE
-from ._request import cache_header
+from ._codec import ids as _ids
+from ._protocol.wire import REQUEST_HEADER_SIZE
+from ._protocol.request import cache_header
 from .datatypes.expiry_policy import ExpiryPolicy
 from .exceptions import NotSupportedByClusterError, ParameterError
 

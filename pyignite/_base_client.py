@@ -5,7 +5,7 @@ each client adds only its driver (how bytes move) and its API's sync or async fo
 import random
 from typing import Any, Callable, List, Optional, Sequence, Tuple
 
-from . import _protocol as P
+from ._protocol import wire as P
 from ._session.session import Session
 from .constants import CONNECTION_ARGS, IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT
 from .exceptions import ParameterError, ReconnectError

@@ -22,7 +22,7 @@ from typing import (
 
 from ._ops import cache_admin, key_value as kv
 from ._ops.common import Call
-from ._request import Request, Response
+from ._protocol.request import Request, Response
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy

@@ -28,8 +28,8 @@ from operator import attrgetter
 from reprlib import recursive_repr
 from typing import Any, Callable, Dict, Iterable, Mapping, Optional, Tuple
 
-from . import _binary_codec, _encoder
-from ._ids import entity_id, schema_id as _schema_id
+from ._codec import objects as _binary_codec, encoder as _encoder
+from ._codec.ids import entity_id, schema_id as _schema_id
 from .datatypes import type_codes as tc
 from .datatypes.base import Hint, is_hint
 from .datatypes.complex import BinaryObject

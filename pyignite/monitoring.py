@@ -21,7 +21,7 @@ failure of each request).
 """
 from typing import Any, List, Optional
 
-from ._protocol import ProtocolContext
+from ._protocol.wire import ProtocolContext
 
 __all__ = [
     'ConnectionEventListener', 'QueryEventListener',

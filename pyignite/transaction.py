@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Generator, Optional, Tuple, Type, TypeVar
 
 from ._ops import tx as ops
 from ._ops.common import Operation
-from ._request import current_tx, enter_tx
+from ._protocol.request import current_tx, enter_tx
 from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
 from .exceptions import CacheError
 

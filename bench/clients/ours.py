@@ -45,8 +45,8 @@ def codec_encode_put(units, env):
 
 @workload(WORKLOADS, 'codec_decode_get')
 def codec_decode_get(units, env):
-    from pyignite._decoder import read
-    from pyignite._protocol import parse_response_header
+    from pyignite._codec.decoder import read
+    from pyignite._protocol.wire import parse_response_header
     ctx = Client()._session.binary
     body = golden.reply_body(golden.get_reply())
 
@@ -58,7 +58,7 @@ def codec_decode_get(units, env):
 
 
 def _page_step(body, reader, ctx):
-    from pyignite._protocol import parse_response_header
+    from pyignite._protocol.wire import parse_response_header
 
     def step():
         header = parse_response_header(body, True)
@@ -95,7 +95,7 @@ def codec_scan_page(units, env):
 def _offline_registry(cls):
     """The codec context of an unconnected client whose server already knows ``cls``
     (as after the first put of a connected one), and the encoder's ``write``."""
-    from pyignite._encoder import write
+    from pyignite._codec.encoder import write
     ctx = Client(compact_footer=True)._session.binary
     ctx.class_registered(cls)
     return ctx, write
@@ -120,7 +120,7 @@ def codec_complex_encode(units, env):
 
 @workload(WORKLOADS, 'codec_complex_decode')
 def codec_complex_decode(units, env):
-    from pyignite._decoder import read
+    from pyignite._codec.decoder import read
     cls = api.complex_class(spec.COMPLEX_TYPE[NAME])
     ctx, write = _offline_registry(cls)
     buf = bytearray()

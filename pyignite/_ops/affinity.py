@@ -1,12 +1,12 @@
 """Partition maps (OP_CACHE_PARTITIONS) and the best node for a key."""
 from typing import TYPE_CHECKING, Any, Optional
 
-from .. import _structs as S
-from .._affinity import parse_cache_partitions
-from .._encoder import write
-from .._ids import cache_id as name_to_id
-from .._opcodes import OP_CACHE_GET, OP_CACHE_PARTITIONS
-from .._request import Request
+from .._codec import structs as S
+from .._routing.affinity import parse_cache_partitions
+from .._codec.encoder import write
+from .._codec.ids import cache_id as name_to_id
+from .._protocol.opcodes import OP_CACHE_GET, OP_CACHE_PARTITIONS
+from .._protocol.request import Request
 from ..datatypes.base import Hint
 from ..exceptions import CacheError, ParameterError, ParseError, ReconnectError
 from .common import Operation

@@ -7,13 +7,13 @@ from typing import (
     Tuple, Union,
 )
 
-from .. import _binary_codec, _decoder, _structs as S
-from .._decoder import Data, Reader, read_str_or_none
-from .._encoder import write_string
-from .._ids import entity_id, schema_id as make_schema_id
-from .._opcodes import OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE
-from .._registry import BinaryTypeInfo, MissingBinaryType
-from .._request import Frame, Request, Response
+from .._codec import objects as _binary_codec, decoder as _decoder, structs as S
+from .._codec.decoder import Data, Reader, read_str_or_none
+from .._codec.encoder import write_string
+from .._codec.ids import entity_id, schema_id as make_schema_id
+from .._protocol.opcodes import OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE
+from .._codec.registry import BinaryTypeInfo, MissingBinaryType
+from .._protocol.request import Frame, Request, Response
 from ..binary import GenericObjectMeta, hint_for_type_code
 from ..datatypes.base import is_hint
 from ..exceptions import BinaryTypeError, ParameterError

@@ -1,14 +1,14 @@
 """Creating, listing and destroying caches."""
 from typing import TYPE_CHECKING, Any, Dict, List, Optional, Tuple
 
-from .. import _structs as S
-from .._decoder import read_str_or_none
-from .._encoder import write_string
-from .._opcodes import (
+from .._codec import structs as S
+from .._codec.decoder import read_str_or_none
+from .._codec.encoder import write_string
+from .._protocol.opcodes import (
     OP_CACHE_CREATE_WITH_NAME, OP_CACHE_DESTROY, OP_CACHE_GET_NAMES,
     OP_CACHE_GET_OR_CREATE_WITH_NAME,
 )
-from .._request import Request
+from .._protocol.request import Request
 from ..datatypes.prop_codes import PROP_NAME
 from ..exceptions import CacheCreationError, CacheError, ParameterError
 from .common import Operation

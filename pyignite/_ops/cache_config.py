@@ -16,19 +16,20 @@ from typing import (
     Sequence, Tuple, Type, overload,
 )
 
-from .. import _protocol as P, _structs as S
-from .._decoder import Data, read, read_str_or_none
-from .._encoder import split_hinted, write, write_string
-from .._opcodes import (
+from .._protocol import wire as P
+from .._codec import structs as S
+from .._codec.decoder import Data, read, read_str_or_none
+from .._codec.encoder import split_hinted, write, write_string
+from .._protocol.opcodes import (
     OP_CACHE_CREATE_WITH_CONFIGURATION, OP_CACHE_GET_CONFIGURATION,
     OP_CACHE_GET_OR_CREATE_WITH_CONFIGURATION,
 )
-from .._registry import MissingBinaryType
-from .._request import Request
+from .._codec.registry import MissingBinaryType
+from .._protocol.request import Request
 from ..datatypes import (
-    BoolObject, ByteArrayObject, ByteObject, CharObject, DateObject, DecimalObject,
-    DoubleObject, FloatObject, IntObject, LongObject, ShortObject, String, TimeObject,
-    TimestampObject, UUIDObject, prop_codes as pc,
+    BoolObject, ByteArrayObject, ByteObject, CharObject, DateObject, DecimalObject, DoubleObject,
+    FloatObject, IntObject, LongObject, ShortObject, String, TimeObject, TimestampObject,
+    UUIDObject, prop_codes as pc,
 )
 from ..datatypes.cache_config import (
     CacheAtomicityMode, CacheMode, IndexType, PartitionLossPolicy, RebalanceMode,
@@ -350,7 +351,7 @@ def write_config(buf: bytearray, name: str, props: Mapping[int, Any], ctx: Any,
                  version: P.Version) -> None:
     """Append the property-form cache configuration to ``buf``: ``int length, short count,
     properties``. Values are written straight into ``buf``, so that a request frame notes
-    the complex objects among them (see :class:`~pyignite._request.Frame`).
+    the complex objects among them (see :class:`~pyignite._protocol.request.Frame`).
 
     :param name: the cache name (PROP_NAME),
     :param props: the other properties, code to value,

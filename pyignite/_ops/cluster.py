@@ -1,8 +1,8 @@
 """Cluster state: OP_CLUSTER_GET_STATE and OP_CLUSTER_CHANGE_STATE."""
 from typing import TYPE_CHECKING, Any
 
-from .._opcodes import OP_CLUSTER_CHANGE_STATE, OP_CLUSTER_GET_STATE
-from .._request import Request
+from .._protocol.opcodes import OP_CLUSTER_CHANGE_STATE, OP_CLUSTER_GET_STATE
+from .._protocol.request import Request
 from ..datatypes.cluster_state import ClusterState
 from ..exceptions import ClusterError, NotSupportedByClusterError
 from .common import Operation

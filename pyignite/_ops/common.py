@@ -2,10 +2,10 @@
 may ask of the client's session."""
 from typing import Any, Generator, List, Optional, Protocol, Tuple
 
-from .._protocol import ProtocolContext
-from .._registry import BinaryRegistry
-from .._request import Request, Response
-from .._routing import Router
+from .._protocol.wire import ProtocolContext
+from .._codec.registry import BinaryRegistry
+from .._protocol.request import Request, Response
+from .._routing.router import Router
 
 __all__ = ['CacheRef', 'Call', 'Operation', 'Session']
 

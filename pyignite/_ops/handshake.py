@@ -1,7 +1,7 @@
 """The handshake, with protocol version fallback, as a generator of raw frames."""
 from typing import Generator, Optional, Tuple
 
-from .. import _protocol as P
+from .._protocol import wire as P
 from ..exceptions import AuthenticationError, AuthenticationRequiredError, HandshakeError
 
 

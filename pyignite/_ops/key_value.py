@@ -1,18 +1,18 @@
 """Key-value operations of a cache."""
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple, Union
 
-from .. import _structs as S
-from .._decoder import Data, Reader, read, read_bool, read_long
-from .._encoder import _BY_PYTYPE, write
-from .._opcodes import (
+from .._codec import structs as S
+from .._codec.decoder import Data, Reader, read, read_bool, read_long
+from .._codec.encoder import _BY_PYTYPE, write
+from .._protocol.opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
     OP_CACHE_CONTAINS_KEYS, OP_CACHE_GET, OP_CACHE_GET_ALL, OP_CACHE_GET_AND_PUT,
     OP_CACHE_GET_AND_PUT_IF_ABSENT, OP_CACHE_GET_AND_REMOVE, OP_CACHE_GET_AND_REPLACE,
-    OP_CACHE_GET_SIZE, OP_CACHE_LOCAL_PEEK, OP_CACHE_PUT, OP_CACHE_PUT_ALL,
-    OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS,
-    OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS, OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
+    OP_CACHE_GET_SIZE, OP_CACHE_LOCAL_PEEK, OP_CACHE_PUT, OP_CACHE_PUT_ALL, OP_CACHE_PUT_IF_ABSENT,
+    OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS, OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS,
+    OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
-from .._request import Request, cache_request
+from .._protocol.request import Request, cache_request
 from ..datatypes.base import Hint
 from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError, ParseError

@@ -2,7 +2,7 @@
 :meth:`~pyignite._session.session.Session.needs_prepare`."""
 from typing import Any, Generator
 
-from .._request import Request, Response
+from .._protocol.request import Request, Response
 from .affinity import refresh_partitions
 from .binary_types import decode, put_pending_types
 from .common import Operation

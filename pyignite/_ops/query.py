@@ -19,18 +19,18 @@ and, through :func:`~pyignite._ops.prepare.prepare`, the key-value operations).
 import struct
 from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Type, Union
 
-from .. import _ids, _structs as S
-from .._decoder import (
+from .._codec import ids as _ids, structs as S
+from .._codec.decoder import (
     DECODERS, Data, NeedsHandleTable, read_str_or_none, read_with_handle_table,
 )
-from .._encoder import write, write_string
-from .._opcodes import (
+from .._codec.encoder import write, write_string
+from .._protocol.opcodes import (
     OP_QUERY_SCAN, OP_QUERY_SCAN_CURSOR_GET_PAGE, OP_QUERY_SQL, OP_QUERY_SQL_CURSOR_GET_PAGE,
     OP_QUERY_SQL_FIELDS, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE,
 )
-from .._protocol import STATUS_RESOURCE_DOES_NOT_EXIST
-from .._registry import MissingBinaryType
-from .._request import RELEASE_FROM_REPLY, Request, cache_request
+from .._protocol.wire import STATUS_RESOURCE_DOES_NOT_EXIST
+from .._codec.registry import MissingBinaryType
+from .._protocol.request import RELEASE_FROM_REPLY, Request, cache_request
 from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
 from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
@@ -101,7 +101,7 @@ def _same_session(state: CursorState) -> bool:
 # SQL columns and cache entries are decoded inline, saving a call and a (value, pos) tuple
 # per value (about 1.7 times faster on a page of mixed columns); every other type, and
 # any string that is not plain UTF-8 or does not fit the frame, goes through the decoder
-# table, so the results are always those of :mod:`pyignite._decoder`.
+# table, so the results are always those of :mod:`pyignite._codec.decoder`.
 
 
 def read_values(data: Data, pos: int, n: int, ctx: Any) -> Tuple[List[Any], int]:

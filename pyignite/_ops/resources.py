@@ -1,9 +1,9 @@
 """Server resources (cursors, later queries and tasks) and releasing them."""
 from typing import TYPE_CHECKING, Any
 
-from .. import _structs as S
-from .._opcodes import OP_RESOURCE_CLOSE
-from .._request import Request
+from .._codec import structs as S
+from .._protocol.opcodes import OP_RESOURCE_CLOSE
+from .._protocol.request import Request
 from ..exceptions import CacheError
 from .common import Operation
 

@@ -2,10 +2,10 @@
 import struct
 from typing import TYPE_CHECKING, Any, Optional
 
-from .. import _structs as S
-from .._encoder import write_string
-from .._opcodes import OP_TX_END, OP_TX_START
-from .._request import Request
+from .._codec import structs as S
+from .._codec.encoder import write_string
+from .._protocol.opcodes import OP_TX_END, OP_TX_START
+from .._protocol.request import Request
 from ..exceptions import CacheError, NotSupportedByClusterError
 from .common import Operation
 

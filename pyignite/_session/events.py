@@ -10,13 +10,13 @@ import logging
 from time import perf_counter
 from typing import Any, Dict, Optional, Sequence, Tuple
 
-from .. import _protocol as P
-from .._opcodes import OP_NAMES
+from .._protocol import wire as P
+from .._protocol.opcodes import OP_NAMES
 from ..exceptions import AuthenticationError
 from ..monitoring import (
-    AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener,
-    ConnectionLostEvent, HandshakeFailedEvent, HandshakeStartEvent, HandshakeSuccessEvent,
-    QueryEventListener, QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
+    AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener, ConnectionLostEvent,
+    HandshakeFailedEvent, HandshakeStartEvent, HandshakeSuccessEvent, QueryEventListener,
+    QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
 )
 
 __all__ = ['Events', 'log', 'qlog']

@@ -1,8 +1,9 @@
 """Stepping one operation: what both drivers do between sending a request and the next.
 
 An operation is a generator (:mod:`pyignite._ops`): it yields a
-:class:`~pyignite._request.Request`, receives a :class:`~pyignite._request.Response`
-(or has the error thrown in), and returns its result. A one-request operation may
+:class:`~pyignite._protocol.request.Request`, receives a
+:class:`~pyignite._protocol.request.Response` (or has the error thrown in), and returns
+its result. A one-request operation may
 instead be a :class:`~pyignite._ops.common.Call`, which the exchange runs without a
 generator when nothing has to be prepared first: the common get and put cost a request
 and a reply, nothing more. Either way, the driver's loop is the same::
@@ -24,8 +25,8 @@ from typing import Any, Callable, Optional, Tuple, Type
 from .._ops.binary_types import decode
 from .._ops.common import Call
 from .._ops.prepare import finish
-from .._registry import MissingBinaryType
-from .._request import Request, Response
+from .._codec.registry import MissingBinaryType
+from .._protocol.request import Request, Response
 from ..exceptions import CacheError
 
 __all__ = ['Exchange', 'server_error']

@@ -8,7 +8,7 @@ fails the stream at once instead of allocating up to 2 GiB.
 """
 from typing import List, Union
 
-from .. import _structs as S
+from .._codec import structs as S
 from ..exceptions import ParseError
 
 __all__ = ['FrameBuffer']

@@ -32,10 +32,10 @@ import struct
 from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
-from .. import _structs as S
-from .._opcodes import OP_RESOURCE_CLOSE
-from .._protocol import FLAG_NOTIFICATION, parse_response_header
-from .._request import RELEASE_FROM_REPLY, Request
+from .._codec import structs as S
+from .._protocol.opcodes import OP_RESOURCE_CLOSE
+from .._protocol.wire import FLAG_NOTIFICATION, parse_response_header
+from .._protocol.request import RELEASE_FROM_REPLY, Request
 from ..exceptions import CacheError, ParseError
 
 __all__ = ['Inbox', 'MAX_EARLY', 'OP_COMPUTE_TASK_FINISHED', 'close_request']
@@ -104,7 +104,7 @@ class Inbox:
         """Forget the request ``request_id``: its caller stopped waiting.
 
         :param release: the request's ``release`` (see
-         :class:`~pyignite._request.Request`): what its reply leaves open on the server,
+         :class:`~pyignite._protocol.request.Request`): what its reply leaves open on the server,
         :param reply: the reply, if it came after all (the caller gave up as it arrived).
         """
         self.waiting.pop(request_id, None)

@@ -17,12 +17,10 @@ Operations get the session, never the client: it is all they may touch.
 """
 from typing import Any, Generator, List, Optional, Sequence, Tuple
 
-from .. import _protocol as P
-from .._registry import BinaryRegistry
-from .._routing import RetrySchedule, Router
-from ..exceptions import (
-    AuthenticationError, HandshakeError, ReconnectError, connection_errors,
-)
+from .._protocol import wire as P
+from .._codec.registry import BinaryRegistry
+from .._routing.router import RetrySchedule, Router
+from ..exceptions import AuthenticationError, HandshakeError, ReconnectError, connection_errors
 from .events import Events
 from .exchange import Exchange
 
@@ -39,10 +37,10 @@ class Session:
     :param partition_aware: route key requests to the nodes that hold the keys,
     :param event_listeners: :mod:`pyignite.monitoring` listeners.
 
-    :ivar binary: the binary type registry (:class:`~pyignite._registry.BinaryRegistry`),
+    :ivar binary: the binary type registry (:class:`~pyignite._codec.registry.BinaryRegistry`),
     :ivar nodes: the connections, one per node given to ``connect()``,
     :ivar current: the connection requests go to when routing has no better one,
-    :ivar router: partition-aware routing (:class:`~pyignite._routing.Router`), or None,
+    :ivar router: partition-aware routing (:class:`~pyignite._routing.router.Router`), or None,
     :ivar retry: when to try dead connections again,
     :ivar abandoned: ``(connection, its session, cursor id)`` of cursors dropped while open,
      to close with the next request (see :func:`pyignite._ops.resources.close_abandoned`),

@@ -24,7 +24,7 @@ stays dead. The request ``timeout`` and the per-call limit of the
 import asyncio
 from typing import TYPE_CHECKING, Any, Callable, List, Optional, Tuple, Union
 
-from .. import _protocol as P
+from .._protocol import wire as P
 from .._ops.handshake import handshake
 from .._session.frames import FrameBuffer
 from .._session.inbox import Inbox
@@ -36,7 +36,7 @@ from .ssl_context import make_ssl_context
 if TYPE_CHECKING:  # pragma: no cover
     import ssl
 
-    from .._request import Request
+    from .._protocol.request import Request
 
 __all__ = ['AioConnection', 'TimeoutError']
 

@@ -3,7 +3,7 @@ import itertools
 from typing import Any, Optional, Protocol
 from uuid import UUID
 
-from .. import _protocol as P
+from .._protocol import wire as P
 
 
 class Owner(Protocol):

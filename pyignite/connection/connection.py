@@ -54,7 +54,7 @@ from collections import deque
 from time import monotonic
 from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple, Union
 
-from .. import _protocol as P
+from .._protocol import wire as P
 from .._ops.handshake import handshake
 from .._session.frames import FrameBuffer
 from .._session.inbox import Inbox
@@ -64,7 +64,7 @@ from .base import NodeConnection, Owner
 from .ssl_context import make_ssl_context
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .._request import Request
+    from .._protocol.request import Request
 
 __all__ = ['Connection']
 
@@ -542,10 +542,10 @@ class Connection(NodeConnection):
                 request_id: Optional[int] = None) -> Tuple[bytes, P.ResponseHeader]:
         """Send a request; return the reply frame and its parsed header.
 
-        :param req: a :class:`~pyignite._request.Request`,
+        :param req: a :class:`~pyignite._protocol.request.Request`,
         :param request_id: (optional) an id from :meth:`new_request_id`,
         :return: ``(frame, header)``: the reply body and its
-         :class:`~pyignite._protocol.ResponseHeader`,
+         :class:`~pyignite._protocol.wire.ResponseHeader`,
         :raises OSError: the connection broke (it is closed and reconnects on a later
          call), or ``socket.timeout`` when ``timeout`` passed,
         :raises ParseError: the reply makes no sense (the connection is closed).

@@ -21,13 +21,10 @@ from .primitive_arrays import (
 )
 from .standard import (
     String, UUIDObject, DateObject, TimestampObject, TimeObject, DecimalObject, EnumObject,
-    BinaryEnumObject, StringArrayObject, UUIDArrayObject, DateArrayObject,
-    TimestampArrayObject, TimeArrayObject, DecimalArrayObject, EnumArrayObject,
-    BinaryEnumArrayObject,
+    BinaryEnumObject, StringArrayObject, UUIDArrayObject, DateArrayObject, TimestampArrayObject,
+    TimeArrayObject, DecimalArrayObject, EnumArrayObject, BinaryEnumArrayObject,
 )
-from .complex import (
-    ObjectArrayObject, CollectionObject, MapObject, WrappedDataObject, BinaryObject,
-)
+from .complex import ObjectArrayObject, CollectionObject, MapObject, WrappedDataObject, BinaryObject
 from .java_objects import OptimizedObject, SqlDate
 from .cluster_state import ClusterState
 from .expiry_policy import ExpiryPolicy

@@ -4,7 +4,7 @@ import struct
 
 import pytest
 
-from pyignite import _protocol as P
+from pyignite._protocol import wire as P
 from pyignite.connection.aio_connection import _FrameProtocol
 from pyignite.exceptions import ParseError
 

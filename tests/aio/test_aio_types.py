@@ -9,13 +9,12 @@ from uuid import UUID
 import pytest
 
 from pyignite.datatypes import (
-    BinaryEnumObject, BoolArrayObject, BoolObject, ByteArrayObject, ByteObject,
-    CharArrayObject, CharObject, CollectionObject, DateArrayObject, DateObject,
-    DecimalArrayObject, DecimalObject, DoubleArrayObject, DoubleObject, EnumArrayObject,
-    EnumObject, FloatArrayObject, FloatObject, IntArrayObject, IntObject, LongArrayObject,
-    LongObject, MapObject, ObjectArrayObject, ShortArrayObject, ShortObject, String,
-    StringArrayObject, TimeArrayObject, TimeObject, TimestampArrayObject, TimestampObject,
-    UUIDArrayObject, UUIDObject,
+    BinaryEnumObject, BoolArrayObject, BoolObject, ByteArrayObject, ByteObject, CharArrayObject,
+    CharObject, CollectionObject, DateArrayObject, DateObject, DecimalArrayObject, DecimalObject,
+    DoubleArrayObject, DoubleObject, EnumArrayObject, EnumObject, FloatArrayObject, FloatObject,
+    IntArrayObject, IntObject, LongArrayObject, LongObject, MapObject, ObjectArrayObject,
+    ShortArrayObject, ShortObject, String, StringArrayObject, TimeArrayObject, TimeObject,
+    TimestampArrayObject, TimestampObject, UUIDArrayObject, UUIDObject,
 )
 
 SCALARS = [

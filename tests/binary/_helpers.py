@@ -1,9 +1,9 @@
 """Helpers of the binary object tests."""
 import uuid
 
-from pyignite import _encoder
-from pyignite._opcodes import OP_CACHE_GET
-from pyignite._request import cache_request
+from pyignite._codec import encoder as _encoder
+from pyignite._protocol.opcodes import OP_CACHE_GET
+from pyignite._protocol.request import cache_request
 
 
 def unique(prefix: str) -> str:

@@ -15,11 +15,11 @@ from uuid import UUID
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from pyignite import GenericObjectMeta, _decoder, _encoder  # noqa: E402
-from pyignite._registry import BinaryRegistry  # noqa: E402
+from pyignite import GenericObjectMeta  # noqa: E402
+from pyignite._codec import decoder as _decoder, encoder as _encoder  # noqa: E402
+from pyignite._codec.registry import BinaryRegistry  # noqa: E402
 from pyignite.datatypes import (  # noqa: E402
-    BoolObject, DateObject, DecimalObject, DoubleObject, IntObject, LongObject, String,
-    UUIDObject,
+    BoolObject, DateObject, DecimalObject, DoubleObject, IntObject, LongObject, String, UUIDObject,
 )
 
 

@@ -10,7 +10,7 @@ import pytest
 
 from _aio_adapter import Synced, unwrap
 from pyignite import GenericObjectMeta
-from pyignite._ids import entity_id
+from pyignite._codec.ids import entity_id
 from pyignite.datatypes import (
     BinaryEnumArrayObject, BinaryObject, ByteArrayObject, EnumArrayObject, IntObject, String,
 )

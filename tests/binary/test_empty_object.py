@@ -8,9 +8,10 @@ offset 24. An H2 ``INSERT`` that leaves every value column out makes the server 
 import struct
 import uuid
 
-from pyignite import GenericObjectMeta, _decoder, _encoder
-from pyignite._ids import entity_id
-from pyignite._registry import BinaryRegistry
+from pyignite import GenericObjectMeta
+from pyignite._codec import decoder as _decoder, encoder as _encoder
+from pyignite._codec.ids import entity_id
+from pyignite._codec.registry import BinaryRegistry
 from pyignite.datatypes import IntObject
 
 from ._helpers import raw_get, sql, unique, unwrap_raw

@@ -13,11 +13,12 @@ from uuid import UUID
 
 import pytest
 
-from pyignite import GenericObjectMeta, _encoder
-from pyignite._ids import entity_id
+from pyignite import GenericObjectMeta
+from pyignite._codec import encoder as _encoder
+from pyignite._codec.ids import entity_id
 from pyignite.datatypes import (
-    BoolObject, DoubleObject, IntArrayObject, IntObject, LongObject, String,
-    StringArrayObject, TimestampObject, UUIDObject,
+    BoolObject, DoubleObject, IntArrayObject, IntObject, LongObject, String, StringArrayObject,
+    TimestampObject, UUIDObject,
 )
 
 from ._helpers import raw_get, sql, unique, unwrap_raw

@@ -7,7 +7,8 @@ from datetime import date
 
 import pytest
 
-from pyignite import GenericObjectMeta, _encoder
+from pyignite import GenericObjectMeta
+from pyignite._codec import encoder as _encoder
 from pyignite.datatypes import IntObject, SqlDate, String
 
 from ._helpers import raw_get, sql, unique, unwrap_raw

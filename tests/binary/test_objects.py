@@ -8,15 +8,14 @@ from uuid import UUID
 import pytest
 
 from pyignite import GenericObjectMeta
-from pyignite._ids import entity_id
+from pyignite._codec.ids import entity_id
 from pyignite.datatypes import (
     BinaryEnumObject, BinaryObject, BoolArrayObject, BoolObject, ByteArrayObject, ByteObject,
-    CharArrayObject, CharObject, CollectionObject, DateArrayObject, DateObject,
-    DecimalArrayObject, DecimalObject, DoubleArrayObject, DoubleObject, EnumArrayObject,
-    EnumObject, FloatArrayObject, FloatObject, IntArrayObject, IntObject, LongArrayObject,
-    LongObject, MapObject, ObjectArrayObject, ShortArrayObject, ShortObject,
-    StringArrayObject, String, TimeArrayObject, TimeObject, TimestampArrayObject,
-    TimestampObject, UUIDArrayObject, UUIDObject,
+    CharArrayObject, CharObject, CollectionObject, DateArrayObject, DateObject, DecimalArrayObject,
+    DecimalObject, DoubleArrayObject, DoubleObject, EnumArrayObject, EnumObject, FloatArrayObject,
+    FloatObject, IntArrayObject, IntObject, LongArrayObject, LongObject, MapObject,
+    ObjectArrayObject, ShortArrayObject, ShortObject, StringArrayObject, String, TimeArrayObject,
+    TimeObject, TimestampArrayObject, TimestampObject, UUIDArrayObject, UUIDObject,
 )
 from pyignite.exceptions import ParameterError
 

@@ -4,8 +4,9 @@ from collections import OrderedDict
 
 import pytest
 
-from pyignite import AioClient, GenericObjectMeta, _encoder
-from pyignite._ids import entity_id, schema_id
+from pyignite import AioClient, GenericObjectMeta
+from pyignite._codec import encoder as _encoder
+from pyignite._codec.ids import entity_id, schema_id
 from pyignite.datatypes import (
     BinaryEnumObject, DoubleObject, EnumObject, IntObject, LongObject, String,
 )

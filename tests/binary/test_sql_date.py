@@ -11,7 +11,8 @@ from datetime import date, datetime, timedelta, timezone
 
 import pytest
 
-from pyignite import GenericObjectMeta, _decoder, _encoder
+from pyignite import GenericObjectMeta
+from pyignite._codec import decoder as _decoder, encoder as _encoder
 from pyignite.datatypes import IntObject, OptimizedObject, SqlDate
 
 from ._helpers import raw_get, sql, unique, unwrap_raw

@@ -6,7 +6,7 @@ import pytest
 from cluster_util import restore, unique
 
 from pyignite import AioClient, Client
-from pyignite._protocol import ProtocolContext
+from pyignite._protocol.wire import ProtocolContext
 from pyignite.aio_cluster import AioCluster
 from pyignite.cluster import Cluster
 from pyignite.datatypes.cluster_state import ClusterState

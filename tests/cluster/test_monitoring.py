@@ -5,12 +5,12 @@ import pytest
 from cluster_util import Recorder, unique
 
 from pyignite import Client
-from pyignite._protocol import ProtocolContext
+from pyignite._protocol.wire import ProtocolContext
 from pyignite.exceptions import AuthenticationError, CacheError, ReconnectError
 from pyignite.monitoring import (
-    AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener,
-    ConnectionLostEvent, HandshakeFailedEvent, HandshakeStartEvent, HandshakeSuccessEvent,
-    QueryEventListener, QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
+    AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener, ConnectionLostEvent,
+    HandshakeFailedEvent, HandshakeStartEvent, HandshakeSuccessEvent, QueryEventListener,
+    QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
 )
 
 

@@ -10,11 +10,10 @@ from pyignite.exceptions import CacheError
 
 from pyignite.datatypes import (
     BoolArrayObject, BoolObject, ByteArrayObject, ByteObject, CharArrayObject, CharObject,
-    DateArrayObject, DateObject, DecimalArrayObject, DecimalObject, DoubleArrayObject,
-    DoubleObject, EnumObject, BinaryEnumObject, FloatArrayObject, FloatObject, IntArrayObject,
-    IntObject, LongArrayObject, LongObject, Null, ShortArrayObject, ShortObject, String,
-    StringArrayObject, TimeArrayObject, TimeObject, TimestampArrayObject, TimestampObject,
-    UUIDArrayObject, UUIDObject,
+    DateArrayObject, DateObject, DecimalArrayObject, DecimalObject, DoubleArrayObject, DoubleObject,
+    EnumObject, BinaryEnumObject, FloatArrayObject, FloatObject, IntArrayObject, IntObject,
+    LongArrayObject, LongObject, Null, ShortArrayObject, ShortObject, String, StringArrayObject,
+    TimeArrayObject, TimeObject, TimestampArrayObject, TimestampObject, UUIDArrayObject, UUIDObject,
 )
 
 VALUES = [

@@ -16,7 +16,7 @@ import time
 import pytest
 
 from pyignite import AioClient, Client
-from pyignite._opcodes import (
+from pyignite._protocol.opcodes import (
     OP_QUERY_SCAN, OP_QUERY_SCAN_CURSOR_GET_PAGE, OP_QUERY_SQL_FIELDS, OP_RESOURCE_CLOSE,
 )
 from pyignite.exceptions import CursorError

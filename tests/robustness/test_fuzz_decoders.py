@@ -26,9 +26,10 @@ from uuid import UUID
 
 import pytest
 
-from pyignite import GenericObjectMeta, _decoder, _encoder
-from pyignite import _protocol as P
-from pyignite._registry import BinaryRegistry
+from pyignite import GenericObjectMeta
+from pyignite._codec import decoder as _decoder, encoder as _encoder
+from pyignite._protocol import wire as P
+from pyignite._codec.registry import BinaryRegistry
 from pyignite.datatypes import (
     CharArrayObject, CollectionObject, IntArrayObject, IntObject, MapObject, ObjectArrayObject,
     ShortArrayObject, String, TimeObject,

@@ -10,9 +10,7 @@ import uuid
 import pytest
 
 import pyignite
-from pyignite.exceptions import (
-    AuthenticationError, HandshakeError, ParameterError, ReconnectError,
-)
+from pyignite.exceptions import AuthenticationError, HandshakeError, ParameterError, ReconnectError
 
 from .conftest import CLOSED_PORT, tls_files, tls_key_password
 

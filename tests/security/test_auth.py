@@ -13,9 +13,7 @@ from contextlib import contextmanager
 import pytest
 
 from pyignite import Client
-from pyignite.exceptions import (
-    AuthenticationError, AuthenticationRequiredError, HandshakeError,
-)
+from pyignite.exceptions import AuthenticationError, AuthenticationRequiredError, HandshakeError
 from pyignite.monitoring import ConnectionEventListener
 
 MODES = ['plain', 'tls']

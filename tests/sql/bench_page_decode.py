@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from pyignite._ops.query import fields_page_reader, read_entry_page  # noqa: E402
-from pyignite._registry import BinaryRegistry  # noqa: E402
+from pyignite._codec.registry import BinaryRegistry  # noqa: E402
 
 ROWS = 1000
 

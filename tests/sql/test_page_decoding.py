@@ -6,10 +6,10 @@ from uuid import UUID
 
 import pytest
 
-from pyignite._decoder import read
-from pyignite._encoder import write
+from pyignite._codec.decoder import read
+from pyignite._codec.encoder import write
 from pyignite._ops import cache_config, query
-from pyignite._registry import BinaryRegistry
+from pyignite._codec.registry import BinaryRegistry
 from pyignite.datatypes import (
     BoolObject, ByteObject, CharObject, FloatObject, IntObject, ShortObject, TimestampObject,
 )

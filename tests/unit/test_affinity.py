@@ -7,10 +7,10 @@ import uuid
 
 import pytest
 
-from pyignite._affinity import (
+from pyignite._routing.affinity import (
     AffinityGroup, PartitionMaps, key_hash, parse_cache_partitions, partition_for_hash, pick,
 )
-from pyignite._ids import cache_id, entity_id, schema_id
+from pyignite._codec.ids import cache_id, entity_id, schema_id
 
 with open(os.path.join(os.path.dirname(__file__), 'data', 'java_hashes.json')) as f:
     JAVA = json.load(f)

@@ -9,10 +9,11 @@ from collections import OrderedDict
 
 import pytest
 
-from pyignite import Client, GenericObjectMeta, _decoder, _encoder
+from pyignite import Client, GenericObjectMeta
+from pyignite._codec import decoder as _decoder, encoder as _encoder
 from pyignite._ops import binary_types
 from pyignite._ops.query import fields_page_reader
-from pyignite._registry import BinaryRegistry, MissingBinaryType
+from pyignite._codec.registry import BinaryRegistry, MissingBinaryType
 from pyignite.datatypes import BinaryObject, CollectionObject, IntObject, String
 from pyignite.exceptions import ParseError
 

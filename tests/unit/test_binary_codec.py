@@ -5,15 +5,15 @@ from collections import OrderedDict
 
 import pytest
 
-from pyignite import GenericObjectMeta, _binary_codec, _decoder, _encoder
+from pyignite import GenericObjectMeta
+from pyignite._codec import objects as _binary_codec, decoder as _decoder, encoder as _encoder
 from pyignite._ops.binary_types import read_type_body, write_type_body
-from pyignite._registry import BinaryRegistry, BinaryTypeInfo, MissingBinaryType
-from pyignite._request import Frame
+from pyignite._codec.registry import BinaryRegistry, BinaryTypeInfo, MissingBinaryType
+from pyignite._protocol.request import Frame
 from pyignite.binary import sanitize_class_name
 from pyignite.datatypes import (
-    BinaryObject, BoolObject, ByteObject, CharObject, CollectionObject, DoubleObject,
-    FloatObject, IntObject, LongObject, MapObject, ObjectArrayObject, ShortObject, String,
-    UUIDObject,
+    BinaryObject, BoolObject, ByteObject, CharObject, CollectionObject, DoubleObject, FloatObject,
+    IntObject, LongObject, MapObject, ObjectArrayObject, ShortObject, String, UUIDObject,
 )
 from pyignite.exceptions import ParameterError, ParseError
 

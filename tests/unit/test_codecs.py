@@ -8,19 +8,18 @@ from uuid import UUID
 
 import pytest
 
-from pyignite._decoder import read
-from pyignite._encoder import write
-from pyignite._protocol import (
+from pyignite._codec.decoder import read
+from pyignite._codec.encoder import write
+from pyignite._protocol.wire import (
     ProtocolContext, handshake_request, next_version, parse_handshake_response,
     parse_response_header,
 )
 from pyignite.datatypes import (
-    BoolArrayObject, ByteArrayObject, ByteObject, CharArrayObject, CharObject,
-    CollectionObject, DateArrayObject, DateObject, DecimalArrayObject, DecimalObject,
-    DoubleArrayObject, DoubleObject, EnumObject, FloatArrayObject, FloatObject,
-    IntArrayObject, IntObject, LongArrayObject, LongObject, MapObject, Null, ShortArrayObject,
-    ShortObject, String, StringArrayObject, TimeArrayObject, TimeObject, TimestampArrayObject,
-    TimestampObject, UUIDArrayObject, UUIDObject,
+    BoolArrayObject, ByteArrayObject, ByteObject, CharArrayObject, CharObject, CollectionObject,
+    DateArrayObject, DateObject, DecimalArrayObject, DecimalObject, DoubleArrayObject, DoubleObject,
+    EnumObject, FloatArrayObject, FloatObject, IntArrayObject, IntObject, LongArrayObject,
+    LongObject, MapObject, Null, ShortArrayObject, ShortObject, String, StringArrayObject,
+    TimeArrayObject, TimeObject, TimestampArrayObject, TimestampObject, UUIDArrayObject, UUIDObject,
 )
 from pyignite.exceptions import ParameterError, ParseError
 

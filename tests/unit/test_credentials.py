@@ -2,7 +2,7 @@
 import pytest
 
 from pyignite import AioClient, Client
-from pyignite import _protocol as P
+from pyignite._protocol import wire as P
 from pyignite.exceptions import ParameterError
 
 LONE_SURROGATES = [

@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from pyignite._ids import (
+from pyignite._codec.ids import (
     bytes_hash, cache_id, entity_id, i32, java_lower, java_string_hash, java_string_hash_utf8,
     schema_id,
 )

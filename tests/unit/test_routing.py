@@ -4,12 +4,12 @@ import uuid
 
 import pytest
 
-from pyignite import _structs as S
-from pyignite._affinity import AffinityGroup, partition_for_hash
-from pyignite._ids import entity_id
+from pyignite._codec import structs as S
+from pyignite._routing.affinity import AffinityGroup, partition_for_hash
+from pyignite._codec.ids import entity_id
 from pyignite._ops.affinity import refresh_partitions
-from pyignite._request import Request, Response
-from pyignite._routing import Router, RetrySchedule, metadata_accessors
+from pyignite._protocol.request import Request, Response
+from pyignite._routing.router import Router, RetrySchedule, metadata_accessors
 from pyignite._session.exchange import server_error
 from pyignite._session.session import Session
 from pyignite.exceptions import (

@@ -14,9 +14,9 @@ import threading
 
 import pytest
 
-from pyignite import _protocol as P
-from pyignite._opcodes import OP_RESOURCE_CLOSE
-from pyignite._request import RELEASE_FROM_REPLY
+from pyignite._protocol import wire as P
+from pyignite._protocol.opcodes import OP_RESOURCE_CLOSE
+from pyignite._protocol.request import RELEASE_FROM_REPLY
 from pyignite._session.frames import FrameBuffer
 from pyignite._session.inbox import MAX_EARLY, OP_COMPUTE_TASK_FINISHED, Inbox
 from pyignite.connection.aio_connection import _FrameProtocol

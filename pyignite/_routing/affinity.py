@@ -17,7 +17,7 @@ from typing import (
     Callable, Dict, List, Mapping, NamedTuple, Optional, Sequence, Tuple, TypeVar, Union,
 )
 
-from ._ids import i32, java_string_hash_utf8
+from .._codec.ids import i32, java_string_hash_utf8
 
 __all__ = [
     'key_hash', 'partition_for_hash', 'AffinityGroup', 'parse_cache_partitions',

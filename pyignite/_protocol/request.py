@@ -9,8 +9,8 @@ import struct
 from contextvars import ContextVar, Token
 from typing import Any, Optional, Tuple, Type
 
-from . import _structs as S
-from .exceptions import CacheError
+from .._codec import structs as S
+from ..exceptions import CacheError
 
 _HEADER = bytes(14)
 # length, op code and request id, filled in together when the request is sent

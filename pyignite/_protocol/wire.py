@@ -11,9 +11,9 @@ import struct
 from typing import AbstractSet, FrozenSet, Iterable, NamedTuple, Optional, Tuple
 from uuid import UUID
 
-from . import _structs as S
-from ._decoder import read_str_or_none
-from .exceptions import ParameterError, ParseError
+from .._codec import structs as S
+from .._codec.decoder import read_str_or_none
+from ..exceptions import ParameterError, ParseError
 
 Version = Tuple[int, int, int]
 

@@ -23,7 +23,7 @@ very same instance, and a value many handles point at is decoded once. A flat
 object (only scalar, string and array fields) on its own never needs one, so
 the common case pays nothing for handles. A handle met outside any such object
 (in a top-level collection, say), or one reaching before the outermost object
-(a sibling of it), raises :class:`~pyignite._decoder.NeedsHandleTable`: the
+(a sibling of it), raises :class:`~pyignite._codec.decoder.NeedsHandleTable`: the
 top-level read then decodes the whole value again with one state for all of it.
 """
 import struct
@@ -31,13 +31,13 @@ import threading
 from typing import Any, Callable, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 from operator import attrgetter
 
-from . import _encoder, _structs
-from ._decoder import DECODERS, NeedsHandleTable, decode_utf8, read_string
-from ._ids import bytes_hash, entity_id, i32
-from ._request import Frame
-from .datatypes import type_codes as tc
-from .datatypes.complex import BinaryObject
-from .exceptions import ParameterError, ParseError
+from . import encoder as _encoder, structs as _structs
+from .decoder import DECODERS, NeedsHandleTable, decode_utf8, read_string
+from .ids import bytes_hash, entity_id, i32
+from .._protocol.request import Frame
+from ..datatypes import type_codes as tc
+from ..datatypes.complex import BinaryObject
+from ..exceptions import ParameterError, ParseError
 
 USER_TYPE = BinaryObject.USER_TYPE
 HAS_SCHEMA = BinaryObject.HAS_SCHEMA
@@ -354,7 +354,7 @@ class ReadState:
     :ivar low: the lowest position a handle may point at,
     :ivar provisional: made by the outermost non-flat object, which may sit in a
      top-level collection: a handle reaching before ``low`` then needs a state for the
-     whole top-level value (:class:`~pyignite._decoder.NeedsHandleTable`); otherwise
+     whole top-level value (:class:`~pyignite._codec.decoder.NeedsHandleTable`); otherwise
      such a handle is malformed.
     """
 

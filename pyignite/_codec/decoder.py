@@ -20,10 +20,10 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, List, NoReturn, Optional, Tuple, Union
 from uuid import UUID
 
-from . import _structs as S
-from .datatypes import type_codes as tc
-from .datatypes.java_objects import OptimizedObject, SqlDate, decode_optimized  # noqa: F401
-from .exceptions import ParseError
+from . import structs as S
+from ..datatypes import type_codes as tc
+from ..datatypes.java_objects import OptimizedObject, SqlDate, decode_optimized  # noqa: F401
+from ..exceptions import ParseError
 
 _EPOCH = datetime(1970, 1, 1)
 _MAX_ITEMS = 1 << 31

@@ -1,7 +1,7 @@
 """The per-client registry of complex object types (binary types).
 
 The codecs reach it as their ``ctx``. The encoder notes classes the server
-may not know yet on the request frame it writes (see :class:`~pyignite._request.Frame`;
+may not know yet on the request frame it writes (see :class:`~pyignite._protocol.request.Frame`;
 the operation registers them before sending the request); the decoder raises
 :class:`MissingBinaryType`
 for a type or schema the registry cannot decode yet, so the operation fetches
@@ -19,9 +19,9 @@ from typing import (
     Any, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
 )
 
-from . import _binary_codec
-from ._ids import entity_id
-from .exceptions import ParseError
+from . import objects as _binary_codec
+from .ids import entity_id
+from ..exceptions import ParseError
 
 
 class MissingBinaryType(ParseError):
@@ -172,7 +172,7 @@ class BinaryRegistry:
 
     def type_fetched(self, info: BinaryTypeInfo) -> None:
         """Store a type's metadata and make classes for the schemas that have none."""
-        from .binary import generated_class
+        from ..binary import generated_class
         with self._lock:
             types = dict(self.types)
             types[info.type_id] = info
@@ -218,7 +218,7 @@ class BinaryRegistry:
             fields = info.schema_fields(field_ids)
             if fields is None:
                 raise MissingBinaryType(type_id, schema_id)
-            from .binary import generated_class
+            from ..binary import generated_class
             cls = generated_class(info.type_name, fields)
             with self._lock:
                 self.known_classes = self.known_classes | {cls}

@@ -1,7 +1,7 @@
 """Partition-aware routing and the schedule of reconnection attempts. No I/O.
 
 :class:`Router` sits between a client's connections and the partition maps kept
-by :class:`~pyignite._affinity.PartitionMaps`: it turns "the primary node of
+by :class:`~pyignite._routing.affinity.PartitionMaps`: it turns "the primary node of
 this key is node X" into "send it on that connection" and falls back to the
 client's default connection whenever it cannot tell (no map yet, stale map,
 unhashable key, the owner is not one of our nodes or its connection is down).
@@ -27,12 +27,12 @@ from typing import (
 )
 from uuid import UUID
 
-from ._affinity import (
+from .affinity import (
     AffinityGroup, PartitionMaps, ByteData, SchemaFields, TopologyVersion, key_hash,
 )
 
 if TYPE_CHECKING:
-    from .connection.base import NodeConnection
+    from ..connection.base import NodeConnection
 
 __all__ = ['Router', 'RetrySchedule', 'metadata_accessors']
 
@@ -72,7 +72,7 @@ class Router:
     maps or connections change), so routing a key costs a hash, a partition and a list
     index; binary metadata is consulted only for complex-object keys.
 
-    :ivar affinity: the partition maps (:class:`~pyignite._affinity.PartitionMaps`).
+    :ivar affinity: the partition maps (:class:`~pyignite._routing.affinity.PartitionMaps`).
     """
 
     __slots__ = ('affinity', '_by_node', '_owners', '_tables', '_fresh', '_lock')

@@ -14,12 +14,12 @@ from decimal import Decimal
 from typing import Any, Callable, Dict, Iterable, List, Optional, Tuple
 from uuid import UUID
 
-from . import _structs as S
-from .datatypes.java_objects import OptimizedObject, SqlDate
-from .datatypes import type_codes as tc
-from .datatypes.base import Hint, is_hint
-from .datatypes.complex import CollectionObject, MapObject
-from .exceptions import ParameterError
+from . import structs as S
+from ..datatypes.java_objects import OptimizedObject, SqlDate
+from ..datatypes import type_codes as tc
+from ..datatypes.base import Hint, is_hint
+from ..datatypes.complex import CollectionObject, MapObject
+from ..exceptions import ParameterError
 
 _M64 = (1 << 64) - 1
 _EPOCH = datetime(1970, 1, 1)
