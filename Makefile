@@ -33,8 +33,9 @@ ifeq ($(IGNITE_VERSION),)
 	$(PYTHON) $(LAUNCHER) libs --version $(H2_IGNITE_VERSION)
 endif
 
-# pytest (the matrix above), then flake8, then no test node may be left running; every step
-# always runs and any failure fails the target (pytest's exit 5, "no tests collected",
+# pytest (the matrix above), then flake8 and mypy --strict (the package ships py.typed),
+# then no test node may be left running; every step always runs and any failure fails
+# the target (pytest's exit 5, "no tests collected",
 # included).
 test: venv ignite-libs
 	@status=0; \
@@ -45,6 +46,7 @@ test: venv ignite-libs
 			$(PYTEST_ARGS) $(ENGINE_TESTS) || status=1; \
 	fi; \
 	$(VENV)/bin/flake8 $(LINT_DIRS) || status=1; \
+	$(VENV)/bin/mypy --strict pyignite || status=1; \
 	$(VPY) $(LAUNCHER) cleanup --check || status=1; \
 	exit $$status
 
