@@ -5,7 +5,7 @@ import pytest
 
 from pyignite import Client
 
-from .doubles import FaultProxy, SilentServer
+from .doubles import FaultProxy, ScriptedPeer, SilentServer
 
 
 @pytest.fixture
@@ -13,6 +13,19 @@ def proxy(ignite_node):
     proxy = FaultProxy(ignite_node.host, ignite_node.port)
     yield proxy
     proxy.close()
+
+
+@pytest.fixture
+def scripted_peer():
+    """``scripted_peer(script)``: a :class:`~.doubles.ScriptedPeer` closed after the test."""
+    peers = []
+
+    def make(script):
+        peers.append(ScriptedPeer(script))
+        return peers[-1]
+    yield make
+    for peer in peers:
+        peer.close()
 
 
 @pytest.fixture

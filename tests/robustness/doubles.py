@@ -52,6 +52,41 @@ def handshake_reply(node: uuid.UUID, features: bool = True) -> bytes:
     return frame(body + b'\x0a' + node.bytes[7::-1] + node.bytes[:7:-1])
 
 
+class ScriptedPeer:
+    """A node played from a script: ``script(sock)`` runs for every connection the client
+    opens, each in a thread of its own, until it returns (the connection is then closed)
+    or the client goes away (ConnectionError or OSError end it quietly).
+    """
+
+    def __init__(self, script: Callable[[socket.socket], None]):
+        self._script = script
+        self._listener = socket.create_server(('127.0.0.1', 0))
+        self.host, self.port = self._listener.getsockname()[:2]
+        self._sockets: List[socket.socket] = []
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                sock, _ = self._listener.accept()
+            except OSError:
+                return
+            self._sockets.append(sock)
+            threading.Thread(target=self._run, args=(sock,), daemon=True).start()
+
+    def _run(self, sock: socket.socket) -> None:
+        try:
+            self._script(sock)
+        except (ConnectionError, OSError):
+            pass
+        sock.close()
+
+    def close(self) -> None:
+        _close(self._listener)
+        for sock in self._sockets:
+            _close(sock)
+
+
 def _close(sock: socket.socket) -> None:
     try:
         sock.shutdown(socket.SHUT_RDWR)

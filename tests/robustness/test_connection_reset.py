@@ -7,7 +7,6 @@ class, a :class:`ConnectionResetError`, with either client, as pyignite 0.6.1 do
 import asyncio
 import socket
 import struct
-import threading
 import uuid
 
 import pytest
@@ -19,36 +18,17 @@ from .doubles import handshake_reply, recv_frame
 NODE = uuid.UUID('0a0b0c0d-0000-4000-8000-000000000003')
 
 
-class ResettingNode:
-    def __init__(self):
-        self._listener = socket.create_server(('127.0.0.1', 0))
-        self.host, self.port = self._listener.getsockname()[:2]
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        try:
-            sock, _ = self._listener.accept()
-        except OSError:
-            return
-        try:
-            recv_frame(sock)
-            sock.sendall(handshake_reply(NODE))
-            recv_frame(sock)
-        except (ConnectionError, OSError):
-            pass
-        # linger 0: close() sends RST instead of FIN
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
-        sock.close()
-
-    def close(self) -> None:
-        self._listener.close()
+def _reset_at_first_request(sock):
+    recv_frame(sock)
+    sock.sendall(handshake_reply(NODE))
+    recv_frame(sock)
+    # linger 0: closing sends a reset instead of the orderly end of the stream
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
 
 
 @pytest.fixture
-def resetting_node():
-    node = ResettingNode()
-    yield node
-    node.close()
+def resetting_node(scripted_peer):
+    return scripted_peer(_reset_at_first_request)
 
 
 def test_the_sync_client_raises_the_reset(resetting_node):

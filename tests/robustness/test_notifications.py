@@ -7,7 +7,6 @@ notification to the listener registered for its (op code, resource id), drop one
 listens to, and still give each caller its own reply.
 """
 import asyncio
-import socket
 import struct
 import threading
 import uuid
@@ -34,50 +33,32 @@ def _notification(resource_id: int, op: int, payload: bytes) -> bytes:
     return frame(struct.pack('<qhh', resource_id, 0x0004, op) + payload)
 
 
-class ScriptedPeer:
-    """Accepts one client; handshakes at protocol 1.7.0; then, for every two requests,
-    sends the second one's reply, two notifications (one for ``RESOURCE``, one for a
-    resource nobody subscribed to) and the first one's reply, in one write."""
-
-    def __init__(self):
-        self._listener = socket.create_server(('127.0.0.1', 0))
-        self.host, self.port = self._listener.getsockname()[:2]
-        self.requests = []
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        try:
-            sock, _ = self._listener.accept()
-        except OSError:
-            return
-        with sock:
-            try:
-                recv_frame(sock)  # the handshake
-                sock.sendall(handshake_reply(NODE))
-                while True:
-                    pair = []
-                    for _ in range(2):
-                        body = recv_frame(sock)
-                        op, rid = struct.unpack_from('<hq', body)
-                        self.requests.append(op)
-                        pair.append(rid)
-                    sock.sendall(_names_reply(pair[1])
-                                 + _notification(RESOURCE, CQ_EVENT, b'event-1')
-                                 + _notification(RESOURCE + 1, CQ_EVENT, b'nobody')
-                                 + _names_reply(pair[0]))
-            except (ConnectionError, OSError):
-                return
-
-    def close(self) -> None:
-        self._listener.close()
+def _script(requests: list):
+    """Handshake at protocol 1.7.0; then, for every two requests, send the second one's
+    reply, two notifications (one for ``RESOURCE``, one for a resource nobody subscribed
+    to) and the first one's reply, in one write. The op codes go to ``requests``."""
+    def script(sock):
+        recv_frame(sock)  # the handshake
+        sock.sendall(handshake_reply(NODE))
+        while True:
+            pair = []
+            for _ in range(2):
+                op, rid = struct.unpack_from('<hq', recv_frame(sock))
+                requests.append(op)
+                pair.append(rid)
+            sock.sendall(_names_reply(pair[1])
+                         + _notification(RESOURCE, CQ_EVENT, b'event-1')
+                         + _notification(RESOURCE + 1, CQ_EVENT, b'nobody')
+                         + _names_reply(pair[0]))
+    return script
 
 
 @pytest.fixture
-def peer():
-    peer = ScriptedPeer()
-    yield peer
-    peer.close()
+def peer(scripted_peer):
+    requests: list = []
+    peer = scripted_peer(_script(requests))
+    peer.requests = requests
+    return peer
 
 
 def test_the_sync_client_delivers_a_notification_between_two_replies(peer):

@@ -6,9 +6,7 @@ offer the older version on a new connection. A scripted peer plays such a node (
 release in reach speaks only an older version).
 """
 import asyncio
-import socket
 import struct
-import threading
 import uuid
 
 import pytest
@@ -21,51 +19,30 @@ SERVER_VERSION = (1, 6, 0)
 NODE = uuid.UUID('0a0b0c0d-0000-4000-8000-000000000002')
 
 
-class OldNode:
-    """Refuses every version but 1.6.0 and hangs up after each refusal; notes the version
-    each connection offered."""
-
-    def __init__(self):
-        self._listener = socket.create_server(('127.0.0.1', 0))
-        self.host, self.port = self._listener.getsockname()[:2]
-        self.offered = []
-        self._held = []
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                sock, _ = self._listener.accept()
-            except OSError:
-                return
-            try:
-                body = recv_frame(sock)
-            except (ConnectionError, OSError):
-                sock.close()
-                continue
-            version = struct.unpack_from('<hhh', body, 1)
-            self.offered.append(version)
-            if version == SERVER_VERSION:
-                sock.sendall(handshake_reply(NODE, features=False))
-                self._held.append(sock)  # the session stays open
-                continue
+def _old_node(offered: list):
+    """Refuse every version but 1.6.0 and hang up after each refusal, as a node may; note
+    the version each connection offered in ``offered``."""
+    def script(sock):
+        version = struct.unpack_from('<hhh', recv_frame(sock), 1)
+        offered.append(version)
+        if version != SERVER_VERSION:
             message = b'Unsupported version.'
             sock.sendall(frame(b'\x00' + struct.pack('<hhh', *SERVER_VERSION) + b'\x09'
                                + struct.pack('<i', len(message)) + message
                                + struct.pack('<i', 1)))
-            sock.close()  # and hang up, as a node may
-
-    def close(self) -> None:
-        self._listener.close()
-        for sock in self._held:
-            sock.close()
+            return
+        sock.sendall(handshake_reply(NODE, features=False))
+        while recv_frame(sock):  # the session stays open until the client leaves
+            pass
+    return script
 
 
 @pytest.fixture
-def old_node():
-    node = OldNode()
-    yield node
-    node.close()
+def old_node(scripted_peer):
+    offered: list = []
+    node = scripted_peer(_old_node(offered))
+    node.offered = offered
+    return node
 
 
 def test_the_sync_client_offers_the_older_version_on_a_new_connection(old_node):
