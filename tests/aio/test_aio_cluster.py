@@ -38,19 +38,19 @@ def events():
 
 
 @pytest.fixture(scope='module')
-def client(ignite_cluster, events, run):
+async def client(ignite_cluster, events):
     client = AioClient(event_listeners=[events])
-    run(client.connect(ignite_cluster.endpoints))
+    await client.connect(ignite_cluster.endpoints)
     yield client
-    run(client.close())
+    await client.close()
 
 
 @pytest.fixture
-def cache(client, run):
-    cache = run(client.create_cache({PROP_NAME: 'aio-pa-' + uuid.uuid4().hex,
-                                     PROP_BACKUPS_NUMBER: 0}))
+async def cache(client):
+    cache = await client.create_cache({PROP_NAME: 'aio-pa-' + uuid.uuid4().hex,
+                                       PROP_BACKUPS_NUMBER: 0})
     yield cache
-    run(cache.destroy())
+    await cache.destroy()
 
 
 async def test_connects_to_every_node(client, events, ignite_cluster):
@@ -89,20 +89,18 @@ async def test_concurrent_key_requests_go_to_the_primary_node(client, events, ca
     assert await cache.get_all(keys) == {k: k.upper() for k in keys}
 
 
-def test_register_cache_fetches_the_partition_map_up_front(ignite_cluster):
-    async def main():
-        events = Events()
-        client = AioClient(event_listeners=[events])
-        async with client.connect(ignite_cluster.endpoints):
-            cache = await client.create_cache('aio-register-{}'.format(uuid.uuid4().hex[:8]))
-            try:
-                events.queries.clear()
-                await client.register_cache(cache.cache_id)
-                assert [e.op_name for e in events.queries] == ['OP_CACHE_PARTITIONS']
-                events.queries.clear()
-                await cache.put(7, 'v')
-                # the map was fresh: no second map request before the put
-                assert [e.op_name for e in events.queries] == ['OP_CACHE_PUT']
-            finally:
-                await cache.destroy()
-    asyncio.run(main())
+async def test_register_cache_fetches_the_partition_map_up_front(ignite_cluster):
+    events = Events()
+    client = AioClient(event_listeners=[events])
+    async with client.connect(ignite_cluster.endpoints):
+        cache = await client.create_cache('aio-register-{}'.format(uuid.uuid4().hex[:8]))
+        try:
+            events.queries.clear()
+            await client.register_cache(cache.cache_id)
+            assert [e.op_name for e in events.queries] == ['OP_CACHE_PARTITIONS']
+            events.queries.clear()
+            await cache.put(7, 'v')
+            # the map was fresh: no second map request before the put
+            assert [e.op_name for e in events.queries] == ['OP_CACHE_PUT']
+        finally:
+            await cache.destroy()

@@ -83,12 +83,12 @@ async def test_per_call_timeout_validation(cache):
 
 
 @pytest.fixture
-def tx_cache_name(client, run):
-    cache = run(client.create_cache({
+async def tx_cache_name(client):
+    cache = await client.create_cache({
         PROP_NAME: 'aio-tx-{}'.format(random.randrange(1 << 30)),
-        PROP_CACHE_ATOMICITY_MODE: CacheAtomicityMode.TRANSACTIONAL}))
+        PROP_CACHE_ATOMICITY_MODE: CacheAtomicityMode.TRANSACTIONAL})
     yield cache.name
-    run(cache.destroy())
+    await cache.destroy()
 
 
 async def _while_key_is_locked(client, cache_name, key, body):

@@ -61,10 +61,10 @@ CASES = SCALARS + ARRAYS
 
 
 @pytest.fixture(scope='module')
-def types_cache(client, run):
-    cache = run(client.get_or_create_cache('aio-types'))
+async def types_cache(client):
+    cache = await client.get_or_create_cache('aio-types')
     yield cache
-    run(cache.destroy())
+    await cache.destroy()
 
 
 @pytest.mark.parametrize('value, hint', CASES, ids=lambda v: repr(v)[:30])

@@ -1,5 +1,4 @@
 """The binary type API: get/put/register/query_binary_type, enums, class names, unwrap."""
-import asyncio
 from collections import OrderedDict
 
 import pytest
@@ -206,18 +205,15 @@ def test_unwrap_binary(client, cache, fresh_client):
 
 
 @pytest.mark.sync_only('drives an AioClient of its own, beside a sync one')
-def test_async_client_shares_the_binary_machinery(ignite_node, cache):
+async def test_async_client_shares_the_binary_machinery(ignite_node, cache):
     name = unique('AsyncThing')
     Thing = make_class(name, [('n', IntObject), ('s', String)])
 
-    async def scenario():
-        client = AioClient()
-        async with client.connect(ignite_node.host, ignite_node.port):
-            aio_cache = await client.get_or_create_cache(cache.name)
-            await aio_cache.put(1, Thing(1, 'one'))
-            assert await aio_cache.get(1) == Thing(1, 'one')
-            info = await client.get_binary_type(name)
-            assert info['schemas'] == [Thing.schema]
-            assert await client.query_binary_type(name) == {Thing.schema_id: Thing}
-
-    asyncio.run(scenario())
+    client = AioClient()
+    async with client.connect(ignite_node.host, ignite_node.port):
+        aio_cache = await client.get_or_create_cache(cache.name)
+        await aio_cache.put(1, Thing(1, 'one'))
+        assert await aio_cache.get(1) == Thing(1, 'one')
+        info = await client.get_binary_type(name)
+        assert info['schemas'] == [Thing.schema]
+        assert await client.query_binary_type(name) == {Thing.schema_id: Thing}

@@ -1,6 +1,5 @@
 """Cluster state (activation) on a cluster of this folder's own: deactivating an
 in-memory cluster drops its caches, so the shared fixtures are not used."""
-import asyncio
 
 import pytest
 from cluster_util import restore, unique
@@ -79,22 +78,19 @@ def test_not_supported_without_the_feature(client):
             conn.protocol_context = ctx
 
 
-def test_async_state_changes(own_cluster):
+async def test_async_state_changes(own_cluster):
     restore(own_cluster)
 
-    async def scenario():
-        client = AioClient()
-        async with client.connect(own_cluster.endpoints):
-            cluster = client.get_cluster()
-            assert isinstance(cluster, AioCluster)
-            assert await cluster.get_state() is ClusterState.ACTIVE
-            await cluster.set_state(ClusterState.ACTIVE_READ_ONLY)
-            try:
-                assert await cluster.get_state() is ClusterState.ACTIVE_READ_ONLY
-                with pytest.raises(ValueError):
-                    await cluster.set_state(7)
-            finally:
-                await cluster.set_state(ClusterState.ACTIVE)
-            assert await cluster.get_state() is ClusterState.ACTIVE
-
-    asyncio.run(scenario())
+    client = AioClient()
+    async with client.connect(own_cluster.endpoints):
+        cluster = client.get_cluster()
+        assert isinstance(cluster, AioCluster)
+        assert await cluster.get_state() is ClusterState.ACTIVE
+        await cluster.set_state(ClusterState.ACTIVE_READ_ONLY)
+        try:
+            assert await cluster.get_state() is ClusterState.ACTIVE_READ_ONLY
+            with pytest.raises(ValueError):
+                await cluster.set_state(7)
+        finally:
+            await cluster.set_state(ClusterState.ACTIVE)
+        assert await cluster.get_state() is ClusterState.ACTIVE

@@ -98,20 +98,17 @@ def test_bad_durations(cache, kwargs, error):
         cache.with_expire_policy(**kwargs)
 
 
-def test_async_expiry(ignite_cluster):
-    async def main():
-        client = AioClient()
-        async with client.connect(ignite_cluster.endpoints):
-            cache = await client.create_cache(unique('aio-expiry'))
-            try:
-                view = cache.with_expire_policy(create=TTL)
-                await view.put('k', 1)
-                await cache.put('eternal', 1)
-                assert await cache.get('k') == 1
-                await asyncio.sleep(PAST_TTL)
-                assert await cache.get('k') is None
-                assert await cache.get('eternal') == 1
-            finally:
-                await cache.destroy()
-
-    asyncio.run(main())
+async def test_async_expiry(ignite_cluster):
+    client = AioClient()
+    async with client.connect(ignite_cluster.endpoints):
+        cache = await client.create_cache(unique('aio-expiry'))
+        try:
+            view = cache.with_expire_policy(create=TTL)
+            await view.put('k', 1)
+            await cache.put('eternal', 1)
+            assert await cache.get('k') == 1
+            await asyncio.sleep(PAST_TTL)
+            assert await cache.get('k') is None
+            assert await cache.get('eternal') == 1
+        finally:
+            await cache.destroy()

@@ -5,7 +5,6 @@ scan of a partition (``scan(partitions=p, local=True)``) finds its entries only 
 node: elsewhere the server refuses it ("No queryable nodes for partition"). A
 partition-aware client must therefore send it to the partition's primary node.
 """
-import asyncio
 
 import pytest
 
@@ -56,20 +55,17 @@ def test_partition_scans_find_every_entry(client, scan_cache):
     assert_every_entry_once(scan_each_partition(scan_cache, local=False, page_size=100))
 
 
-def test_async_local_scans_of_all_partitions(ignite_cluster, scan_cache):
-    async def main():
-        # a new client: it has no partition map yet, so the first scan must fetch it
-        client = AioClient()
-        async with client.connect(ignite_cluster.endpoints):
-            assert client.partition_aware
-            cache = await client.get_cache(scan_cache.name)
-            found = []
-            for p in range(PARTITIONS):
-                async with cache.scan(page_size=100, partitions=p, local=True) as cursor:
-                    found.extend([entry async for entry in cursor])
-            return found
-
-    assert_every_entry_once(asyncio.run(main()))
+async def test_async_local_scans_of_all_partitions(ignite_cluster, scan_cache):
+    # a new client: it has no partition map yet, so the first scan must fetch it
+    client = AioClient()
+    async with client.connect(ignite_cluster.endpoints):
+        assert client.partition_aware
+        cache = await client.get_cache(scan_cache.name)
+        found = []
+        for p in range(PARTITIONS):
+            async with cache.scan(page_size=100, partitions=p, local=True) as cursor:
+                found.extend([entry async for entry in cursor])
+    assert_every_entry_once(found)
 
 
 def test_not_partition_aware_client_scans_every_partition(ignite_cluster, scan_cache):

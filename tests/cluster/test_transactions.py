@@ -228,86 +228,79 @@ def test_atomic_cache_refuses_transactions(client):
 
 # --- asyncio -----------------------------------------------------------------------------
 
-def run_async(ignite_cluster, scenario):
-    async def main():
-        client = AioClient()
-        async with client.connect(ignite_cluster.endpoints):
-            cache = await client.create_cache({
-                PROP_NAME: unique('aio-tx'),
-                PROP_CACHE_ATOMICITY_MODE: CacheAtomicityMode.TRANSACTIONAL})
-            try:
-                await scenario(client, cache)
-            finally:
-                await cache.destroy()
-
-    asyncio.run(main())
-
-
-def test_async_commit_and_rollback(ignite_cluster):
-    async def scenario(client, cache):
-        async with client.tx_start() as tx:
-            assert isinstance(tx, AioTransaction) and tx.tx_id is not None
-            await cache.put('a', 1)
-            await tx.commit()
-        assert await cache.get('a') == 1
-        async with client.tx_start():
-            await cache.put('a', 2)
-        assert await cache.get('a') == 1
-        tx = await client.tx_start(OPTIMISTIC, READ_COMMITTED, label='awaited')
-        await cache.put('b', 1)
-        await tx.rollback()
-        assert await cache.get('b') is None
-
-    run_async(ignite_cluster, scenario)
-
-
-def test_async_transactions_are_per_task(ignite_cluster):
-    async def scenario(client, cache):
-        started = asyncio.Event()
-        release = asyncio.Event()
-
-        async def writer():
-            async with client.tx_start() as tx:
-                await cache.put('k', 'tx')
-                started.set()
-                await release.wait()
-                await tx.commit()
-
-        task = asyncio.ensure_future(writer())
-        await started.wait()
-        # this task is outside the transaction: it neither sees nor joins it
-        assert await cache.get('k') is None
-        await cache.put('other', 1)
-        release.set()
-        await task
-        assert await cache.get('k') == 'tx'
-        assert await cache.get('other') == 1
-
-    run_async(ignite_cluster, scenario)
-
-
-def test_async_end_from_another_task(ignite_cluster):
-    async def scenario(client, cache):
-        tx = await client.tx_start()
+@pytest.fixture
+async def aio_tx(ignite_cluster):
+    """``(client, cache)``: an AioClient of its own on the cluster, a transactional cache."""
+    client = AioClient()
+    async with client.connect(ignite_cluster.endpoints):
+        cache = await client.create_cache({
+            PROP_NAME: unique('aio-tx'),
+            PROP_CACHE_ATOMICITY_MODE: CacheAtomicityMode.TRANSACTIONAL})
         try:
-            with pytest.raises(CacheError, match='different thread or coroutine'):
-                await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(
-                    tx.commit()))
+            yield client, cache
         finally:
-            await tx.rollback()
-        assert tx.closed
-
-    run_async(ignite_cluster, scenario)
+            await cache.destroy()
 
 
-def test_async_timeout(ignite_cluster):
-    async def scenario(client, cache):
-        async with client.tx_start(timeout=200, label='short-tx') as tx:
-            await cache.put('t', 1)
-            await asyncio.sleep(0.6)
-            with pytest.raises(CacheError, match='timed out'):
-                await cache.put('t2', 2)
-                await tx.commit()
-        assert await cache.get('t') is None
+async def test_async_commit_and_rollback(aio_tx):
+    client, cache = aio_tx
+    async with client.tx_start() as tx:
+        assert isinstance(tx, AioTransaction) and tx.tx_id is not None
+        await cache.put('a', 1)
+        await tx.commit()
+    assert await cache.get('a') == 1
+    async with client.tx_start():
+        await cache.put('a', 2)
+    assert await cache.get('a') == 1
+    tx = await client.tx_start(OPTIMISTIC, READ_COMMITTED, label='awaited')
+    await cache.put('b', 1)
+    await tx.rollback()
+    assert await cache.get('b') is None
 
-    run_async(ignite_cluster, scenario)
+
+async def test_async_transactions_are_per_task(aio_tx):
+    client, cache = aio_tx
+    started = asyncio.Event()
+    release = asyncio.Event()
+
+    async def writer():
+        async with client.tx_start() as tx:
+            await cache.put('k', 'tx')
+            started.set()
+            await release.wait()
+            await tx.commit()
+
+    task = asyncio.ensure_future(writer())
+    await started.wait()
+    # this task is outside the transaction: it neither sees nor joins it
+    assert await cache.get('k') is None
+    await cache.put('other', 1)
+    release.set()
+    await task
+    assert await cache.get('k') == 'tx'
+    assert await cache.get('other') == 1
+
+
+async def test_async_end_from_another_task(aio_tx):
+    client, cache = aio_tx
+    tx = await client.tx_start()
+    try:
+        # deliberately a loop of its own in another thread: the commit comes from outside
+        # the task (and the thread) that started the transaction
+        with pytest.raises(CacheError, match='different thread or coroutine'):
+            await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(
+                tx.commit()))
+    finally:
+        await tx.rollback()
+    assert tx.closed
+
+
+async def test_async_timeout(aio_tx):
+    client, cache = aio_tx
+    async with client.tx_start(timeout=200, label='short-tx') as tx:
+        await cache.put('t', 1)
+        await asyncio.sleep(0.6)
+        with pytest.raises(CacheError, match='timed out'):
+            await cache.put('t2', 2)
+            await tx.commit()
+    assert await cache.get('t') is None

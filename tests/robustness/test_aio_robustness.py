@@ -1,8 +1,7 @@
 """The asyncio twins of the timeout, hostile peer and concurrency tests.
 
 Same doubles, same user-visible contracts: a documented error, quickly, and a client that
-keeps working against the real node. They run when ``pyignite.AioClient`` exists; each
-test runs its own event loop.
+keeps working against the real node.
 """
 import asyncio
 import random
@@ -11,21 +10,13 @@ import tracemalloc
 
 import pytest
 
-import pyignite
+from pyignite import AioClient
 from pyignite.exceptions import HandshakeError, ParseError, ReconnectError
 
 from .doubles import delayed_if, dropped, elapsed, frame
 from .test_hostile_peers import FRAME_CASES, HANDSHAKE_CASES, PAYLOAD_CASES, _reply
 
-if not hasattr(pyignite, 'AioClient'):  # pragma: no cover - until the asyncio client lands
-    pytest.skip('pyignite.AioClient does not exist yet', allow_module_level=True)
-
-AioClient = pyignite.AioClient
 _SMALL = 8 << 20
-
-
-def run(coro):
-    return asyncio.run(coro)
 
 
 async def _client_via(proxy, node, **kwargs):
@@ -36,75 +27,67 @@ async def _client_via(proxy, node, **kwargs):
 
 # --- timeouts -----------------------------------------------------------------------------
 
-def test_silent_server_fails_connect_within_handshake_timeout(silent_server, ignite_node):
-    async def scenario():
-        client = AioClient(handshake_timeout=0.5)
+async def test_silent_server_fails_connect_within_handshake_timeout(silent_server, ignite_node):
+    client = AioClient(handshake_timeout=0.5)
+    start = time.monotonic()
+    with pytest.raises(ReconnectError) as info:
+        await client.connect(silent_server.host, silent_server.port)
+    assert isinstance(info.value.__cause__, TimeoutError)
+    assert 0.4 < elapsed(start) < 5
+    async with client.connect(ignite_node.host, ignite_node.port):
+        assert isinstance(await client.get_cache_names(), list)
+
+
+async def test_silent_server_is_skipped_for_the_next_node(silent_server, ignite_node):
+    client = AioClient(handshake_timeout=0.5, partition_aware=False)
+    async with client.connect([(silent_server.host, silent_server.port),
+                               (ignite_node.host, ignite_node.port)]):
+        assert isinstance(await client.get_cache_names(), list)
+
+
+async def test_request_timeout_on_a_silent_node(proxy, ignite_node, made_cache):
+    client = await _client_via(proxy, ignite_node, timeout=1.0)
+    try:
+        cache = await client.get_cache(made_cache)
+        proxy.tamper_all(dropped)
         start = time.monotonic()
-        with pytest.raises(ReconnectError) as info:
-            await client.connect(silent_server.host, silent_server.port)
-        assert isinstance(info.value.__cause__, TimeoutError)
-        assert 0.4 < elapsed(start) < 5
-        async with client.connect(ignite_node.host, ignite_node.port):
-            assert isinstance(await client.get_cache_names(), list)
-    run(scenario())
+        with pytest.raises(TimeoutError):
+            await cache.put('k', 'v')
+        assert 0.9 < elapsed(start) < 6
+        proxy.tamper_all(None)
+        assert await cache.get('k') == 'v'
+    finally:
+        await client.close()
 
 
-def test_silent_server_is_skipped_for_the_next_node(silent_server, ignite_node):
-    async def scenario():
-        client = AioClient(handshake_timeout=0.5, partition_aware=False)
-        async with client.connect([(silent_server.host, silent_server.port),
-                                   (ignite_node.host, ignite_node.port)]):
-            assert isinstance(await client.get_cache_names(), list)
-    run(scenario())
+async def test_timeout_of_one_request_while_other_tasks_get_replies(proxy, ignite_node, made_cache):
+    client = await _client_via(proxy, ignite_node, timeout=1.5)
+    try:
+        cache = await client.get_cache(made_cache)
+        await cache.put('slow', 'slow value')
+        for i in range(4):
+            await cache.put(i, 'value {}'.format(i))
+        stop = asyncio.Event()
+        results = []
 
+        async def busy(i):
+            while not stop.is_set():
+                results.append((i, await cache.get(i)))
 
-def test_request_timeout_on_a_silent_node(proxy, ignite_node, made_cache):
-    async def scenario():
-        client = await _client_via(proxy, ignite_node, timeout=1.0)
-        try:
-            cache = await client.get_cache(made_cache)
-            proxy.tamper_all(dropped)
-            start = time.monotonic()
-            with pytest.raises(TimeoutError):
-                await cache.put('k', 'v')
-            assert 0.9 < elapsed(start) < 6
-            proxy.tamper_all(None)
-            assert await cache.get('k') == 'v'
-        finally:
-            await client.close()
-    run(scenario())
-
-
-def test_timeout_of_one_request_while_other_tasks_get_replies(proxy, ignite_node, made_cache):
-    async def scenario():
-        client = await _client_via(proxy, ignite_node, timeout=1.5)
-        try:
-            cache = await client.get_cache(made_cache)
-            await cache.put('slow', 'slow value')
-            for i in range(4):
-                await cache.put(i, 'value {}'.format(i))
-            stop = asyncio.Event()
-            results = []
-
-            async def busy(i):
-                while not stop.is_set():
-                    results.append((i, await cache.get(i)))
-
-            tasks = [asyncio.ensure_future(busy(i)) for i in range(4)]
-            await asyncio.sleep(0.2)
-            proxy.tamper_all(delayed_if(b'slow value', 4.0))
-            with pytest.raises(TimeoutError):
-                await cache.get('slow')
-            await asyncio.sleep(3.0)
-            proxy.tamper_all(None)
-            stop.set()
-            await asyncio.gather(*tasks)
-            assert results and all(v == 'value {}'.format(i) for i, v in results)
-            assert proxy.connections == 1
-            assert await cache.get('slow') == 'slow value'
-        finally:
-            await client.close()
-    run(scenario())
+        tasks = [asyncio.ensure_future(busy(i)) for i in range(4)]
+        await asyncio.sleep(0.2)
+        proxy.tamper_all(delayed_if(b'slow value', 4.0))
+        with pytest.raises(TimeoutError):
+            await cache.get('slow')
+        await asyncio.sleep(3.0)
+        proxy.tamper_all(None)
+        stop.set()
+        await asyncio.gather(*tasks)
+        assert results and all(v == 'value {}'.format(i) for i, v in results)
+        assert proxy.connections == 1
+        assert await cache.get('slow') == 'slow value'
+    finally:
+        await client.close()
 
 
 # --- hostile peers ------------------------------------------------------------------------
@@ -123,59 +106,55 @@ async def _tampered_get(proxy, client, cache, hook, error):
     return took, peak
 
 
-def _hostile(proxy, node, cache_name, hook, error, same_connection: bool):
-    async def scenario():
-        client = await _client_via(proxy, node, timeout=10, handshake_timeout=10)
-        try:
-            cache = await client.get_or_create_cache(cache_name)
-            await cache.put('k', 'v')
-            connections = proxy.connections
-            took, peak = await _tampered_get(proxy, client, cache, hook, error)
-            assert took < 5
-            assert peak < _SMALL
-            assert await cache.get('k') == 'v'
-            if same_connection:
-                assert proxy.connections == connections
-            await cache.destroy()
-        finally:
-            proxy.reset()
-            await client.close()
-    run(scenario())
+async def _hostile(proxy, node, cache_name, hook, error, same_connection: bool):
+    client = await _client_via(proxy, node, timeout=10, handshake_timeout=10)
+    try:
+        cache = await client.get_or_create_cache(cache_name)
+        await cache.put('k', 'v')
+        connections = proxy.connections
+        took, peak = await _tampered_get(proxy, client, cache, hook, error)
+        assert took < 5
+        assert peak < _SMALL
+        assert await cache.get('k') == 'v'
+        if same_connection:
+            assert proxy.connections == connections
+        await cache.destroy()
+    finally:
+        proxy.reset()
+        await client.close()
 
 
 @pytest.mark.parametrize('case', sorted(FRAME_CASES))
-def test_broken_frame_then_the_client_keeps_working(proxy, ignite_node, cache_name, case):
+async def test_broken_frame_then_the_client_keeps_working(proxy, ignite_node, cache_name, case):
     hook, error = FRAME_CASES[case]
-    _hostile(proxy, ignite_node, cache_name, hook, (error, OSError), same_connection=False)
+    await _hostile(proxy, ignite_node, cache_name, hook, (error, OSError), same_connection=False)
 
 
 @pytest.mark.parametrize('case', sorted(PAYLOAD_CASES))
-def test_bad_payload_is_a_parse_error_and_the_connection_stays(
+async def test_bad_payload_is_a_parse_error_and_the_connection_stays(
         proxy, ignite_node, cache_name, case):
     payload = PAYLOAD_CASES[case]
-    _hostile(proxy, ignite_node, cache_name,
-             lambda body: (frame(_reply(body, payload)), False), ParseError,
-             same_connection=True)
+    await _hostile(proxy, ignite_node, cache_name,
+                   lambda body: (frame(_reply(body, payload)), False), ParseError,
+                   same_connection=True)
 
 
 @pytest.mark.parametrize('case', sorted(HANDSHAKE_CASES))
-def test_broken_handshake_is_a_handshake_error(proxy, ignite_node, case):
+async def test_broken_handshake_is_a_handshake_error(proxy, ignite_node, case):
     proxy.tamper_handshake(HANDSHAKE_CASES[case])
 
-    async def scenario():
-        client = AioClient(handshake_timeout=10)
-        start = time.monotonic()
-        with pytest.raises(HandshakeError):
-            await client.connect(proxy.host, proxy.port)
-        assert elapsed(start) < 5
-        async with client.connect(ignite_node.host, ignite_node.port):
-            assert isinstance(await client.get_cache_names(), list)
-    run(scenario())
+    client = AioClient(handshake_timeout=10)
+    start = time.monotonic()
+    with pytest.raises(HandshakeError):
+        await client.connect(proxy.host, proxy.port)
+    assert elapsed(start) < 5
+    async with client.connect(ignite_node.host, ignite_node.port):
+        assert isinstance(await client.get_cache_names(), list)
 
 
 # --- concurrency --------------------------------------------------------------------------
 
-def test_many_tasks_share_one_client(ignite_node, cache_name):
+async def test_many_tasks_share_one_client(ignite_node, cache_name):
     async def worker(cache, tid):
         rnd = random.Random(tid)
         mine = ['own-{}-{}'.format(tid, k) for k in range(5)]
@@ -192,32 +171,28 @@ def test_many_tasks_share_one_client(ignite_node, cache_name):
             seen = await cache.get_and_put('shared-{}'.format(rnd.randrange(4)), value)
             assert seen is None or seen.startswith('t')
 
-    async def scenario():
-        client = AioClient()
-        async with client.connect(ignite_node.host, ignite_node.port):
-            cache = await client.get_or_create_cache(cache_name)
-            try:
-                await asyncio.gather(*[worker(cache, tid) for tid in range(16)])
-            finally:
-                await cache.destroy()
-    run(scenario())
-
-
-def test_broken_connection_fails_every_waiting_task(proxy, ignite_node, cache_name):
-    async def scenario():
-        client = await _client_via(proxy, ignite_node)
+    client = AioClient()
+    async with client.connect(ignite_node.host, ignite_node.port):
+        cache = await client.get_or_create_cache(cache_name)
         try:
-            cache = await client.get_or_create_cache(cache_name)
-            await cache.put('k', 'v')
-            proxy.tamper_all(dropped)
-            tasks = [asyncio.ensure_future(cache.get('k')) for _ in range(8)]
-            await asyncio.sleep(0.5)
-            proxy.close()
-            outcomes = await asyncio.wait_for(
-                asyncio.gather(*tasks, return_exceptions=True), 20)
-            assert all(isinstance(o, OSError) for o in outcomes), outcomes
-            assert await cache.get('k') == 'v'
-            await cache.destroy()
+            await asyncio.gather(*[worker(cache, tid) for tid in range(16)])
         finally:
-            await client.close()
-    run(scenario())
+            await cache.destroy()
+
+
+async def test_broken_connection_fails_every_waiting_task(proxy, ignite_node, cache_name):
+    client = await _client_via(proxy, ignite_node)
+    try:
+        cache = await client.get_or_create_cache(cache_name)
+        await cache.put('k', 'v')
+        proxy.tamper_all(dropped)
+        tasks = [asyncio.ensure_future(cache.get('k')) for _ in range(8)]
+        await asyncio.sleep(0.5)
+        proxy.close()
+        outcomes = await asyncio.wait_for(
+            asyncio.gather(*tasks, return_exceptions=True), 20)
+        assert all(isinstance(o, OSError) for o in outcomes), outcomes
+        assert await cache.get('k') == 'v'
+        await cache.destroy()
+    finally:
+        await client.close()

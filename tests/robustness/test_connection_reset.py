@@ -4,7 +4,6 @@ A scripted peer handshakes and then answers the first request with a TCP reset (
 node can be made to reset on cue). The caller must see the operating system's own error
 class, a :class:`ConnectionResetError`, with either client, as pyignite 0.6.1 does.
 """
-import asyncio
 import socket
 import struct
 import uuid
@@ -38,12 +37,9 @@ def test_the_sync_client_raises_the_reset(resetting_node):
             client.get_cache_names()
 
 
-def test_the_async_client_raises_the_reset(resetting_node):
-    async def scenario():
-        client = AioClient()
-        async with client.connect(resetting_node.host, resetting_node.port):
-            with pytest.raises(ConnectionResetError) as raised:
-                await client.get_cache_names()
-            assert str(resetting_node.port) in str(raised.value)
-
-    asyncio.run(scenario())
+async def test_the_async_client_raises_the_reset(resetting_node):
+    client = AioClient()
+    async with client.connect(resetting_node.host, resetting_node.port):
+        with pytest.raises(ConnectionResetError) as raised:
+            await client.get_cache_names()
+        assert str(resetting_node.port) in str(raised.value)

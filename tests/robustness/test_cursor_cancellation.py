@@ -107,53 +107,51 @@ async def async_no_server_cursors(node) -> int:
 # --- opening a cursor, given up on -----------------------------------------------------
 
 
-def test_async_cursor_opens_given_up_on_leave_no_server_cursor(proxy, ignite_node, filled):
+async def test_async_cursor_opens_given_up_on_leave_no_server_cursor(proxy, ignite_node, filled):
     cache_name, table = filled
     opened: list = []
     gave_up = []
 
-    async def scenario():
-        client = AioClient(partition_aware=False)
-        async with client.connect(proxy.host, proxy.port):
-            cache = await client.get_cache(cache_name)
-            proxy.tamper_all(noting_cursor_ids(
-                proxy, (OP_QUERY_SCAN, OP_QUERY_SQL_FIELDS), 0.05, opened))
-            for i in range(250):
-                how = i % 4
-                if how == 0:
-                    aw = cache.scan(page_size=1)
-                elif how == 1:
-                    aw = client.sql('SELECT id FROM {}'.format(table), page_size=1)
-                if how < 2:
-                    with pytest.raises(asyncio.TimeoutError):
-                        await asyncio.wait_for(aw, 0.005)
-                    gave_up.append(how)
-                    continue
-                opening = cache.scan(page_size=1) if how == 2 else client.sql(
-                    'SELECT id FROM {}'.format(table), page_size=1)
-                task = asyncio.get_running_loop().create_task(opening._open())
-                await asyncio.sleep(0.005)
-                assert task.cancel()
-                with pytest.raises(asyncio.CancelledError):
-                    await task
+    client = AioClient(partition_aware=False)
+    async with client.connect(proxy.host, proxy.port):
+        cache = await client.get_cache(cache_name)
+        proxy.tamper_all(noting_cursor_ids(
+            proxy, (OP_QUERY_SCAN, OP_QUERY_SQL_FIELDS), 0.05, opened))
+        for i in range(250):
+            how = i % 4
+            if how == 0:
+                aw = cache.scan(page_size=1)
+            elif how == 1:
+                aw = client.sql('SELECT id FROM {}'.format(table), page_size=1)
+            if how < 2:
+                with pytest.raises(asyncio.TimeoutError):
+                    await asyncio.wait_for(aw, 0.005)
                 gave_up.append(how)
-            # the late replies come within 50 ms; each is turned into a close at once
-            await asyncio.sleep(0.5)
-            proxy.tamper_all(None)
-            assert await async_wait_until(lambda: len(opened) == 250)
-            assert await async_wait_until(lambda: set(opened) <= closed_ids(proxy))
-            assert await async_no_server_cursors(ignite_node) == 0
-            # the same client goes on: more than the node's 128 cursors per connection
-            # would allow if any had leaked
-            cursors = [await cache.scan(page_size=1) for _ in range(100)]
-            for cursor in cursors:
-                await cursor.close()
-            async with cache.scan(page_size=3) as cursor:
-                assert sorted([k async for k, _ in cursor]) == list(range(ENTRIES))
-            async with client.sql('SELECT COUNT(*) FROM {}'.format(table)) as cursor:
-                assert [row async for row in cursor] == [[ENTRIES]]
+                continue
+            opening = cache.scan(page_size=1) if how == 2 else client.sql(
+                'SELECT id FROM {}'.format(table), page_size=1)
+            task = asyncio.get_running_loop().create_task(opening._open())
+            await asyncio.sleep(0.005)
+            assert task.cancel()
+            with pytest.raises(asyncio.CancelledError):
+                await task
+            gave_up.append(how)
+        # the late replies come within 50 ms; each is turned into a close at once
+        await asyncio.sleep(0.5)
+        proxy.tamper_all(None)
+        assert await async_wait_until(lambda: len(opened) == 250)
+        assert await async_wait_until(lambda: set(opened) <= closed_ids(proxy))
+        assert await async_no_server_cursors(ignite_node) == 0
+        # the same client goes on: more than the node's 128 cursors per connection
+        # would allow if any had leaked
+        cursors = [await cache.scan(page_size=1) for _ in range(100)]
+        for cursor in cursors:
+            await cursor.close()
+        async with cache.scan(page_size=3) as cursor:
+            assert sorted([k async for k, _ in cursor]) == list(range(ENTRIES))
+        async with client.sql('SELECT COUNT(*) FROM {}'.format(table)) as cursor:
+            assert [row async for row in cursor] == [[ENTRIES]]
 
-    asyncio.run(scenario())
     assert len(gave_up) == 250
 
 
@@ -198,66 +196,60 @@ def test_sync_late_cursor_replies_are_closed(proxy, ignite_node, filled):
 # --- a page that never comes ----------------------------------------------------------
 
 
-def test_async_scan_with_pages_given_up_on_never_ends_short(ignite_node, made_cache):
+async def test_async_scan_with_pages_given_up_on_never_ends_short(ignite_node, made_cache):
     """Each ``__anext__`` under a short limit, retried when it runs out: the scan either
     raises CursorError or hands out every entry, never fewer."""
-    async def scenario():
-        client = AioClient()
-        async with client.connect(ignite_node.host, ignite_node.port):
-            cache = await client.get_cache(made_cache)
-            await cache.put_all({i: i for i in range(1000)})
-            outcomes = []
-            for attempt in range(5):
-                seen = []
-                cursor = await cache.scan(page_size=5)
-                try:
-                    while True:
-                        try:
-                            key, _ = await asyncio.wait_for(cursor.__anext__(),
-                                                            random.choice((0.0002, 0.001)))
-                        except asyncio.TimeoutError:
-                            continue  # retry the same cursor
-                        except StopAsyncIteration:
-                            break
-                        seen.append(key)
-                    assert sorted(seen) == list(range(1000))
-                    outcomes.append('whole')
-                except CursorError:
-                    outcomes.append('broken')
-                    # and it stays broken: no later call ends the iteration quietly
-                    with pytest.raises(CursorError):
-                        await cursor.__anext__()
-                await cursor.close()
-            assert len(outcomes) == 5
-            # the connection is fine after it all
-            assert await cache.get(999) == 999
-
-    asyncio.run(scenario())
-
-
-def test_async_page_given_up_on_breaks_the_cursor(proxy, ignite_node, made_cache):
-    async def scenario():
-        client = AioClient(partition_aware=False)
-        async with client.connect(proxy.host, proxy.port):
-            cache = await client.get_cache(made_cache)
-            await cache.put_all({i: i for i in range(50)})
+    client = AioClient()
+    async with client.connect(ignite_node.host, ignite_node.port):
+        cache = await client.get_cache(made_cache)
+        await cache.put_all({i: i for i in range(1000)})
+        outcomes = []
+        for attempt in range(5):
+            seen = []
             cursor = await cache.scan(page_size=5)
-            first = [await cursor.__anext__() for _ in range(5)]
-            proxy.tamper_all(delayed_replies_to(proxy, OP_QUERY_SCAN_CURSOR_GET_PAGE, 0.2))
-            with pytest.raises(asyncio.TimeoutError):
-                await asyncio.wait_for(cursor.__anext__(), 0.05)
-            for _ in range(3):
-                with pytest.raises(CursorError) as raised:
+            try:
+                while True:
+                    try:
+                        key, _ = await asyncio.wait_for(cursor.__anext__(),
+                                                        random.choice((0.0002, 0.001)))
+                    except asyncio.TimeoutError:
+                        continue  # retry the same cursor
+                    except StopAsyncIteration:
+                        break
+                    seen.append(key)
+                assert sorted(seen) == list(range(1000))
+                outcomes.append('whole')
+            except CursorError:
+                outcomes.append('broken')
+                # and it stays broken: no later call ends the iteration quietly
+                with pytest.raises(CursorError):
                     await cursor.__anext__()
-                assert isinstance(raised.value.__cause__, asyncio.CancelledError)
-            assert len(first) == 5
-            # the page's late reply closes the cursor on the node
-            assert await async_wait_until(lambda: cursor.cursor_id in closed_ids(proxy))
-            proxy.tamper_all(None)
-            assert await async_no_server_cursors(ignite_node) == 0
-            assert len([e async for e in await cache.scan(page_size=7)]) == 50
+            await cursor.close()
+        assert len(outcomes) == 5
+        # the connection is fine after it all
+        assert await cache.get(999) == 999
 
-    asyncio.run(scenario())
+
+async def test_async_page_given_up_on_breaks_the_cursor(proxy, ignite_node, made_cache):
+    client = AioClient(partition_aware=False)
+    async with client.connect(proxy.host, proxy.port):
+        cache = await client.get_cache(made_cache)
+        await cache.put_all({i: i for i in range(50)})
+        cursor = await cache.scan(page_size=5)
+        first = [await cursor.__anext__() for _ in range(5)]
+        proxy.tamper_all(delayed_replies_to(proxy, OP_QUERY_SCAN_CURSOR_GET_PAGE, 0.2))
+        with pytest.raises(asyncio.TimeoutError):
+            await asyncio.wait_for(cursor.__anext__(), 0.05)
+        for _ in range(3):
+            with pytest.raises(CursorError) as raised:
+                await cursor.__anext__()
+            assert isinstance(raised.value.__cause__, asyncio.CancelledError)
+        assert len(first) == 5
+        # the page's late reply closes the cursor on the node
+        assert await async_wait_until(lambda: cursor.cursor_id in closed_ids(proxy))
+        proxy.tamper_all(None)
+        assert await async_no_server_cursors(ignite_node) == 0
+        assert len([e async for e in await cache.scan(page_size=7)]) == 50
 
 
 def test_sync_page_answered_late_breaks_the_cursor(proxy, ignite_node, made_cache):
@@ -298,51 +290,45 @@ def test_sync_page_answered_late_breaks_the_cursor(proxy, ignite_node, made_cach
 # --- the per-call timeout never swallows a cancellation ----------------------------------
 
 
-def test_cancels_during_get_with_a_call_timeout_are_all_honoured(ignite_node, made_cache):
-    async def scenario():
-        client = AioClient()
-        async with client.connect(ignite_node.host, ignite_node.port):
-            cache = await client.get_cache(made_cache)
-            await cache.put('k', 'v')
-            loop = asyncio.get_running_loop()
-            honoured = finished = 0
-            for _ in range(4000):
-                task = loop.create_task(cache.get('k', timeout=5))
-                for _ in range(random.randint(0, 12)):  # around the reply's arrival
-                    await asyncio.sleep(0)
-                if task.cancel():
-                    # asked before the task ended: it must end cancelled, never with the
-                    # value (and a caller awaiting it must not hang)
-                    try:
-                        value = await asyncio.wait_for(asyncio.shield(task), 5)
-                    except asyncio.CancelledError:
-                        honoured += 1
-                        continue
-                    pytest.fail('a cancel was swallowed: the task returned {!r}'.format(value))
-                assert task.result() == 'v'
-                finished += 1
-            assert honoured + finished == 4000 and honoured > 100
-            # the connection is still in step
-            assert await cache.get('k', timeout=5) == 'v'
-
-    asyncio.run(scenario())
+async def test_cancels_during_get_with_a_call_timeout_are_all_honoured(ignite_node, made_cache):
+    client = AioClient()
+    async with client.connect(ignite_node.host, ignite_node.port):
+        cache = await client.get_cache(made_cache)
+        await cache.put('k', 'v')
+        loop = asyncio.get_running_loop()
+        honoured = finished = 0
+        for _ in range(4000):
+            task = loop.create_task(cache.get('k', timeout=5))
+            for _ in range(random.randint(0, 12)):  # around the reply's arrival
+                await asyncio.sleep(0)
+            if task.cancel():
+                # asked before the task ended: it must end cancelled, never with the
+                # value (and a caller awaiting it must not hang)
+                try:
+                    value = await asyncio.wait_for(asyncio.shield(task), 5)
+                except asyncio.CancelledError:
+                    honoured += 1
+                    continue
+                pytest.fail('a cancel was swallowed: the task returned {!r}'.format(value))
+            assert task.result() == 'v'
+            finished += 1
+        assert honoured + finished == 4000 and honoured > 100
+        # the connection is still in step
+        assert await cache.get('k', timeout=5) == 'v'
 
 
-def test_call_timeout_gives_up_without_closing_the_connection(proxy, ignite_node, made_cache):
-    async def scenario():
-        client = AioClient(partition_aware=False)
-        async with client.connect(proxy.host, proxy.port):
-            cache = await client.get_cache(made_cache)
-            await cache.put('k', 'v')
-            conn = client._session.current
-            proxy.tamper_next(delayed_replies_to(proxy, 1000, 0.5))  # OP_CACHE_GET
-            started = time.monotonic()
-            with pytest.raises(asyncio.TimeoutError) as raised:
-                await cache.get('k', timeout=0.1)
-            assert isinstance(raised.value, OSError)
-            assert 'within 0.1s' in str(raised.value)
-            assert time.monotonic() - started < 0.45
-            assert conn.alive and client._session.current is conn
-            assert await cache.get('k', timeout=2) == 'v'
-
-    asyncio.run(scenario())
+async def test_call_timeout_gives_up_without_closing_the_connection(proxy, ignite_node, made_cache):
+    client = AioClient(partition_aware=False)
+    async with client.connect(proxy.host, proxy.port):
+        cache = await client.get_cache(made_cache)
+        await cache.put('k', 'v')
+        conn = client._session.current
+        proxy.tamper_next(delayed_replies_to(proxy, 1000, 0.5))  # OP_CACHE_GET
+        started = time.monotonic()
+        with pytest.raises(asyncio.TimeoutError) as raised:
+            await cache.get('k', timeout=0.1)
+        assert isinstance(raised.value, OSError)
+        assert 'within 0.1s' in str(raised.value)
+        assert time.monotonic() - started < 0.45
+        assert conn.alive and client._session.current is conn
+        assert await cache.get('k', timeout=2) == 'v'

@@ -83,18 +83,16 @@ def test_the_sync_client_delivers_a_notification_between_two_replies(peer):
     assert [bytes(f[12:]) for f in heard] == [b'event-1']
 
 
-def test_the_async_client_delivers_a_notification_between_two_replies(peer):
+async def test_the_async_client_delivers_a_notification_between_two_replies(peer):
     heard = []
 
-    async def scenario():
-        client = AioClient()
-        async with client.connect(peer.host, peer.port):
-            (await client.random_node()).subscribe(CQ_EVENT, RESOURCE, heard.append)
-            first, second = await asyncio.gather(client.get_cache_names(),
-                                                 client.get_cache_names())
-            # each caller gets the reply to its own request, though they came reversed
-            assert (first, second) == (['for-1'], ['for-2'])
+    client = AioClient()
+    async with client.connect(peer.host, peer.port):
+        (await client.random_node()).subscribe(CQ_EVENT, RESOURCE, heard.append)
+        first, second = await asyncio.gather(client.get_cache_names(),
+                                             client.get_cache_names())
+        # each caller gets the reply to its own request, though they came reversed
+        assert (first, second) == (['for-1'], ['for-2'])
 
-    asyncio.run(scenario())
     assert peer.requests == [1050, 1050]
     assert [bytes(f[12:]) for f in heard] == [b'event-1']

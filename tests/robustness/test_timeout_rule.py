@@ -47,27 +47,25 @@ def test_sync_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node,
         client.close()
 
 
-def test_aio_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node, made_cache):
-    async def scenario():
-        losses = _Losses()
-        client = AioClient(partition_aware=False, timeout=1.0, event_listeners=[losses])
-        await client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
-        try:
-            cache = await client.get_cache(made_cache)
-            await cache.put('k', 'first')
-            assert client._session.current.port == proxy.port
-            proxy.tamper_all(dropped)
-            start = time.monotonic()
-            with pytest.raises(TimeoutError):
-                await cache.put('k', 'second')
-            assert 0.9 < elapsed(start) < 6
-            assert not client._session.nodes[0].alive
-            assert losses.ports == [proxy.port]
-            assert await cache.get('k') == 'second'
-            assert client._session.current.port == ignite_node.port
-        finally:
-            await client.close()
-    asyncio.run(scenario())
+async def test_aio_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node, made_cache):
+    losses = _Losses()
+    client = AioClient(partition_aware=False, timeout=1.0, event_listeners=[losses])
+    await client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
+    try:
+        cache = await client.get_cache(made_cache)
+        await cache.put('k', 'first')
+        assert client._session.current.port == proxy.port
+        proxy.tamper_all(dropped)
+        start = time.monotonic()
+        with pytest.raises(TimeoutError):
+            await cache.put('k', 'second')
+        assert 0.9 < elapsed(start) < 6
+        assert not client._session.nodes[0].alive
+        assert losses.ports == [proxy.port]
+        assert await cache.get('k') == 'second'
+        assert client._session.current.port == ignite_node.port
+    finally:
+        await client.close()
 
 
 def test_sync_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
@@ -99,36 +97,32 @@ def test_sync_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
         client.close()
 
 
-def test_aio_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
+async def test_aio_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
         proxy, ignite_node, made_cache):
-    async def scenario():
-        client = AioClient(partition_aware=False, timeout=1.5)
-        await client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
-        try:
-            cache = await client.get_cache(made_cache)
-            await cache.put_all({i: i for i in range(4)})
-            proxy.tamper_all(dropped)
-            start = time.monotonic()
-            results = await asyncio.gather(*[cache.get(i) for i in range(4)],
-                                           return_exceptions=True)
-            assert elapsed(start) < 8
-            assert all(isinstance(r, OSError) for r in results), results
-            assert await cache.get_all(list(range(4))) == {i: i for i in range(4)}
-            assert client._session.current.port == ignite_node.port
-        finally:
-            await client.close()
-    asyncio.run(scenario())
+    client = AioClient(partition_aware=False, timeout=1.5)
+    await client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
+    try:
+        cache = await client.get_cache(made_cache)
+        await cache.put_all({i: i for i in range(4)})
+        proxy.tamper_all(dropped)
+        start = time.monotonic()
+        results = await asyncio.gather(*[cache.get(i) for i in range(4)],
+                                       return_exceptions=True)
+        assert elapsed(start) < 8
+        assert all(isinstance(r, OSError) for r in results), results
+        assert await cache.get_all(list(range(4))) == {i: i for i in range(4)}
+        assert client._session.current.port == ignite_node.port
+    finally:
+        await client.close()
 
 
-def test_timeout_zero_means_no_limit_on_both_clients(ignite_node, made_cache):
+async def test_timeout_zero_means_no_limit_on_both_clients(ignite_node, made_cache):
     with Client(timeout=0).connect(ignite_node.host, ignite_node.port) as client:
         cache = client.get_cache(made_cache)
         cache.put('zero', 'sync')
         assert cache.get('zero') == 'sync'
 
-    async def scenario():
-        async with AioClient(timeout=0).connect(ignite_node.host, ignite_node.port) as client:
-            cache = await client.get_cache(made_cache)
-            await cache.put('zero', 'aio')
-            assert await cache.get('zero') == 'aio'
-    asyncio.run(scenario())
+    async with AioClient(timeout=0).connect(ignite_node.host, ignite_node.port) as client:
+        cache = await client.get_cache(made_cache)
+        await cache.put('zero', 'aio')
+        assert await cache.get('zero') == 'aio'

@@ -5,7 +5,6 @@ with a refusal naming its own version, and may close the connection then. The cl
 offer the older version on a new connection. A scripted peer plays such a node (no Ignite
 release in reach speaks only an older version).
 """
-import asyncio
 import struct
 import uuid
 
@@ -53,12 +52,10 @@ def test_the_sync_client_offers_the_older_version_on_a_new_connection(old_node):
     assert old_node.offered[0] > SERVER_VERSION and old_node.offered[-1] == SERVER_VERSION
 
 
-def test_the_async_client_offers_the_older_version_on_a_new_connection(old_node):
-    async def scenario():
-        client = AioClient()
-        async with client.connect(old_node.host, old_node.port):
-            assert client.protocol_context.version == SERVER_VERSION
-            assert (await client.random_node()).uuid == NODE
+async def test_the_async_client_offers_the_older_version_on_a_new_connection(old_node):
+    client = AioClient()
+    async with client.connect(old_node.host, old_node.port):
+        assert client.protocol_context.version == SERVER_VERSION
+        assert (await client.random_node()).uuid == NODE
 
-    asyncio.run(scenario())
     assert old_node.offered[0] > SERVER_VERSION and old_node.offered[-1] == SERVER_VERSION

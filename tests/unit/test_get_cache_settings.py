@@ -1,6 +1,4 @@
 """``get_cache`` takes a cache name only, with one rule (and one message) for both clients."""
-import asyncio
-
 import pytest
 
 from pyignite import AioClient, Client
@@ -16,19 +14,19 @@ BAD_SETTINGS = [
 ]
 
 
-def _sync_get_cache(settings):
+async def _sync_get_cache(settings):
     return Client().get_cache(settings)
 
 
-def _aio_get_cache(settings):
-    return asyncio.run(AioClient().get_cache(settings))
+async def _aio_get_cache(settings):
+    return await AioClient().get_cache(settings)
 
 
 @pytest.mark.parametrize('get_cache', [_sync_get_cache, _aio_get_cache], ids=['sync', 'aio'])
 @pytest.mark.parametrize('settings, message', BAD_SETTINGS)
-def test_both_clients_refuse_the_same_settings_alike(get_cache, settings, message):
+async def test_both_clients_refuse_the_same_settings_alike(get_cache, settings, message):
     with pytest.raises(ParameterError) as info:
-        get_cache(settings)
+        await get_cache(settings)
     assert str(info.value).startswith(message)
     with pytest.raises(ParameterError) as shared:
         cache_admin.name_only(settings)
@@ -36,7 +34,7 @@ def test_both_clients_refuse_the_same_settings_alike(get_cache, settings, messag
 
 
 @pytest.mark.parametrize('get_cache', [_sync_get_cache, _aio_get_cache], ids=['sync', 'aio'])
-def test_a_name_alone_is_fine_either_way(get_cache):
-    assert get_cache('my cache').name == 'my cache'
-    assert get_cache({PROP_NAME: 'my cache'}).name == 'my cache'
+async def test_a_name_alone_is_fine_either_way(get_cache):
+    assert (await get_cache('my cache')).name == 'my cache'
+    assert (await get_cache({PROP_NAME: 'my cache'})).name == 'my cache'
     assert cache_admin.name_only({PROP_NAME: 'my cache'}) == 'my cache'

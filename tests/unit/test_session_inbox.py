@@ -213,30 +213,27 @@ class _FakeTransport:
 
 
 @pytest.mark.parametrize('cut', CUTS)
-def test_the_async_transport_sorts_the_stream(cut):
-    async def scenario():
-        proto = _FrameProtocol(_FakeConnection())
-        proto.connection_made(_FakeTransport())
-        proto.handshaking = False
-        proto.frames.shortest = 10
-        proto.frames.limit = P.MAX_FRAME
-        loop = asyncio.get_running_loop()
-        futures = {rid: loop.create_future() for rid in WAITED}
-        inbox, events = sorted_inbox()
-        for rid, fut in futures.items():
-            inbox.waiting[rid] = fut
-        proto.inbox = inbox
-        for chunk in chunked(STREAM, cut):
-            proto.data_received(chunk)
-        await asyncio.sleep(0)  # the write window of the close ends
-        assert {rid: fut.result()[10:] for rid, fut in futures.items()} == WAITED
-        assert [frame[12:] for frame in events] == [b'event-1', b'event-2']
-        # the close of cursor 777 went out with an id of the connection
-        sent = b''.join(proto.transport.written)
-        assert sent[4:6] == struct.pack('<h', OP_RESOURCE_CLOSE)
-        assert sent[14:] == struct.pack('<q', 777)
-
-    asyncio.run(scenario())
+async def test_the_async_transport_sorts_the_stream(cut):
+    proto = _FrameProtocol(_FakeConnection())
+    proto.connection_made(_FakeTransport())
+    proto.handshaking = False
+    proto.frames.shortest = 10
+    proto.frames.limit = P.MAX_FRAME
+    loop = asyncio.get_running_loop()
+    futures = {rid: loop.create_future() for rid in WAITED}
+    inbox, events = sorted_inbox()
+    for rid, fut in futures.items():
+        inbox.waiting[rid] = fut
+    proto.inbox = inbox
+    for chunk in chunked(STREAM, cut):
+        proto.data_received(chunk)
+    await asyncio.sleep(0)  # the write window of the close ends
+    assert {rid: fut.result()[10:] for rid, fut in futures.items()} == WAITED
+    assert [frame[12:] for frame in events] == [b'event-1', b'event-2']
+    # the close of cursor 777 went out with an id of the connection
+    sent = b''.join(proto.transport.written)
+    assert sent[4:6] == struct.pack('<h', OP_RESOURCE_CLOSE)
+    assert sent[14:] == struct.pack('<q', 777)
 
 
 @pytest.mark.parametrize('cut', CUTS)
