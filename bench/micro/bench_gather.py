@@ -1,7 +1,7 @@
 """Benchmark (not a test): 1,000 gets with ``asyncio.gather`` against awaiting them one by one.
 
 Run against a real node, e.g. ``tools/isolated python3 tools/ignite_server.py run --layout
-single -- python3 tests/aio/bench_gather.py``; ``--profile`` prints a cProfile of the
+single -- python3 bench/micro/bench_gather.py``; ``--profile`` prints a cProfile of the
 gathered gets.
 """
 import argparse

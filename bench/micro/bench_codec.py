@@ -1,4 +1,4 @@
-"""Complex object encode/decode speed, no server: ``python3 tests/binary/bench_codec.py``.
+"""Complex object encode/decode speed, no server: ``python3 bench/micro/bench_codec.py``.
 
 A 10-field object (int, long, double, bool, 3 strings, UUID, Decimal, Date), timed with
 timeit on process CPU time (so other load on the machine barely skews it); prints objects

@@ -1,4 +1,4 @@
-"""Page decoding speed on canned bytes (no server): ``python3 tests/sql/bench_page_decode.py``.
+"""Page decoding speed on canned bytes (no server): ``python3 bench/micro/bench_page_decode.py``.
 
 Prints values per second (best of 7 runs of 50 decodes, process CPU time) for a 1,000-row x
 5-column SQL-fields page (BIGINT, VARCHAR, DOUBLE, INT, VARCHAR) and a 1,000-entry scan page
