@@ -25,7 +25,7 @@ from pyignite.aio_cache import AioCache
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
 
-__all__ = ['MODES', 'Connector', 'Synced', 'unwrap', 'register_marker',
+__all__ = ['MODES', 'Connector', 'Synced', 'unwrap', 'call_with', 'register_marker',
            'deselect_sync_only']
 
 MODES = ('sync', 'async')
@@ -110,6 +110,16 @@ def unwrap(value):
     """The async object behind a :class:`Synced` one, or ``value`` itself: what internal
     helpers that build requests by hand (``request.conn = ...``) need."""
     return value._target if isinstance(value, Synced) else value
+
+
+def call_with(client, function, *args, **kwargs):
+    """``function(client, *args, **kwargs)`` for a module-level function of the API under
+    test that takes the client (``pyignite.aio_cache.create_cache``, say): a :class:`Synced`
+    client is handed over unwrapped and the result is settled on its loop, as a method's is.
+    """
+    if isinstance(client, Synced):
+        return _settle(function(client._target, *args, **kwargs), client._loop)
+    return function(client, *args, **kwargs)
 
 
 class Connector:

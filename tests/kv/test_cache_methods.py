@@ -1,20 +1,37 @@
-"""Every Cache key-value method against a real node."""
+"""Every key-value method of the caches against a real node, with both clients: the tests
+marked ``BOTH_CLIENTS`` run ``[sync]`` with :class:`~pyignite.Client` and ``[async]`` with
+:class:`~pyignite.AioClient` (tests/_aio_adapter.py). What only the async API has (per-call
+``timeout=``, ``async with``, ``settings()`` as a coroutine) is tested in
+tests/aio/test_aio_cache_methods.py.
+"""
+import time
+
 import pytest
 
-from pyignite import Client
-from pyignite.cache import Cache, create_cache, get_cache, get_or_create_cache
+from _aio_adapter import call_with, unwrap
+from _dual_mode import BOTH_CLIENTS
+from pyignite import Client, aio_cache, cache as sync_cache
+from pyignite.aio_cache import AioCache
+from pyignite.cache import Cache
 from pyignite.datatypes import CharObject, IntObject, ShortObject
+from pyignite.datatypes.expiry_policy import ExpiryPolicy
 from pyignite.datatypes.key_value import PeekModes
 from pyignite.datatypes.prop_codes import PROP_NAME
 from pyignite.exceptions import CacheError, ParameterError
 
+#: The cache class and the module of cache factory functions of each API.
+CACHE_CLASS = {'sync': Cache, 'async': AioCache}
+FACTORIES = {'sync': sync_cache, 'async': aio_cache}
 
+
+@BOTH_CLIENTS
 def test_put_get_and_missing_key(cache):
-    cache.put('my key', 42)
+    assert cache.put('my key', 42) is None
     assert cache.get('my key') == 42
     assert cache.get('non-existent key') is None
 
 
+@BOTH_CLIENTS
 def test_get_all_and_put_all(cache):
     cache.put_all({'a': 1, 'b': 'two', ('c', CharObject): (3, ShortObject)})
     assert cache.get_all(['a', 'b', 'missing']) == {'a': 1, 'b': 'two'}
@@ -22,6 +39,7 @@ def test_get_all_and_put_all(cache):
     assert cache.get_all([]) == {}
 
 
+@BOTH_CLIENTS
 def test_hinted_keys_are_distinct_keys(cache):
     cache.put('a', 1)
     cache.put('a', 2, key_hint=CharObject)
@@ -31,6 +49,7 @@ def test_hinted_keys_are_distinct_keys(cache):
     assert cache.get_size() == 0
 
 
+@BOTH_CLIENTS
 def test_replace(cache):
     assert cache.replace('k', 1) is False
     assert cache.get('k') is None
@@ -39,6 +58,7 @@ def test_replace(cache):
     assert cache.get('k') == 1
 
 
+@BOTH_CLIENTS
 def test_clear_variants(cache):
     cache.put_all({i: i for i in range(10)})
     cache.clear_key(0)
@@ -51,6 +71,7 @@ def test_clear_variants(cache):
     assert cache.get_size() == 0
 
 
+@BOTH_CLIENTS
 def test_contains(cache):
     cache.put(1, 'x', key_hint=IntObject)
     assert cache.contains_key(1, key_hint=IntObject) is True
@@ -61,6 +82,7 @@ def test_contains(cache):
     assert cache.contains_keys([2, 3]) is False
 
 
+@BOTH_CLIENTS
 def test_get_and_put_family(cache):
     assert cache.get_and_put('k', 1) is None
     assert cache.get_and_put('k', 2) == 1
@@ -76,6 +98,7 @@ def test_get_and_put_family(cache):
     assert cache.get_and_remove('k') is None
 
 
+@BOTH_CLIENTS
 def test_removes(cache):
     cache.put_all({'a': 1, 'b': 2, 'c': 3})
     assert cache.remove_key('a') is True
@@ -89,6 +112,7 @@ def test_removes(cache):
     assert cache.get_size() == 0
 
 
+@BOTH_CLIENTS
 def test_replace_if_equals(cache):
     cache.put('k', 'old')
     assert cache.replace_if_equals('k', 'other', 'new') is False
@@ -100,6 +124,7 @@ def test_replace_if_equals(cache):
     assert cache.replace_if_equals('s', 1, 2, sample_hint=ShortObject) is True
 
 
+@BOTH_CLIENTS
 def test_get_size_with_peek_modes(cache):
     cache.put_all({i: i for i in range(7)})
     assert cache.get_size() == 7
@@ -110,24 +135,49 @@ def test_get_size_with_peek_modes(cache):
         cache.get_size(42)
 
 
-def test_cache_identity(client, cache):
-    assert isinstance(cache, Cache)
-    assert cache.client is client
+@BOTH_CLIENTS
+def test_scan(cache):
+    cache.put_all({i: str(i) for i in range(25)})
+    with cache.scan(page_size=7) as cursor:
+        rows = [tuple(row) for row in cursor]
+    assert sorted(rows) == [(i, str(i)) for i in range(25)]
+
+
+@BOTH_CLIENTS
+def test_expiry_policy_view(api, cache):
+    expiring = cache.with_expire_policy(create=1)  # 1 ms to live
+    assert isinstance(unwrap(expiring), CACHE_CLASS[api])
+    assert expiring.expiry_policy == ExpiryPolicy(create=1)
+    assert cache.expiry_policy is None
+    cache.put('kept', 1)
+    expiring.put('gone', 1)
+    time.sleep(0.1)
+    assert cache.get('gone') is None
+    assert cache.get('kept') == 1
+
+
+@BOTH_CLIENTS
+def test_cache_identity(api, client, cache):
+    assert isinstance(unwrap(cache), CACHE_CLASS[api])
+    assert unwrap(cache.client) is unwrap(client)
     assert cache.name.startswith('kv-')
     # the cache id is the Java hash code of the name
-    assert Cache(client, 'myCache').cache_id == 1482644790
+    assert CACHE_CLASS[api](unwrap(client), 'myCache').cache_id == 1482644790
 
 
-def test_cache_factories(client):
+@BOTH_CLIENTS
+def test_cache_factories(api, client):
+    factories = FACTORIES[api]
     name = 'factories-test'
     created = client.create_cache(name)
     try:
         assert name in client.get_cache_names()
         with pytest.raises(CacheError):
             client.create_cache(name)
-        assert get_or_create_cache(client, {PROP_NAME: name}).name == name
+        assert call_with(client, factories.get_or_create_cache, {PROP_NAME: name}).name == name
         assert client.get_or_create_cache(name).cache_id == created.cache_id
-        assert get_cache(client, name).name == name
+        assert call_with(client, factories.get_cache, name).name == name
+        assert client.get_cache(name).cache_id == created.cache_id
         with pytest.raises(ParameterError):
             client.get_cache({PROP_NAME: name, 1: 2})
         with pytest.raises(ParameterError):
@@ -135,7 +185,7 @@ def test_cache_factories(client):
     finally:
         created.destroy()
     assert name not in client.get_cache_names()
-    other = create_cache(client, name + '2')
+    other = call_with(client, factories.create_cache, name + '2')
     other.destroy()
     with pytest.raises(CacheError):
         other.get(1)
