@@ -1,5 +1,6 @@
 """Values the codecs refuse: a ParameterError naming the problem, never a silent change,
-and the connection keeps working (sync client, real node; tests/aio has the async twin).
+and the connection keeps working (real node, both clients: ``[sync]`` and ``[async]``, see
+tests/kv/conftest.py).
 """
 import uuid
 from collections import OrderedDict
@@ -7,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from _dual_mode import BOTH_CLIENTS
 from pyignite.binary import GenericObjectMeta
 from pyignite.datatypes import (
     BoolArrayObject, BoolObject, CharArrayObject, CollectionObject, DecimalObject, IntObject,
@@ -14,7 +16,9 @@ from pyignite.datatypes import (
 )
 from pyignite.exceptions import ParameterError
 
-LONE = ['\ud800', '\udc00', 'a\udbffb', '\ud83d\ude00'[::-1]]
+pytestmark = BOTH_CLIENTS
+
+LONE = ['\ud800', '\udc00', 'a\udbffb', '\ud83d\ude00'[::-1], 'y\ud800']
 
 
 def _still_works(cache):
@@ -74,6 +78,8 @@ def test_lone_surrogate_in_a_complex_object_field(cache):
     with pytest.raises(ParameterError, match=r'Doc\.title: .*lone surrogate \(U\+DC00 at '
                                              r'index 2\)'):
         cache.put(1, Doc(1, 'ab\udc00'))
+    with pytest.raises(ParameterError, match=r'Doc\.title: .*lone surrogate'):
+        cache.put(1, Doc(1, '\udfff'))
     assert cache.get(1) is None
     cache.put(1, Doc(1, 'ab'))
     assert cache.get(1) == Doc(1, 'ab')
@@ -166,12 +172,14 @@ def test_object_holding_itself_is_a_parameter_error(cache):
     _still_works(cache)
 
 
-@pytest.mark.parametrize('text', ['abc', '1.2.3', '', '1e', ' '])
+@pytest.mark.parametrize('text', ['abc', '1.2.3', '', '1e', ' ', 'twelve', '1,5'])
 def test_decimal_hint_with_a_non_numeric_str(cache, text):
     with pytest.raises(ParameterError, match='DecimalObject: the str is not a decimal number'):
         cache.put('k', text, value_hint=DecimalObject)
     with pytest.raises(ParameterError, match='not a decimal number'):
         cache.put('k', [('1', DecimalObject), (text, DecimalObject)])
+    with pytest.raises(ParameterError, match='not a decimal number'):
+        cache.get(text, key_hint=DecimalObject)
     assert cache.get('k') is None
     cache.put('k', '-1.50', value_hint=DecimalObject)
     assert cache.get('k') == Decimal('-1.50')
@@ -197,7 +205,8 @@ def test_bool_hint_takes_bools_and_0_or_1(cache, value, expected):
     assert cache.get('arr') == [expected, not expected]
 
 
-@pytest.mark.parametrize('value', ['no', 'false', '', 2, -1, 1.0, 0.0, [], [0], b'\x00'])
+@pytest.mark.parametrize('value', ['no', 'false', '', 2, -1, 1.0, 0.0, [], [0], b'\x00',
+                                   'yes'])
 def test_bool_hint_refuses_everything_else(cache, value):
     with pytest.raises(ParameterError, match='as BoolObject: a bool, or the int 0 or 1'):
         cache.put('k', value, value_hint=BoolObject)
