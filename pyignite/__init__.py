@@ -3,6 +3,6 @@ from .aio_client import AioClient
 from .binary import GenericObjectMeta
 from .client import Client
 
-__version__ = '0.1.0'
+__version__ = '0.6.2'
 
 __all__ = ['AioClient', 'Client', 'GenericObjectMeta', '__version__']

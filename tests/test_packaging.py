@@ -5,7 +5,10 @@ environment (requirements/tests.txt), and the wheel is installed without depende
 local file. The sources are copied first, so the check sees only what a checkout holds and
 leaves no build artefacts in the working tree.
 """
+import base64
+import hashlib
 import importlib.util
+import json
 import os
 import re
 import shutil
@@ -119,3 +122,74 @@ def test_installs_into_a_fresh_venv_and_imports_from_elsewhere(dists, tmp_path):
     assert str(installed).startswith(str(venv.resolve()) + os.sep)
     assert (installed.parent / 'py.typed').is_file()
     assert names == "['AioClient', 'Client', 'GenericObjectMeta']"
+
+
+# --- installing next to packages that depend on pyignite -------------------------------------
+
+#: packages on PyPI that depend on pyignite, with their requirement on it (as published)
+DOWNSTREAM = {
+    'sqlalchemy-ignitex': 'pyignite>=0.5.2',
+    'pyignite-migrate': 'pyignite>=0.6.0',
+    'langchain-gridgain': 'pyignite>=0.6.1,<0.7',
+}
+#: the newest pyignite on PyPI, whose API this package keeps
+PYPI_VERSION = '0.6.1'
+
+
+def _stub_wheel(folder: Path, name: str, version: str, requires=(), files=None) -> Path:
+    """A minimal wheel: the metadata pip resolves on, plus ``files`` (path -> text)."""
+    dist = name.replace('-', '_')
+    info = f'{dist}-{version}.dist-info'
+    members = dict(files or {})
+    members[f'{info}/METADATA'] = ''.join(
+        [f'Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n']
+        + [f'Requires-Dist: {r}\n' for r in requires])
+    members[f'{info}/WHEEL'] = ('Wheel-Version: 1.0\nGenerator: pyignite-tests\n'
+                                'Root-Is-Purelib: true\nTag: py3-none-any\n')
+    record = []
+    for path, text in members.items():
+        data = text.encode()
+        digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
+        record.append(f'{path},sha256={digest},{len(data)}\n')
+    record.append(f'{info}/RECORD,,\n')
+    members[f'{info}/RECORD'] = ''.join(record)
+    wheel = folder / f'{dist}-{version}-py3-none-any.whl'
+    with zipfile.ZipFile(wheel, 'w') as archive:
+        for path, text in members.items():
+            archive.writestr(path, text)
+    return wheel
+
+
+def _version_key(version: str):
+    return tuple(int(part) for part in re.findall(r'\d+', version)[:3])
+
+
+def test_version_is_above_the_api_it_keeps():
+    """The version says "0.6.1's API and more": a 0.6.x above 0.6.1, which every
+    requirement in DOWNSTREAM accepts."""
+    version = _source_version()
+    assert _version_key(version)[:2] == (0, 6) and _version_key(version) > (0, 6, 1), version
+
+
+@pytest.mark.parametrize('downstream', sorted(DOWNSTREAM))
+def test_installing_a_dependent_package_keeps_this_one(dists, tmp_path, downstream):
+    """pip's resolver, offered PyPI's pyignite 0.6.1 next to a package that requires
+    pyignite, keeps the installed pyignite (no network: a --find-links folder of wheels)."""
+    _, wheel = dists
+    links = tmp_path / 'links'
+    links.mkdir()
+    _stub_wheel(links, 'pyignite', PYPI_VERSION,
+                files={'pyignite/__init__.py': f"__version__ = '{PYPI_VERSION}'\n"})
+    _stub_wheel(links, downstream, '1.0.0', requires=[DOWNSTREAM[downstream]])
+    venv = tmp_path / 'venv'
+    _run([sys.executable, '-m', 'venv', '--without-pip', venv])
+    python = venv / 'bin' / 'python'
+    pip = [sys.executable, '-m', 'pip', '--python', python, '--disable-pip-version-check']
+    _run(pip + ['install', '--no-index', '--no-deps', '--quiet', wheel])
+    _run(pip + ['install', '--no-index', '--find-links', links, downstream])
+    listed = {d['name']: d['version']
+              for d in json.loads(_run(pip + ['list', '--format', 'json']))}
+    assert listed[downstream] == '1.0.0'
+    assert listed['pyignite'] == _source_version()
+    out = _run([python, '-c', 'import pyignite; print(pyignite.__version__)'], cwd=tmp_path)
+    assert out.split()[-1] == _source_version()
