@@ -59,6 +59,13 @@ class Synced:
 
         return call
 
+    def __enter__(self):
+        """``with client.connect(...):`` as with the sync client: ``async with`` underneath."""
+        return _settle(self._target.__aenter__(), self._loop)
+
+    def __exit__(self, *exc):
+        self._loop.run_until_complete(self._target.__aexit__(*exc))
+
 
 class SyncedCache(Synced):
     """An :class:`AioCache` with ``settings`` read as the sync property is."""
@@ -141,6 +148,16 @@ class Connector:
         else:
             client = _settle(AioClient(**client_kwargs).connect(node.host, node.port),
                              self._loop)
+        self._clients.append(client)
+        return client
+
+    def new(self, **client_kwargs):
+        """A client of ``mode``, not connected yet: its ``connect(...)`` (with or without
+        ``with``) is the test's to call, and may fail."""
+        if self._loop is None:
+            client = Client(**client_kwargs)
+        else:
+            client = Synced(AioClient(**client_kwargs), self._loop)
         self._clients.append(client)
         return client
 

@@ -1,7 +1,14 @@
-"""Fixtures of the TLS and authentication tests."""
+"""Fixtures of the TLS and authentication tests.
+
+A test that takes ``connect`` runs twice, ``[sync]`` with :class:`~pyignite.Client` and
+``[async]`` with :class:`~pyignite.AioClient` through the adapter of tests/_aio_adapter.py:
+``connect.new(**client_kwargs)`` is a client of the mode, not connected yet.
+"""
 import uuid
 
 import pytest
+
+from _dual_mode import *  # noqa: F401,F403 (the fixtures of both API modes)
 
 
 def tls_files(node) -> dict:

@@ -1,5 +1,6 @@
-"""Password authentication with the sync client, with and without TLS (``auth_node``,
-``auth_ssl_node``: user ignite/ignite, persistent and active).
+"""Password authentication with both clients (``[sync]`` and ``[async]``, see conftest.py),
+with and without TLS (``auth_node``, ``auth_ssl_node``: user ignite/ignite, persistent and
+active).
 
 Documented errors: rejected credentials raise :class:`AuthenticationError` (not an
 OSError: retrying another node will not help); connecting without credentials to a node
@@ -12,7 +13,6 @@ from contextlib import contextmanager
 
 import pytest
 
-from pyignite import Client
 from pyignite.exceptions import AuthenticationError, AuthenticationRequiredError, HandshakeError
 from pyignite.monitoring import ConnectionEventListener
 
@@ -23,8 +23,8 @@ def _node(request, mode):
     return request.getfixturevalue('auth_node' if mode == 'plain' else 'auth_ssl_node')
 
 
-def _client(mode, **kwargs) -> Client:
-    return Client(use_ssl=(mode == 'tls'), handshake_timeout=30, **kwargs)
+def _client(connect, mode, **kwargs):
+    return connect.new(use_ssl=(mode == 'tls'), handshake_timeout=30, **kwargs)
 
 
 def _sql(client, query: str) -> list:
@@ -33,9 +33,9 @@ def _sql(client, query: str) -> list:
 
 
 @pytest.mark.parametrize('mode', MODES)
-def test_right_credentials(request, mode):
+def test_right_credentials(connect, request, mode):
     node = _node(request, mode)
-    client = _client(mode, username=node.username, password=node.password)
+    client = _client(connect, mode, username=node.username, password=node.password)
     with client.connect(node.host, node.port):
         cache = client.get_or_create_cache('auth-' + uuid.uuid4().hex[:8])
         cache.put(1, 'secret')
@@ -45,9 +45,9 @@ def test_right_credentials(request, mode):
 
 @pytest.mark.parametrize('mode', MODES)
 @pytest.mark.parametrize('username, password', [('ignite', 'wrong'), ('nobody', 'ignite')])
-def test_wrong_credentials(request, mode, username, password):
+def test_wrong_credentials(connect, request, mode, username, password):
     node = _node(request, mode)
-    client = _client(mode, username=username, password=password)
+    client = _client(connect, mode, username=username, password=password)
     start = time.monotonic()
     with pytest.raises(AuthenticationError) as info:
         client.connect(node.host, node.port)
@@ -60,10 +60,10 @@ def test_wrong_credentials(request, mode, username, password):
 @pytest.mark.parametrize('mode', MODES)
 @pytest.mark.parametrize('kwargs', [{}, {'username': 'ignite'}, {'password': 'ignite'}],
                          ids=['none', 'no password', 'no username'])
-def test_no_credentials(request, mode, kwargs, caplog):
+def test_no_credentials(connect, request, mode, kwargs, caplog):
     node = _node(request, mode)
     events = _AuthEvents()
-    client = _client(mode, event_listeners=[events], **kwargs)
+    client = _client(connect, mode, event_listeners=[events], **kwargs)
     with pytest.raises(HandshakeError) as info:
         client.connect(node.host, node.port)
     error = info.value
@@ -81,8 +81,8 @@ def test_no_credentials(request, mode, kwargs, caplog):
     assert isinstance(error, OSError)
 
 
-def test_credentials_are_ignored_by_a_node_without_authentication(ignite_node):
-    client = Client(username='ignite', password='whatever')
+def test_credentials_are_ignored_by_a_node_without_authentication(connect, ignite_node):
+    client = connect.new(username='ignite', password='whatever')
     with client.connect(ignite_node.host, ignite_node.port):
         assert isinstance(client.get_cache_names(), list)
 
@@ -96,11 +96,11 @@ class _AuthEvents(ConnectionEventListener):
 
 
 @contextmanager
-def _unicode_user(node, mode):
+def _unicode_user(connect, node, mode):
     """A user whose name and password are not ASCII, made with SQL by the admin user."""
     name = 'Üser_ß_{}'.format(uuid.uuid4().hex[:6])
     password = 'пароль-密码-{}'.format(uuid.uuid4().hex[:4])
-    admin = _client(mode, username=node.username, password=node.password)
+    admin = _client(connect, mode, username=node.username, password=node.password)
     with admin.connect(node.host, node.port):
         _sql(admin, 'CREATE USER "{}" WITH PASSWORD \'{}\''.format(name, password))
         try:
@@ -110,14 +110,15 @@ def _unicode_user(node, mode):
 
 
 @pytest.mark.parametrize('mode', MODES)
-def test_non_ascii_user(request, mode):
+def test_non_ascii_user(connect, request, mode):
     node = _node(request, mode)
-    with _unicode_user(node, mode) as (name, password):
-        client = _client(mode, username=name, password=password)
+    with _unicode_user(connect, node, mode) as (name, password):
+        client = _client(connect, mode, username=name, password=password)
         with client.connect(node.host, node.port):
             cache = client.get_or_create_cache('ü-' + uuid.uuid4().hex[:8])
             cache.put('ключ', 'значение')
             assert cache.get('ключ') == 'значение'
             cache.destroy()
         with pytest.raises(AuthenticationError):
-            _client(mode, username=name, password=password[:-1]).connect(node.host, node.port)
+            _client(connect, mode, username=name,
+                    password=password[:-1]).connect(node.host, node.port)
