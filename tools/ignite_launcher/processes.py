@@ -8,12 +8,19 @@ import subprocess
 import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Protocol, Tuple
 
 from .common import MARKER_PROPERTY, _note, default_run_dir
 
-if TYPE_CHECKING:  # the registry holds clusters; clusters.py imports this module
-    from .clusters import IgniteCluster
+
+class _Stoppable(Protocol):
+    """What the registry of running clusters needs of one (clusters.py imports this module,
+    so it is not imported back)."""
+
+    name: str
+
+    def stop(self, grace: float = ...) -> None: ...
+
 
 MAIN_CLASS = 'org.apache.ignite.startup.cmdline.CommandLineStartup'
 
@@ -59,12 +66,12 @@ JVM_OPTIONS = (
 )
 
 
-_ACTIVE: Dict[int, 'IgniteCluster'] = {}
+_ACTIVE: Dict[int, _Stoppable] = {}
 _ACTIVE_LOCK = threading.RLock()
 _HOOKS_INSTALLED = False
 
 
-def _register(cluster: 'IgniteCluster') -> None:
+def _register(cluster: _Stoppable) -> None:
     global _HOOKS_INSTALLED
     with _ACTIVE_LOCK:
         _ACTIVE[id(cluster)] = cluster
@@ -82,7 +89,7 @@ def _register(cluster: 'IgniteCluster') -> None:
             pass
 
 
-def _unregister(cluster: 'IgniteCluster') -> None:
+def _unregister(cluster: _Stoppable) -> None:
     with _ACTIVE_LOCK:
         _ACTIVE.pop(id(cluster), None)
 
