@@ -1,8 +1,14 @@
-"""Fixtures of the robustness tests (the doubles live in :mod:`.doubles`)."""
+"""Fixtures of the robustness tests (the doubles live in :mod:`.doubles`).
+
+A test that takes ``connect`` (or a fixture that does) runs twice, ``[sync]`` with
+:class:`~pyignite.Client` and ``[async]`` with :class:`~pyignite.AioClient` through the
+adapter of tests/_aio_adapter.py.
+"""
 import uuid
 
 import pytest
 
+from _dual_mode import *  # noqa: F401,F403 (the fixtures of both API modes)
 from pyignite import Client
 
 from .doubles import FaultProxy, ScriptedPeer, SilentServer

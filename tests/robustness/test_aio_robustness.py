@@ -1,22 +1,19 @@
-"""The asyncio twins of the timeout, hostile peer and concurrency tests.
+"""The asyncio twins of the timeout and concurrency tests.
 
 Same doubles, same user-visible contracts: a documented error, quickly, and a client that
-keeps working against the real node.
+keeps working against the real node. The hostile peer tests run with both clients in
+test_hostile_peers.py.
 """
 import asyncio
 import random
 import time
-import tracemalloc
 
 import pytest
 
 from pyignite import AioClient
-from pyignite.exceptions import HandshakeError, ParseError, ReconnectError
+from pyignite.exceptions import ReconnectError
 
-from .doubles import delayed_if, dropped, elapsed, frame
-from .test_hostile_peers import FRAME_CASES, HANDSHAKE_CASES, PAYLOAD_CASES, _reply
-
-_SMALL = 8 << 20
+from .doubles import delayed_if, dropped, elapsed
 
 
 async def _client_via(proxy, node, **kwargs):
@@ -88,68 +85,6 @@ async def test_timeout_of_one_request_while_other_tasks_get_replies(proxy, ignit
         assert await cache.get('slow') == 'slow value'
     finally:
         await client.close()
-
-
-# --- hostile peers ------------------------------------------------------------------------
-
-async def _tampered_get(proxy, client, cache, hook, error):
-    proxy.tamper_next(hook)
-    tracemalloc.start()
-    start = time.monotonic()
-    try:
-        with pytest.raises(error):
-            await cache.get('k')
-        took = elapsed(start)
-        peak = tracemalloc.get_traced_memory()[1]
-    finally:
-        tracemalloc.stop()
-    return took, peak
-
-
-async def _hostile(proxy, node, cache_name, hook, error, same_connection: bool):
-    client = await _client_via(proxy, node, timeout=10, handshake_timeout=10)
-    try:
-        cache = await client.get_or_create_cache(cache_name)
-        await cache.put('k', 'v')
-        connections = proxy.connections
-        took, peak = await _tampered_get(proxy, client, cache, hook, error)
-        assert took < 5
-        assert peak < _SMALL
-        assert await cache.get('k') == 'v'
-        if same_connection:
-            assert proxy.connections == connections
-        await cache.destroy()
-    finally:
-        proxy.reset()
-        await client.close()
-
-
-@pytest.mark.parametrize('case', sorted(FRAME_CASES))
-async def test_broken_frame_then_the_client_keeps_working(proxy, ignite_node, cache_name, case):
-    hook, error = FRAME_CASES[case]
-    await _hostile(proxy, ignite_node, cache_name, hook, (error, OSError), same_connection=False)
-
-
-@pytest.mark.parametrize('case', sorted(PAYLOAD_CASES))
-async def test_bad_payload_is_a_parse_error_and_the_connection_stays(
-        proxy, ignite_node, cache_name, case):
-    payload = PAYLOAD_CASES[case]
-    await _hostile(proxy, ignite_node, cache_name,
-                   lambda body: (frame(_reply(body, payload)), False), ParseError,
-                   same_connection=True)
-
-
-@pytest.mark.parametrize('case', sorted(HANDSHAKE_CASES))
-async def test_broken_handshake_is_a_handshake_error(proxy, ignite_node, case):
-    proxy.tamper_handshake(HANDSHAKE_CASES[case])
-
-    client = AioClient(handshake_timeout=10)
-    start = time.monotonic()
-    with pytest.raises(HandshakeError):
-        await client.connect(proxy.host, proxy.port)
-    assert elapsed(start) < 5
-    async with client.connect(ignite_node.host, ignite_node.port):
-        assert isinstance(await client.get_cache_names(), list)
 
 
 # --- concurrency --------------------------------------------------------------------------
