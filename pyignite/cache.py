@@ -235,6 +235,10 @@ class Cache(BaseCache):
                    local: bool = False, timeout: int = 0) -> 'SqlCursor':
         """Run an SQL query over the cache's value type, returning whole entries.
 
+        The server runs it with the H2 engine (``ignite-indexing``): a node with only the
+        Calcite engine (Ignite 2.18's default) refuses it with a
+        :class:`~pyignite.exceptions.SQLError`.
+
         :param query_str: the WHERE part (or a full query) over the cache's table,
         :param page_size: (optional) rows per server round trip, 1 by default,
         :param query_args: (optional) query arguments,

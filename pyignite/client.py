@@ -299,7 +299,8 @@ class Client(BaseClient):
         :param query_args: (optional) query arguments: values or ``(value, hint)`` tuples,
         :param schema: (optional) the schema, ``PUBLIC`` by default,
         :param statement_type: (optional) a :class:`~pyignite.datatypes.sql.StatementType`:
-         ANY (default), SELECT or UPDATE,
+         ANY (default), SELECT or UPDATE (the H2 engine refuses a statement of the other
+         kind; the Calcite engine does not check it),
         :param distributed_joins: (optional) allow distributed joins,
         :param local: (optional) run on the connected node only,
         :param replicated_only: (optional) the query touches replicated tables only,
