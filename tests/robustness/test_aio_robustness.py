@@ -1,19 +1,18 @@
-"""The asyncio twins of the timeout and concurrency tests.
+"""What the asyncio client does with timeouts and concurrency where the sync one uses
+threads: tasks waiting on one connection while a request times out or the connection breaks.
 
 Same doubles, same user-visible contracts: a documented error, quickly, and a client that
-keeps working against the real node. The hostile peer tests run with both clients in
-test_hostile_peers.py.
+keeps working against the real node. The scenarios both clients share run with both in
+test_timeouts.py and test_hostile_peers.py.
 """
 import asyncio
 import random
-import time
 
 import pytest
 
 from pyignite import AioClient
-from pyignite.exceptions import ReconnectError
 
-from .doubles import delayed_if, dropped, elapsed
+from .doubles import delayed_if, dropped
 
 
 async def _client_via(proxy, node, **kwargs):
@@ -23,39 +22,6 @@ async def _client_via(proxy, node, **kwargs):
 
 
 # --- timeouts -----------------------------------------------------------------------------
-
-async def test_silent_server_fails_connect_within_handshake_timeout(silent_server, ignite_node):
-    client = AioClient(handshake_timeout=0.5)
-    start = time.monotonic()
-    with pytest.raises(ReconnectError) as info:
-        await client.connect(silent_server.host, silent_server.port)
-    assert isinstance(info.value.__cause__, TimeoutError)
-    assert 0.4 < elapsed(start) < 5
-    async with client.connect(ignite_node.host, ignite_node.port):
-        assert isinstance(await client.get_cache_names(), list)
-
-
-async def test_silent_server_is_skipped_for_the_next_node(silent_server, ignite_node):
-    client = AioClient(handshake_timeout=0.5, partition_aware=False)
-    async with client.connect([(silent_server.host, silent_server.port),
-                               (ignite_node.host, ignite_node.port)]):
-        assert isinstance(await client.get_cache_names(), list)
-
-
-async def test_request_timeout_on_a_silent_node(proxy, ignite_node, made_cache):
-    client = await _client_via(proxy, ignite_node, timeout=1.0)
-    try:
-        cache = await client.get_cache(made_cache)
-        proxy.tamper_all(dropped)
-        start = time.monotonic()
-        with pytest.raises(TimeoutError):
-            await cache.put('k', 'v')
-        assert 0.9 < elapsed(start) < 6
-        proxy.tamper_all(None)
-        assert await cache.get('k') == 'v'
-    finally:
-        await client.close()
-
 
 async def test_timeout_of_one_request_while_other_tasks_get_replies(proxy, ignite_node, made_cache):
     client = await _client_via(proxy, ignite_node, timeout=1.5)

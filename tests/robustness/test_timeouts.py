@@ -6,6 +6,10 @@ Documented behaviour (:mod:`pyignite.connection.connection`): both time limits r
 :class:`ReconnectError` whose ``__cause__`` is that error. A request that times out on a
 node that sent no whole frame meanwhile closes the connection, so the next call reconnects
 or fails over; when other replies keep arriving, only that request is abandoned.
+
+The tests that take ``connect`` run with both clients, ``[sync]`` and ``[async]``
+(tests/_dual_mode.py); test_aio_robustness.py has the async client's own (tasks instead of
+threads).
 """
 import socket
 import threading
@@ -13,14 +17,14 @@ import time
 
 import pytest
 
-from pyignite import Client
 from pyignite.exceptions import ReconnectError
 
 from .doubles import client_via, current_port, delayed, delayed_if, dropped, elapsed
 
 
-def test_silent_server_fails_connect_within_handshake_timeout(silent_server, ignite_node):
-    client = Client(handshake_timeout=0.5)
+def test_silent_server_fails_connect_within_handshake_timeout(connect, silent_server,
+                                                              ignite_node):
+    client = connect.new(handshake_timeout=0.5)
     start = time.monotonic()
     with pytest.raises(ReconnectError) as info:
         client.connect(silent_server.host, silent_server.port)
@@ -34,8 +38,8 @@ def test_silent_server_fails_connect_within_handshake_timeout(silent_server, ign
         assert isinstance(client.get_cache_names(), list)
 
 
-def test_silent_server_is_skipped_for_the_next_node(silent_server, ignite_node):
-    client = Client(handshake_timeout=0.5, partition_aware=False)
+def test_silent_server_is_skipped_for_the_next_node(connect, silent_server, ignite_node):
+    client = connect.new(handshake_timeout=0.5, partition_aware=False)
     start = time.monotonic()
     with client.connect([(silent_server.host, silent_server.port),
                          (ignite_node.host, ignite_node.port)]):
@@ -45,8 +49,9 @@ def test_silent_server_is_skipped_for_the_next_node(silent_server, ignite_node):
 
 
 def test_request_timeout_on_a_silent_node_then_the_next_call_fails_over(
-        proxy, ignite_node, made_cache):
-    client = client_via(proxy, ignite_node, timeout=1.0)
+        connect, proxy, ignite_node, made_cache):
+    client = connect.new(partition_aware=False, timeout=1.0)
+    client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
     try:
         cache = client.get_cache(made_cache)
         proxy.tamper_all(dropped)  # the node goes silent after the handshake
@@ -106,10 +111,10 @@ def test_timeout_of_one_request_while_other_threads_get_replies(
         client.close()
 
 
-def test_handshake_timeout_counts_the_whole_handshake(proxy, ignite_node):
+def test_handshake_timeout_counts_the_whole_handshake(connect, proxy, ignite_node):
     """A node that answers the handshake too late is given up at the deadline."""
     proxy.tamper_handshake(delayed(3.0))
-    client = Client(handshake_timeout=0.5)
+    client = connect.new(handshake_timeout=0.5)
     start = time.monotonic()
     with pytest.raises(ReconnectError) as info:
         client.connect(proxy.host, proxy.port)
