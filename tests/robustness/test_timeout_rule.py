@@ -5,6 +5,10 @@ frame at all while the request waited, it is taken as unresponsive: the connecti
 closed, the requests waiting with it fail, and the next call fails over to the next node.
 When other replies keep coming, only that request is abandoned (tests in
 :mod:`.test_timeouts` and :mod:`.test_aio_robustness`). ``timeout=0`` means no limit.
+
+The tests that take ``connect`` run with both clients, ``[sync]`` and ``[async]``
+(tests/_dual_mode.py); requests waiting together are threads for the one, tasks for the
+other.
 """
 import asyncio
 import threading
@@ -12,7 +16,7 @@ import time
 
 import pytest
 
-from pyignite import AioClient, Client
+from pyignite import AioClient
 from pyignite.monitoring import ConnectionEventListener
 
 from .doubles import client_via, current_port, dropped, elapsed
@@ -26,9 +30,10 @@ class _Losses(ConnectionEventListener):
         self.ports.append(event.port)
 
 
-def test_sync_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node, made_cache):
+def test_fails_over_from_a_node_that_went_silent(connect, proxy, ignite_node, made_cache):
     losses = _Losses()
-    client = client_via(proxy, ignite_node, timeout=1.0, event_listeners=[losses])
+    client = connect.new(partition_aware=False, timeout=1.0, event_listeners=[losses])
+    client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
     try:
         cache = client.get_cache(made_cache)
         cache.put('k', 'first')
@@ -45,27 +50,6 @@ def test_sync_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node,
         assert current_port(client) == ignite_node.port
     finally:
         client.close()
-
-
-async def test_aio_client_fails_over_from_a_node_that_went_silent(proxy, ignite_node, made_cache):
-    losses = _Losses()
-    client = AioClient(partition_aware=False, timeout=1.0, event_listeners=[losses])
-    await client.connect([(proxy.host, proxy.port), (ignite_node.host, ignite_node.port)])
-    try:
-        cache = await client.get_cache(made_cache)
-        await cache.put('k', 'first')
-        assert client._session.current.port == proxy.port
-        proxy.tamper_all(dropped)
-        start = time.monotonic()
-        with pytest.raises(TimeoutError):
-            await cache.put('k', 'second')
-        assert 0.9 < elapsed(start) < 6
-        assert not client._session.nodes[0].alive
-        assert losses.ports == [proxy.port]
-        assert await cache.get('k') == 'second'
-        assert client._session.current.port == ignite_node.port
-    finally:
-        await client.close()
 
 
 def test_sync_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
@@ -116,13 +100,9 @@ async def test_aio_requests_waiting_on_a_silent_node_all_fail_then_fail_over(
         await client.close()
 
 
-async def test_timeout_zero_means_no_limit_on_both_clients(ignite_node, made_cache):
-    with Client(timeout=0).connect(ignite_node.host, ignite_node.port) as client:
+def test_timeout_zero_means_no_limit(api, connect, ignite_node, made_cache):
+    client = connect.new(timeout=0)
+    with client.connect(ignite_node.host, ignite_node.port):
         cache = client.get_cache(made_cache)
-        cache.put('zero', 'sync')
-        assert cache.get('zero') == 'sync'
-
-    async with AioClient(timeout=0).connect(ignite_node.host, ignite_node.port) as client:
-        cache = await client.get_cache(made_cache)
-        await cache.put('zero', 'aio')
-        assert await cache.get('zero') == 'aio'
+        cache.put('zero', api)
+        assert cache.get('zero') == api
