@@ -9,7 +9,8 @@ is ``await cache.get(k)`` for real, through ``AioClient._run`` and ``AioConnecti
 
 The documented differences of the two APIs are handled here, and nowhere else:
 
-- ``AioCache.settings`` is a coroutine method, ``Cache.settings`` a property;
+- ``AioCache.settings`` and ``AioClient.random_node`` are coroutine methods,
+  ``Cache.settings`` and ``Client.random_node`` properties;
 - ``AioClient.sql()`` and ``AioCache.scan()`` return cursors that run their query when
   awaited. The adapter awaits them at once (the sync cursors run when built), iterates
   them with ``__anext__`` and enters and leaves them with ``__aenter__``/``__aexit__``;
@@ -77,6 +78,16 @@ class SyncedCache(Synced):
         return self._loop.run_until_complete(self._target.settings())
 
 
+class SyncedClient(Synced):
+    """An :class:`AioClient` with ``random_node`` read as the sync property is."""
+
+    __slots__ = ()
+
+    @property
+    def random_node(self):
+        return self._loop.run_until_complete(self._target.random_node())
+
+
 class SyncedCursor(Synced):
     """An async cursor (already awaited, so its query ran) as a sync iterator and
     context manager."""
@@ -108,7 +119,9 @@ def _settle(value, loop):
         return SyncedCursor(value, loop)
     if isinstance(value, AioCache):
         return SyncedCache(value, loop)
-    if isinstance(value, (AioClient, AioConnection)):
+    if isinstance(value, AioClient):
+        return SyncedClient(value, loop)
+    if isinstance(value, AioConnection):
         return Synced(value, loop)
     return value
 
@@ -157,7 +170,7 @@ class Connector:
         if self._loop is None:
             client = Client(**client_kwargs)
         else:
-            client = Synced(AioClient(**client_kwargs), self._loop)
+            client = SyncedClient(AioClient(**client_kwargs), self._loop)
         self._clients.append(client)
         return client
 

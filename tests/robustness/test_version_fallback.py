@@ -10,8 +10,6 @@ import uuid
 
 import pytest
 
-from pyignite import AioClient, Client
-
 from .doubles import frame, handshake_reply, recv_frame
 
 SERVER_VERSION = (1, 6, 0)
@@ -44,18 +42,9 @@ def old_node(scripted_peer):
     return node
 
 
-def test_the_sync_client_offers_the_older_version_on_a_new_connection(old_node):
-    client = Client()
+def test_the_client_offers_the_older_version_on_a_new_connection(connect, old_node):
+    client = connect.new()
     with client.connect(old_node.host, old_node.port):
         assert client.protocol_context.version == SERVER_VERSION
         assert client.random_node.uuid == NODE
-    assert old_node.offered[0] > SERVER_VERSION and old_node.offered[-1] == SERVER_VERSION
-
-
-async def test_the_async_client_offers_the_older_version_on_a_new_connection(old_node):
-    client = AioClient()
-    async with client.connect(old_node.host, old_node.port):
-        assert client.protocol_context.version == SERVER_VERSION
-        assert (await client.random_node()).uuid == NODE
-
     assert old_node.offered[0] > SERVER_VERSION and old_node.offered[-1] == SERVER_VERSION
