@@ -4,9 +4,6 @@ A conftest imports them (``from _dual_mode import *``): every test that takes ``
 runs twice, ``[sync]`` with :class:`~pyignite.Client` and ``[async]`` with
 :class:`~pyignite.AioClient` through the adapter of tests/_aio_adapter.py;
 ``@pytest.mark.sync_only(reason)`` keeps a test (or one param of it) to the sync client.
-
-A folder whose tests are not all run in both modes imports the fixtures but ``api`` (see
-tests/kv/conftest.py) and marks those that are with :data:`BOTH_CLIENTS`.
 """
 import pytest
 
@@ -14,10 +11,6 @@ from _aio_adapter import MODES, Connector, deselect_sync_only, register_marker
 
 __all__ = ['pytest_configure', 'pytest_collection_modifyitems', 'api', 'connect', 'client',
            'fresh_client']
-
-#: Runs a test (or all of a module, as ``pytestmark``) with both APIs where ``api`` is not
-#: parametrized by itself.
-BOTH_CLIENTS = pytest.mark.parametrize('api', MODES, indirect=True, scope='module')
 
 
 def pytest_configure(config):

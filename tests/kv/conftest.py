@@ -1,21 +1,14 @@
-"""Fixtures of the key-value tests: a client of the single node and a fresh cache per test.
+"""Fixtures of the key-value tests: clients of the single node, in both API modes.
 
-The client is a :class:`~pyignite.Client` unless a test is marked :data:`BOTH_CLIENTS`: it
-then runs twice, ``[sync]`` and ``[async]`` (an :class:`~pyignite.AioClient` seen through the
-adapter of tests/_aio_adapter.py), as the tests of tests/binary and tests/sql do.
+Every test that takes a client runs twice, ``[sync]`` with :class:`~pyignite.Client` and
+``[async]`` with :class:`~pyignite.AioClient` through the adapter of tests/_aio_adapter.py;
+``@pytest.mark.sync_only(reason)`` keeps a test to the sync client.
 """
 import uuid
 
 import pytest
 
-from _dual_mode import *  # noqa: F401,F403 (fixtures and hooks of both API modes)
-
-
-# replaces the imported ``api``, which runs every test of the folder in both modes
-@pytest.fixture(scope='module')
-def api(request):
-    """The client API under test: ``'sync'``, or the parameter of :data:`BOTH_CLIENTS`."""
-    return getattr(request, 'param', 'sync')
+from _dual_mode import *  # noqa: F401,F403 (the fixtures of both API modes)
 
 
 @pytest.fixture

@@ -7,12 +7,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from _dual_mode import BOTH_CLIENTS
 from pyignite import AioClient, Client
 from pyignite.datatypes import BinaryEnumObject, ByteObject, EnumObject, IntObject, String
 from pyignite.exceptions import CacheError, ParameterError, ReconnectError
-
-pytestmark = BOTH_CLIENTS
 
 CLIENT_CLASS = {'sync': Client, 'async': AioClient}
 

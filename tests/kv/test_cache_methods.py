@@ -1,5 +1,5 @@
 """Every key-value method of the caches against a real node, with both clients: the tests
-marked ``BOTH_CLIENTS`` run ``[sync]`` with :class:`~pyignite.Client` and ``[async]`` with
+that take a client run ``[sync]`` with :class:`~pyignite.Client` and ``[async]`` with
 :class:`~pyignite.AioClient` (tests/_aio_adapter.py). What only the async API has (per-call
 ``timeout=``, ``async with``, ``settings()`` as a coroutine) is tested in
 tests/aio/test_aio_cache_methods.py.
@@ -9,7 +9,6 @@ import time
 import pytest
 
 from _aio_adapter import call_with, unwrap
-from _dual_mode import BOTH_CLIENTS
 from pyignite import Client, aio_cache, cache as sync_cache
 from pyignite.aio_cache import AioCache
 from pyignite.cache import Cache
@@ -24,14 +23,12 @@ CACHE_CLASS = {'sync': Cache, 'async': AioCache}
 FACTORIES = {'sync': sync_cache, 'async': aio_cache}
 
 
-@BOTH_CLIENTS
 def test_put_get_and_missing_key(cache):
     assert cache.put('my key', 42) is None
     assert cache.get('my key') == 42
     assert cache.get('non-existent key') is None
 
 
-@BOTH_CLIENTS
 def test_get_all_and_put_all(cache):
     cache.put_all({'a': 1, 'b': 'two', ('c', CharObject): (3, ShortObject)})
     assert cache.get_all(['a', 'b', 'missing']) == {'a': 1, 'b': 'two'}
@@ -39,7 +36,6 @@ def test_get_all_and_put_all(cache):
     assert cache.get_all([]) == {}
 
 
-@BOTH_CLIENTS
 def test_hinted_keys_are_distinct_keys(cache):
     cache.put('a', 1)
     cache.put('a', 2, key_hint=CharObject)
@@ -49,7 +45,6 @@ def test_hinted_keys_are_distinct_keys(cache):
     assert cache.get_size() == 0
 
 
-@BOTH_CLIENTS
 def test_replace(cache):
     assert cache.replace('k', 1) is False
     assert cache.get('k') is None
@@ -58,7 +53,6 @@ def test_replace(cache):
     assert cache.get('k') == 1
 
 
-@BOTH_CLIENTS
 def test_clear_variants(cache):
     cache.put_all({i: i for i in range(10)})
     cache.clear_key(0)
@@ -71,7 +65,6 @@ def test_clear_variants(cache):
     assert cache.get_size() == 0
 
 
-@BOTH_CLIENTS
 def test_contains(cache):
     cache.put(1, 'x', key_hint=IntObject)
     assert cache.contains_key(1, key_hint=IntObject) is True
@@ -82,7 +75,6 @@ def test_contains(cache):
     assert cache.contains_keys([2, 3]) is False
 
 
-@BOTH_CLIENTS
 def test_get_and_put_family(cache):
     assert cache.get_and_put('k', 1) is None
     assert cache.get_and_put('k', 2) == 1
@@ -98,7 +90,6 @@ def test_get_and_put_family(cache):
     assert cache.get_and_remove('k') is None
 
 
-@BOTH_CLIENTS
 def test_removes(cache):
     cache.put_all({'a': 1, 'b': 2, 'c': 3})
     assert cache.remove_key('a') is True
@@ -112,7 +103,6 @@ def test_removes(cache):
     assert cache.get_size() == 0
 
 
-@BOTH_CLIENTS
 def test_replace_if_equals(cache):
     cache.put('k', 'old')
     assert cache.replace_if_equals('k', 'other', 'new') is False
@@ -124,7 +114,6 @@ def test_replace_if_equals(cache):
     assert cache.replace_if_equals('s', 1, 2, sample_hint=ShortObject) is True
 
 
-@BOTH_CLIENTS
 def test_get_size_with_peek_modes(cache):
     cache.put_all({i: i for i in range(7)})
     assert cache.get_size() == 7
@@ -135,7 +124,6 @@ def test_get_size_with_peek_modes(cache):
         cache.get_size(42)
 
 
-@BOTH_CLIENTS
 def test_scan(cache):
     cache.put_all({i: str(i) for i in range(25)})
     with cache.scan(page_size=7) as cursor:
@@ -143,7 +131,6 @@ def test_scan(cache):
     assert sorted(rows) == [(i, str(i)) for i in range(25)]
 
 
-@BOTH_CLIENTS
 def test_expiry_policy_view(api, cache):
     expiring = cache.with_expire_policy(create=1)  # 1 ms to live
     assert isinstance(unwrap(expiring), CACHE_CLASS[api])
@@ -156,7 +143,6 @@ def test_expiry_policy_view(api, cache):
     assert cache.get('kept') == 1
 
 
-@BOTH_CLIENTS
 def test_cache_identity(api, client, cache):
     assert isinstance(unwrap(cache), CACHE_CLASS[api])
     assert unwrap(cache.client) is unwrap(client)
@@ -165,7 +151,6 @@ def test_cache_identity(api, client, cache):
     assert CACHE_CLASS[api](unwrap(client), 'myCache').cache_id == 1482644790
 
 
-@BOTH_CLIENTS
 def test_cache_factories(api, client):
     factories = FACTORIES[api]
     name = 'factories-test'

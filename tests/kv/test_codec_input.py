@@ -8,15 +8,12 @@ from decimal import Decimal
 
 import pytest
 
-from _dual_mode import BOTH_CLIENTS
 from pyignite.binary import GenericObjectMeta
 from pyignite.datatypes import (
     BoolArrayObject, BoolObject, CharArrayObject, CollectionObject, DecimalObject, IntObject,
     String, StringArrayObject,
 )
 from pyignite.exceptions import ParameterError
-
-pytestmark = BOTH_CLIENTS
 
 LONE = ['\ud800', '\udc00', 'a\udbffb', '\ud83d\ude00'[::-1], 'y\ud800']
 

@@ -10,7 +10,6 @@ from uuid import UUID
 
 import pytest
 
-from _dual_mode import BOTH_CLIENTS
 from pyignite.datatypes import (
     BinaryEnumObject, BoolArrayObject, BoolObject, ByteArrayObject, ByteObject, CharArrayObject,
     CharObject, CollectionObject, DateArrayObject, DateObject, DecimalArrayObject, DecimalObject,
@@ -20,8 +19,6 @@ from pyignite.datatypes import (
     TimestampArrayObject, TimestampObject, UUIDArrayObject, UUIDObject,
 )
 from pyignite.exceptions import CacheError
-
-pytestmark = BOTH_CLIENTS
 
 # (value, type hint or None) pairs; a fixed UUID where a random one stood, so test ids are
 # the same from run to run
