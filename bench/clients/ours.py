@@ -1,6 +1,7 @@
 """The workloads run with this repository's client (imported from the repository)."""
 import pyignite
 from pyignite import Client
+from pyignite._protocol.request import Frame
 from pyignite._session.exchange import Exchange
 
 import golden
@@ -108,13 +109,13 @@ def codec_complex_encode(units, env):
     obj = api.complex_object(cls, 42)
 
     def step():
-        buf = bytearray()
+        buf = Frame()  # a request's buffer, as in a put
         write(buf, obj, None, ctx)
         return buf
     data = step()
-    if data[0] != 0x67 or ctx.pending:
+    if data[0] != 0x67 or data.pending:
         raise WrongResult(f'complex object encodes with type code {data[0]}, '
-                          f'pending types {ctx.pending}')
+                          f'pending types {data.pending}')
     return step
 
 
