@@ -157,12 +157,7 @@ def write_string(buf: bytearray, value: Any, ctx: Any = None) -> None:
         return
     if not isinstance(value, str):
         raise _bad(value, 'String', 'a str is required')
-    try:
-        data = value.encode('utf-8')
-    except UnicodeEncodeError as e:
-        raise lone_surrogate_error(value, e) from None
-    buf += _pack_tc_int(tc.TC_STRING, len(data))
-    buf += data
+    write_str(buf, value, ctx)
 
 
 def write_str(buf: bytearray, value: Any, ctx: Any) -> None:
