@@ -58,7 +58,12 @@ def test_not_partition_aware_reconnects_in_order(own_cluster):
     restore(own_cluster)
     client = Client(partition_aware=False)
     with client.connect(own_cluster.endpoints):
-        cache = client.get_or_create_cache({PROP_NAME: unique('order'), PROP_BACKUPS_NUMBER: 1})
+        # FULL_SYNC: the put is acknowledged once the backup has it too (with PRIMARY_SYNC,
+        # killing the primary right after the put may lose it, as the server allows)
+        cache = client.get_or_create_cache({
+            PROP_NAME: unique('order'), PROP_BACKUPS_NUMBER: 1,
+            PROP_WRITE_SYNCHRONIZATION_MODE: WriteSynchronizationMode.FULL_SYNC,
+        })
         cache.put(1, 1)
         assert [c.alive for c in client._session.nodes] == [True, False, False]
         own_cluster.kill_node(0)
