@@ -440,6 +440,8 @@ def _write_collection_items(buf: bytearray, value: Any, kind: int, items: Any,
                             ctx: Any) -> None:
     buf += _pack_tc_int(tc.TC_COLLECTION, len(items))
     buf += S.BYTE.pack(kind)
+    # the item loop is written out in each container writer, as in write_object_array:
+    # a shared helper would add a stack frame per level of nesting
     try:
         for item in items:
             write(buf, item, None, ctx)
