@@ -21,7 +21,7 @@ from typing import (
 )
 
 from ._ops import cache_admin, key_value as kv
-from ._ops.common import Call
+from ._ops.exchange import Call
 from ._protocol.request import Request, Response
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
@@ -36,7 +36,7 @@ __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
 
 _T = TypeVar('_T')
 #: what the builds of :func:`_operation` return: an operation whose result is ``_T`` (a
-#: one-request :class:`~pyignite._ops.common.Call`, whose result type its builder states)
+#: one-request :class:`~pyignite._ops.exchange.Call`, whose result type its builder states)
 Op = Union[Call, Generator[Request, Response, _T]]
 
 _TIMEOUT = inspect.Parameter('timeout', inspect.Parameter.KEYWORD_ONLY, default=None,

@@ -18,7 +18,8 @@ from typing import (
 
 from ._base_client import BaseClient, parse_nodes
 from ._ops import cache_admin
-from ._ops.common import Call, Operation
+from ._ops.common import Operation
+from ._ops.exchange import Call
 from ._session.session import ConnectPlan
 from .connection.aio_connection import AioConnection
 

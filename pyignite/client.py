@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, 
 
 from ._base_client import BaseClient, check_credential, parse_nodes  # noqa: F401
 from ._ops import cache_admin
-from ._ops.common import Call, Operation
+from ._ops.common import Operation
+from ._ops.exchange import Call
 from ._session.session import ConnectPlan
 from .connection import Connection
 from .exceptions import ReconnectError

@@ -1,5 +1,5 @@
-"""What every operation is made of (see :mod:`pyignite._session.exchange`), and what it
-may ask of the client's session."""
+"""What every operation is (see :mod:`pyignite._ops.exchange`), and what it may ask of the
+client's session."""
 from typing import Any, Generator, List, Optional, Protocol, Tuple
 
 from .._protocol.wire import ProtocolContext
@@ -7,26 +7,11 @@ from .._codec.registry import BinaryRegistry
 from .._protocol.request import Request, Response
 from .._routing.router import Router
 
-__all__ = ['CacheRef', 'Call', 'Operation', 'Session']
+__all__ = ['CacheRef', 'Operation', 'Session']
 
 #: what every operation is: a generator that yields requests, receives their responses
-#: and returns its result (see :mod:`pyignite._session.exchange`)
+#: and returns its result (see :mod:`pyignite._ops.exchange`)
 Operation = Generator[Request, Response, Any]
-
-
-class Call:
-    """A one-request operation: ``req`` and the ``reader`` of its reply's payload (a
-    function ``(data, pos, registry) -> (value, next pos)``, or None for no value).
-
-    The exchange sends ``req`` as it is when nothing has to be prepared first, and runs
-    :func:`~pyignite._ops.prepare.finish` otherwise.
-    """
-
-    __slots__ = ('req', 'reader')
-
-    def __init__(self, req: Request, reader: Any):
-        self.req = req
-        self.reader = reader
 
 
 class Session(Protocol):

@@ -12,11 +12,11 @@ from .._protocol.opcodes import (
     OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS, OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS,
     OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
-from .._protocol.request import Request, cache_request
+from .._protocol.request import cache_request
 from ..datatypes.base import Hint
 from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError, ParseError
-from .common import Call
+from .exchange import Call
 from .query import read_values
 
 if TYPE_CHECKING:
@@ -69,9 +69,7 @@ def cache_op(session: 'Session', cache: 'CacheRef', op_code: int,
 # generic layers
 
 
-def get_request(session: 'Session', cache: 'CacheRef', key: Any,
-                key_hint: Optional[Hint] = None) -> Request:
-    """The request of :func:`get`, ready to send."""
+def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
     req = cache_request(OP_CACHE_GET, cache)
     buf = req.buf
     req.key_pos = len(buf)
@@ -80,12 +78,11 @@ def get_request(session: 'Session', cache: 'CacheRef', key: Any,
         write(buf, key, key_hint, session.binary)
     else:
         writer(buf, key, session.binary)
-    return req
+    return Call(req, VALUE)
 
 
-def put_request(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
-                key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Request:
-    """The request of :func:`put`, ready to send."""
+def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
+        key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
     req = cache_request(OP_CACHE_PUT, cache)
     buf = req.buf
     ctx = session.binary
@@ -101,16 +98,7 @@ def put_request(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
         write(buf, value, value_hint, ctx)
     else:
         writer(buf, value, ctx)
-    return req
-
-
-def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
-    return Call(get_request(session, cache, key, key_hint), VALUE)
-
-
-def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
-        key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
-    return Call(put_request(session, cache, key, value, key_hint, value_hint), NOTHING)
+    return Call(req, NOTHING)
 
 
 def get_all(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:

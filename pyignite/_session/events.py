@@ -2,7 +2,7 @@
 :mod:`pyignite.monitoring` events, in one place for both clients.
 
 Connections call the ``handshake_*`` and ``connection_closed`` hooks; the
-:class:`~pyignite._session.exchange.Exchange` calls ``query_started`` and
+:class:`~pyignite._ops.exchange.Exchange` calls ``query_started`` and
 ``query_finished`` around each request while :meth:`Events.observing` says someone
 listens.
 """

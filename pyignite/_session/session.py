@@ -6,7 +6,7 @@ while open) and decides what to do next. The drivers (:class:`~pyignite.client.C
 and :class:`~pyignite.aio_client.AioClient`) only move bytes:
 
 * an operation is a generator of requests (:mod:`pyignite._ops`); the driver steps it
-  through an :class:`~pyignite._session.exchange.Exchange` made by :meth:`Session.exchange`,
+  through an :class:`~pyignite._ops.exchange.Exchange` made by :meth:`Session.exchange`,
   sending each request on :meth:`Session.route`'s connection;
 * connecting, reconnecting and retrying dead nodes are *plans*: generators that yield
   lists of connections to connect (at once, if the driver can) and receive, for each, the
@@ -19,10 +19,10 @@ from typing import Any, Generator, List, Optional, Sequence, Tuple
 
 from .._protocol import wire as P
 from .._codec.registry import BinaryRegistry
+from .._ops.exchange import Call, Exchange
 from .._routing.router import RetrySchedule, Router
 from ..exceptions import AuthenticationError, HandshakeError, ReconnectError, connection_errors
 from .events import Events
-from .exchange import Exchange
 
 __all__ = ['Session', 'ConnectPlan']
 
@@ -76,6 +76,8 @@ class Session:
         """
         if not self.nodes:
             raise ReconnectError('The client is not connected: call connect() first')
+        if op.__class__ is Call:
+            return op.start(self)
         return Exchange(self, op)
 
     def needs_prepare(self, req: Any) -> bool:

@@ -10,7 +10,7 @@ from pyignite._codec.ids import entity_id
 from pyignite._ops.affinity import refresh_partitions
 from pyignite._protocol.request import Request, Response
 from pyignite._routing.router import Router, RetrySchedule, metadata_accessors
-from pyignite._session.exchange import server_error
+from pyignite._ops.exchange import server_error
 from pyignite._session.session import Session
 from pyignite.exceptions import (
     AuthenticationError, CacheError, ClusterError, ParameterError, ReconnectError,

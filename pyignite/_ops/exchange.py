@@ -3,10 +3,9 @@
 An operation is a generator (:mod:`pyignite._ops`): it yields a
 :class:`~pyignite._protocol.request.Request`, receives a
 :class:`~pyignite._protocol.request.Response` (or has the error thrown in), and returns
-its result. A one-request operation may
-instead be a :class:`~pyignite._ops.common.Call`, which the exchange runs without a
-generator when nothing has to be prepared first: the common get and put cost a request
-and a reply, nothing more. Either way, the driver's loop is the same::
+its result. A one-request operation may instead be a :class:`Call`, which is its own
+exchange when nothing has to be prepared first: the common get and put cost a request,
+a reply and one object, nothing more. Either way, the driver's loop is the same::
 
     ex = session.exchange(op)
     req = ex.req
@@ -22,14 +21,14 @@ and a reply, nothing more. Either way, the driver's loop is the same::
 """
 from typing import Any, Callable, Optional, Tuple, Type
 
-from .._ops.binary_types import decode
-from .._ops.common import Call
-from .._ops.prepare import finish
 from .._codec.registry import MissingBinaryType
 from .._protocol.request import Request, Response
 from ..exceptions import CacheError
+from .binary_types import decode
+from .common import Operation
+from .prepare import finish
 
-__all__ = ['Exchange', 'server_error']
+__all__ = ['Call', 'Exchange', 'server_error']
 
 
 def server_error(cls: Type[BaseException], message: str, status: int) -> BaseException:
@@ -45,22 +44,18 @@ class Exchange:
     :ivar req: the request to send next, or None when the operation is over,
     :ivar result: the operation's result, once ``req`` is None.
     """
+    # ``started`` (the request being reported) is only set and read when ``observing``
 
     __slots__ = ('session', 'op', 'req', 'reader', 'result', 'observing', 'started')
+    started: Tuple[Any, int, float]
 
-    def __init__(self, session: Any, op: Any):
+    def __init__(self, session: Any, op: Operation):
         self.session = session
         self.result: Any = None
         self.observing = session.events.observing()
-        self.started: Optional[Tuple[Any, int, float]] = None
-        if op.__class__ is Call and not session.needs_prepare(op.req):
-            self.op = None  # sent as it is, its reply read by ``reader``
-            self.reader = op.reader
-            self.req: Optional[Request] = op.req
-            return
-        if op.__class__ is Call:
-            op = finish(session, op.req, op.reader)
-        self.op = op
+        self.op: Optional[Operation] = op
+        self.reader: Any = None
+        self.req: Optional[Request] = None
         self._step(op.send, None)
 
     def _step(self, method: Callable[[Any], Request], value: Any) -> Optional[Request]:
@@ -84,18 +79,15 @@ class Exchange:
         self.started = (conn, rid, started)
         return rid
 
-    def _report(self, started: Tuple[Any, int, float], req: Request,
-                failure: Optional[str]) -> None:
-        self.started = None
-        conn, rid, at = started
+    def _report(self, req: Request, failure: Optional[str]) -> None:
+        conn, rid, at = self.started
         self.session.events.query_finished(conn, req.op_code, rid, at, failure)
 
     def failed(self, req: Request, error: BaseException) -> Optional[Request]:
         """Sending ``req`` or waiting for its reply raised ``error``; return the next
         request (the operation may handle it), or raise."""
-        started = self.started
-        if started is not None:
-            self._report(started, req, repr(error))
+        if self.observing:
+            self._report(req, repr(error))
         if self.op is None:
             raise error
         return self._step(self.op.throw, error)
@@ -105,9 +97,8 @@ class Exchange:
         session = self.session
         if header.topology is not None:
             session.on_topology_change(conn, header.topology)
-        started = self.started
-        if started is not None:
-            self._report(started, req, header.message if header.status else None)
+        if self.observing:
+            self._report(req, header.message if header.status else None)
         op = self.op
         if header.status:
             error = server_error(req.error, header.message, header.status)
@@ -119,11 +110,42 @@ class Exchange:
         # a Call sent as it is
         reader = self.reader
         self.req = None
-        if reader is not None:
-            try:
-                self.result = reader(reply, header.payload_pos, session.binary)[0]
-            except MissingBinaryType:
-                # types to fetch first: the rest is an ordinary operation
-                self.op = op = decode(session, reader, reply, header.payload_pos)
-                return self._step(op.send, None)
+        if reader is None:
+            self.result = None
+            return None
+        try:
+            self.result = reader(reply, header.payload_pos, session.binary)[0]
+        except MissingBinaryType:
+            # types to fetch first: the rest is an ordinary operation
+            self.op = op = decode(session, reader, reply, header.payload_pos)
+            return self._step(op.send, None)
         return None
+
+
+class Call(Exchange):
+    """A one-request operation: ``req`` and the ``reader`` of its reply's payload (a
+    function ``(data, pos, registry) -> (value, next pos)``, or None for no value).
+
+    When nothing has to be prepared first (the usual get or put), a call is sent as it is
+    and is its own exchange: no generator and no second object per request. Otherwise it
+    runs as the operation :func:`~pyignite._ops.prepare.finish` makes of it. A call runs
+    once.
+    """
+
+    __slots__ = ()
+
+    def __init__(self, req: Request, reader: Any):
+        self.req = req
+        self.reader = reader
+        self.op = None
+
+    def start(self, session: Any) -> Exchange:
+        """The exchange that runs this call for ``session``."""
+        req = self.req
+        if req is None:
+            raise RuntimeError('a Call runs once')
+        if session.needs_prepare(req):
+            return Exchange(session, finish(session, req, self.reader))
+        self.session = session
+        self.observing = session.events.observing()
+        return self
