@@ -32,7 +32,7 @@ import weakref
 
 from pyignite import AioClient, Client
 from pyignite.aio_cache import AioCache
-from pyignite.aio_cluster import AioCluster
+from pyignite.cluster_group import AioClusterGroup
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
 from pyignite.transaction import AioTransaction
@@ -160,7 +160,7 @@ def _settle(value, loop):
         return SyncedCache(value, loop)
     if isinstance(value, AioClient):
         return SyncedClient(value, loop)
-    if isinstance(value, (AioConnection, AioCluster, AioTransaction)):
+    if isinstance(value, (AioConnection, AioClusterGroup, AioTransaction)):
         return Synced(value, loop)
     return value
 
