@@ -1,7 +1,9 @@
-"""The cluster facade of the asyncio client: the cluster state (activation)."""
+"""The cluster facade of the asyncio client: the cluster state (activation), and the
+whole cluster as an :class:`~pyignite.cluster_group.AioClusterGroup`."""
 from typing import TYPE_CHECKING, Union
 
 from ._ops import cluster as ops
+from .cluster_group import AioClusterGroup
 from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -10,20 +12,21 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ['AioCluster']
 
 
-class AioCluster:
+class AioCluster(AioClusterGroup):
     """The cluster an :class:`~pyignite.aio_client.AioClient` is connected to.
 
     Get it with :meth:`AioClient.get_cluster()
-    <pyignite.aio_client.AioClient.get_cluster>`. Both methods raise
+    <pyignite.aio_client.AioClient.get_cluster>`. The state methods raise
     :class:`~pyignite.exceptions.NotSupportedByClusterError` when the server does not
     offer the cluster API and :class:`~pyignite.exceptions.ClusterError` when the
-    server refuses.
+    server refuses. As a group of every node, it has the projections of
+    :class:`~pyignite.cluster_group.AioClusterGroup` (``for_servers()``, ...).
 
     :param client: the asyncio client.
     """
 
     def __init__(self, client: 'BaseClient') -> None:
-        self._client = client
+        super().__init__(client)
 
     async def get_state(self) -> Union[ClusterState, int]:
         """The cluster state.

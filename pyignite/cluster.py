@@ -1,7 +1,9 @@
-"""The cluster facade of the sync client: the cluster state (activation)."""
+"""The cluster facade of the sync client: the cluster state (activation), and the whole
+cluster as a :class:`~pyignite.cluster_group.ClusterGroup`."""
 from typing import TYPE_CHECKING, Union
 
 from ._ops import cluster as ops
+from .cluster_group import ClusterGroup
 from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -10,19 +12,21 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ['Cluster']
 
 
-class Cluster:
+class Cluster(ClusterGroup):
     """The cluster a :class:`~pyignite.client.Client` is connected to.
 
     Get it with :meth:`Client.get_cluster() <pyignite.client.Client.get_cluster>`.
-    Both methods raise :class:`~pyignite.exceptions.NotSupportedByClusterError` when
+    The state methods raise :class:`~pyignite.exceptions.NotSupportedByClusterError` when
     the server does not offer the cluster API and
-    :class:`~pyignite.exceptions.ClusterError` when the server refuses.
+    :class:`~pyignite.exceptions.ClusterError` when the server refuses. As a group of
+    every node, it has the projections of
+    :class:`~pyignite.cluster_group.ClusterGroup` (``for_servers()``, ...).
 
     :param client: the client.
     """
 
     def __init__(self, client: 'BaseClient') -> None:
-        self._client = client
+        super().__init__(client)
 
     def get_state(self) -> Union[ClusterState, int]:
         """The cluster state.

@@ -14,22 +14,60 @@ The documented differences of the two APIs are handled here, and nowhere else:
 - ``AioClient.sql()`` and ``AioCache.scan()`` return cursors that run their query when
   awaited. The adapter awaits them at once (the sync cursors run when built), iterates
   them with ``__anext__`` and enters and leaves them with ``__aenter__``/``__aexit__``;
+- ``AioClient.tx_start()`` returns a transaction that starts when awaited; the adapter
+  awaits it, and ``with`` enters and leaves it with ``async with``. A transaction belongs
+  to the thread (sync) or the task (async) that started it: the adapter runs every call
+  made from one thread in that thread's own context (:func:`run`), so a thread of the
+  test plays the part of a task, and a call from another thread is outside the
+  transaction in both modes;
 - ``AioCache`` has no ``select_row``, and some tests are sync by nature (threads sharing
   one client): such tests, or single params of a test, carry
   ``@pytest.mark.sync_only(reason)`` and are deselected in async mode.
 """
 import asyncio
+import contextvars
 import inspect
+import threading
+import weakref
 
 from pyignite import AioClient, Client
 from pyignite.aio_cache import AioCache
+from pyignite.cluster_group import AioClusterGroup
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
+from pyignite.transaction import AioTransaction
 
-__all__ = ['MODES', 'Connector', 'Synced', 'unwrap', 'call_with', 'register_marker',
+__all__ = ['MODES', 'Connector', 'Synced', 'run', 'unwrap', 'call_with', 'register_marker',
            'deselect_sync_only']
 
 MODES = ('sync', 'async')
+
+#: loop -> per-thread state: the context variables the thread's last call left set
+_THREADS: 'weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, threading.local]' = \
+    weakref.WeakKeyDictionary()
+
+
+def run(loop: asyncio.AbstractEventLoop, awaitable):
+    """Run ``awaitable`` to its end on ``loop`` as a task that carries on the context of
+    the calling thread's previous calls.
+
+    ``run_until_complete`` makes a new task per call, with a fresh copy of the thread's
+    context: what one call sets in a context variable (the current transaction) would be
+    gone at the next call. Each thread's calls here share their variables instead, as the
+    calls of one task do. (A loop is driven by one thread at a time: a test that needs two
+    threads in the loop at once is ``sync_only``.)
+    """
+    state = _THREADS.setdefault(loop, threading.local())
+
+    async def carry_on():
+        for var, value in getattr(state, 'context', {}).items():
+            var.set(value)
+        try:
+            return await awaitable
+        finally:
+            state.context = contextvars.copy_context()
+
+    return loop.run_until_complete(carry_on())
 
 
 class Synced:
@@ -61,11 +99,12 @@ class Synced:
         return call
 
     def __enter__(self):
-        """``with client.connect(...):`` as with the sync client: ``async with`` underneath."""
+        """``with client.connect(...):`` or ``with client.tx_start():`` as with the sync
+        client: ``async with`` underneath."""
         return _settle(self._target.__aenter__(), self._loop)
 
     def __exit__(self, *exc):
-        self._loop.run_until_complete(self._target.__aexit__(*exc))
+        run(self._loop, self._target.__aexit__(*exc))
 
 
 class SyncedCache(Synced):
@@ -75,7 +114,7 @@ class SyncedCache(Synced):
 
     @property
     def settings(self):
-        return self._loop.run_until_complete(self._target.settings())
+        return run(self._loop, self._target.settings())
 
 
 class SyncedClient(Synced):
@@ -85,7 +124,7 @@ class SyncedClient(Synced):
 
     @property
     def random_node(self):
-        return self._loop.run_until_complete(self._target.random_node())
+        return run(self._loop, self._target.random_node())
 
 
 class SyncedCursor(Synced):
@@ -99,29 +138,29 @@ class SyncedCursor(Synced):
 
     def __next__(self):
         try:
-            return self._loop.run_until_complete(self._target.__anext__())
+            return run(self._loop, self._target.__anext__())
         except StopAsyncIteration:
             raise StopIteration from None
 
     def __enter__(self):
-        self._loop.run_until_complete(self._target.__aenter__())
+        run(self._loop, self._target.__aenter__())
         return self
 
     def __exit__(self, *exc):
-        self._loop.run_until_complete(self._target.__aexit__(*exc))
+        run(self._loop, self._target.__aexit__(*exc))
 
 
 def _settle(value, loop):
     """Await ``value`` if it is awaitable; wrap what comes out if it is async pyignite."""
     if inspect.isawaitable(value):
-        value = loop.run_until_complete(value)
+        value = run(loop, value)
     if isinstance(value, _AioCursor):
         return SyncedCursor(value, loop)
     if isinstance(value, AioCache):
         return SyncedCache(value, loop)
     if isinstance(value, AioClient):
         return SyncedClient(value, loop)
-    if isinstance(value, AioConnection):
+    if isinstance(value, (AioConnection, AioClusterGroup, AioTransaction)):
         return Synced(value, loop)
     return value
 
@@ -155,12 +194,18 @@ class Connector:
         self._clients = []
 
     def __call__(self, node, **client_kwargs):
+        return self._connected(client_kwargs, node.host, node.port)
+
+    def cluster(self, cluster, **client_kwargs):
+        """A client of ``mode`` connected to every node of ``cluster`` (its ``endpoints``)."""
+        return self._connected(client_kwargs, cluster.endpoints)
+
+    def _connected(self, client_kwargs, *address):
         if self._loop is None:
             client = Client(**client_kwargs)
-            client.connect(node.host, node.port)
+            client.connect(*address)
         else:
-            client = _settle(AioClient(**client_kwargs).connect(node.host, node.port),
-                             self._loop)
+            client = _settle(AioClient(**client_kwargs).connect(*address), self._loop)
         self._clients.append(client)
         return client
 

@@ -15,6 +15,7 @@ from pyignite.aio_cluster import AioCluster
 from pyignite.cache import Cache
 from pyignite.client import Client
 from pyignite.cluster import Cluster
+from pyignite.cluster_group import AioClusterGroup, ClusterGroup
 from pyignite.cursors import AioScanCursor, AioSqlFieldsCursor, ScanCursor, SqlFieldsCursor
 from pyignite.transaction import AioTransaction, Transaction
 
@@ -24,6 +25,7 @@ PAIRS = [
     (ScanCursor, AioScanCursor),
     (SqlFieldsCursor, AioSqlFieldsCursor),
     (Cluster, AioCluster),
+    (ClusterGroup, AioClusterGroup),
     (Transaction, AioTransaction),
 ]
 
@@ -47,6 +49,11 @@ PLAIN_ASYNC_METHODS = {
     (AioClient, 'tx_start'),  # returns an AioTransaction
     (AioCache, 'scan'),  # returns an AioScanCursor
     (AioCache, 'with_expire_policy'),
+} | {
+    # cluster group projections describe a narrower group: nothing is sent
+    (cls, name) for cls in (AioCluster, AioClusterGroup) for name in (
+        'for_servers', 'for_clients', 'for_attribute', 'for_node_ids', 'for_nodes',
+        'for_host', 'for_predicate', 'for_oldest', 'for_youngest', 'for_random')
 }
 
 #: every coroutine method of AioCache takes this extra keyword-only parameter

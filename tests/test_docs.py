@@ -10,7 +10,8 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / 'docs'
 PUBLIC_MODULES = (
     'pyignite.client', 'pyignite.aio_client', 'pyignite.cache', 'pyignite.aio_cache',
-    'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
+    'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.cluster_group', 'pyignite.transaction',
+    'pyignite.cursors',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
 )

@@ -23,8 +23,9 @@ LATEST = PROTOCOL_VERSIONS[0]
 
 # feature bits (ClientBitmaskFeature) this client implements
 FEATURE_CLUSTER_STATES = 2
+FEATURE_CLUSTER_GROUPS = 4
 FEATURE_BINARY_CONFIGURATION = 8
-CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_BINARY_CONFIGURATION)
+CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_CLUSTER_GROUPS, FEATURE_BINARY_CONFIGURATION)
 
 FLAG_ERROR = 0x1
 FLAG_AFFINITY_TOPOLOGY_CHANGED = 0x2
@@ -101,6 +102,9 @@ class ProtocolContext:
 
     def is_cluster_api_supported(self) -> bool:
         return FEATURE_CLUSTER_STATES in self.features
+
+    def is_cluster_groups_supported(self) -> bool:
+        return FEATURE_CLUSTER_GROUPS in self.features
 
     def is_binary_configuration_supported(self) -> bool:
         return FEATURE_BINARY_CONFIGURATION in self.features

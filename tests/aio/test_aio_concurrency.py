@@ -1,6 +1,10 @@
 """Many requests in flight on one connection: batches, cancellation, timeouts, lost
 connections. Every reply must reach its own request, and abandoning requests must never
-desynchronise the connection.
+desynchronise the connection. And many in flight on the three-node cluster: each goes to
+its key's primary node.
+
+These scenarios exist for the asyncio client only: a sync client has one request in
+flight per thread (its threads are in tests/robustness/test_threads.py).
 """
 import asyncio
 import random
@@ -8,10 +12,12 @@ import random
 import pytest
 
 from pyignite import AioClient
+from pyignite._ops import key_value as kv
 from pyignite.datatypes.cache_config import CacheAtomicityMode
-from pyignite.datatypes.prop_codes import PROP_CACHE_ATOMICITY_MODE, PROP_NAME
+from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_CACHE_ATOMICITY_MODE, PROP_NAME
 from pyignite.datatypes.transactions import TransactionConcurrency, TransactionIsolation
 from pyignite.exceptions import ParameterError
+from pyignite.monitoring import QueryEventListener
 
 
 def _value(i: int) -> str:
@@ -210,3 +216,57 @@ async def test_closing_the_client_fails_requests_in_flight(ignite_node):
     await client.connect(ignite_node.host, ignite_node.port)
     await cache.destroy()
     await client.close()
+
+
+class _Puts(QueryEventListener):
+    def __init__(self):
+        self.ports = []
+
+    def on_query_start(self, event):
+        if event.op_name == 'OP_CACHE_PUT':
+            self.ports.append(event.port)
+
+
+async def test_requests_in_flight_go_to_their_primary_nodes(ignite_cluster):
+    """300 puts in flight at once on the three-node cluster each go to its key's primary
+    node. The cache has no backups, so only a key's primary node holds it, and
+    OP_CACHE_LOCAL_PEEK sent on one node's own connection sees what that node holds.
+    (The routing of one request at a time, with both clients, is in
+    tests/cluster/test_partition_awareness.py.)"""
+    puts = _Puts()
+    client = AioClient(event_listeners=[puts])
+    async with client.connect(ignite_cluster.endpoints):
+        cache = await client.create_cache({PROP_NAME: 'aio-pa-{}'.format(
+            random.randrange(1 << 30)), PROP_BACKUPS_NUMBER: 0})
+        try:
+            keys = ['key-{}'.format(i) for i in range(300)]
+            await cache.put('warm-up', 0)  # the partition map comes with the first key request
+            puts.ports.clear()
+            await asyncio.gather(*[cache.put(k, k.upper()) for k in keys])
+            assert len(puts.ports) == len(keys)
+
+            holders = {}
+            for conn in client._session.nodes:
+                peeked = await asyncio.gather(*[client._run(pinned(
+                    kv.local_peek(client._session, cache, k), conn)) for k in keys])
+                for key, value in zip(keys, peeked):
+                    if value is not None:
+                        assert value == key.upper()
+                        assert key not in holders  # no backups: one holder per key
+                        holders[key] = conn.port
+            assert len(holders) == len(keys)
+            assert len(set(holders.values())) == 3  # the keys are spread over all the nodes
+            # each put went straight to its key's primary node (put i was started by the
+            # i-th task, before any other request)
+            assert puts.ports == [holders[k] for k in keys]
+            for key in keys[:20]:
+                assert (await client.get_best_node(cache, key)).port == holders[key]
+            assert await cache.get_all(keys) == {k: k.upper() for k in keys}
+        finally:
+            await cache.destroy()
+
+
+def pinned(call, conn):
+    """A one-request operation (a ``Call``) sent to ``conn``, whatever routing would say."""
+    call.req.conn = conn
+    return call

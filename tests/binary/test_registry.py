@@ -3,7 +3,7 @@ from collections import OrderedDict
 
 import pytest
 
-from pyignite import AioClient, GenericObjectMeta
+from pyignite import GenericObjectMeta
 from pyignite._codec import encoder as _encoder
 from pyignite._codec.ids import entity_id, schema_id
 from pyignite.datatypes import (
@@ -107,6 +107,8 @@ def test_written_class_is_registered(client, cache):
     cache.put(1, Person(first_name='Ivan', last_name='Ivanov', age=33))
     person = cache.get(1)
     assert person.__class__ is Person
+    assert client.get_binary_type(Person.type_name)['schemas'] == [Person.schema]
+    assert client.query_binary_type(Person.type_name) == {Person.schema_id: Person}
     assert repr(person) == "Person(first_name='Ivan', last_name='Ivanov', age=33, version=1)"
 
 
@@ -202,18 +204,3 @@ def test_unwrap_binary(client, cache, fresh_client):
     assert fresh_client.unwrap_binary('nothing to do') == 'nothing to do'
     with pytest.raises(ParameterError):
         fresh_client.unwrap_binary((bytes(blob), 100))
-
-
-@pytest.mark.sync_only('drives an AioClient of its own, beside a sync one')
-async def test_async_client_shares_the_binary_machinery(ignite_node, cache):
-    name = unique('AsyncThing')
-    Thing = make_class(name, [('n', IntObject), ('s', String)])
-
-    client = AioClient()
-    async with client.connect(ignite_node.host, ignite_node.port):
-        aio_cache = await client.get_or_create_cache(cache.name)
-        await aio_cache.put(1, Thing(1, 'one'))
-        assert await aio_cache.get(1) == Thing(1, 'one')
-        info = await client.get_binary_type(name)
-        assert info['schemas'] == [Thing.schema]
-        assert await client.query_binary_type(name) == {Thing.schema_id: Thing}

@@ -4,16 +4,54 @@ cluster state, monitoring).
 Most tests use the shared three-node ``ignite_cluster``. Tests that kill every node or
 deactivate a cluster use ``own_cluster``: three more nodes on ports of their own, started
 once per session, so the shared fixtures keep their caches.
+
+Both client APIs: a test marked ``both_apis`` (or every test of a module with
+``pytestmark = pytest.mark.both_apis``) runs twice, ``[sync]`` with
+:class:`~pyignite.Client` and ``[async]`` with :class:`~pyignite.AioClient` through the
+adapter of tests/_aio_adapter.py, in its ``client`` and ``connect`` fixtures;
+``@pytest.mark.sync_only(reason)`` keeps one of them to the sync client. The other tests
+get the sync client only (what they check is routing inside the session both clients
+share, written once).
 """
 import ignite_server  # tools/, put on sys.path by tests/conftest.py
 import pytest
+from _aio_adapter import MODES, Connector, deselect_sync_only, register_marker
 from cluster_util import (
     OWN_CLIENT_PORT, OWN_COMMUNICATION_PORT, OWN_DISCOVERY_PORT, Recorder, unique,
 )
 
-from pyignite import Client
 from pyignite.datatypes.cache_config import CacheMode
 from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME
+
+
+def pytest_configure(config):
+    register_marker(config)
+    config.addinivalue_line(
+        'markers', 'both_apis: run with the sync and the async client (tests/cluster)')
+
+
+def pytest_generate_tests(metafunc):
+    if 'api' in metafunc.fixturenames and metafunc.definition.get_closest_marker('both_apis'):
+        metafunc.parametrize('api', MODES, indirect=True, scope='module')
+
+
+def pytest_collection_modifyitems(config, items):
+    deselect_sync_only(config, items)
+
+
+@pytest.fixture(scope='module')
+def api(request):
+    """The client API under test: 'sync', or 'async' as well for ``both_apis`` tests."""
+    return getattr(request, 'param', 'sync')
+
+
+@pytest.fixture(scope='module')
+def connect(api):
+    """``connect(node, **client_kwargs)`` or ``connect.cluster(cluster, **client_kwargs)``:
+    a connected client of the API under test."""
+    connector = Connector(api)
+    yield connector
+    connector.close()
 
 
 @pytest.fixture(scope='module')
@@ -22,11 +60,9 @@ def recorder():
 
 
 @pytest.fixture(scope='module')
-def client(ignite_cluster, recorder):
+def client(connect, ignite_cluster, recorder):
     """A partition-aware client connected to the three running nodes of ``ignite_cluster``."""
-    client = Client(event_listeners=[recorder])
-    with client.connect(ignite_cluster.endpoints):
-        yield client
+    return connect.cluster(ignite_cluster, event_listeners=[recorder])
 
 
 @pytest.fixture(scope='session')

@@ -1,31 +1,33 @@
-"""Cluster state (activation) on a cluster of this folder's own: deactivating an
-in-memory cluster drops its caches, so the shared fixtures are not used."""
+"""Cluster state (activation) on a cluster of this folder's own, with both client APIs:
+deactivating an in-memory cluster drops its caches, so the shared fixtures are not used."""
 
 import pytest
+from _aio_adapter import unwrap
 from cluster_util import restore, unique
 
-from pyignite import AioClient, Client
 from pyignite._protocol.wire import ProtocolContext
 from pyignite.aio_cluster import AioCluster
 from pyignite.cluster import Cluster
 from pyignite.datatypes.cluster_state import ClusterState
 from pyignite.exceptions import CacheError, NotSupportedByClusterError
 
+pytestmark = pytest.mark.both_apis
+
 
 @pytest.fixture
-def client(own_cluster):
+def client(own_cluster, connect):
     restore(own_cluster)
-    client = Client()
-    with client.connect(own_cluster.endpoints):
-        yield client
-        # leave the cluster active whatever happened
-        if client.get_cluster().get_state() != ClusterState.ACTIVE:
-            client.get_cluster().set_state(ClusterState.ACTIVE)
+    client = connect.cluster(own_cluster)
+    yield client
+    # leave the cluster active whatever happened
+    if client.get_cluster().get_state() != ClusterState.ACTIVE:
+        client.get_cluster().set_state(ClusterState.ACTIVE)
+    client.close()
 
 
-def test_state_changes(client):
+def test_state_changes(client, api):
     cluster = client.get_cluster()
-    assert isinstance(cluster, Cluster)
+    assert isinstance(unwrap(cluster), {'sync': Cluster, 'async': AioCluster}[api])
     state = cluster.get_state()
     assert state is ClusterState.ACTIVE
 
@@ -76,21 +78,3 @@ def test_not_supported_without_the_feature(client):
     finally:
         for conn, ctx in zip(client._session.nodes, saved):
             conn.protocol_context = ctx
-
-
-async def test_async_state_changes(own_cluster):
-    restore(own_cluster)
-
-    client = AioClient()
-    async with client.connect(own_cluster.endpoints):
-        cluster = client.get_cluster()
-        assert isinstance(cluster, AioCluster)
-        assert await cluster.get_state() is ClusterState.ACTIVE
-        await cluster.set_state(ClusterState.ACTIVE_READ_ONLY)
-        try:
-            assert await cluster.get_state() is ClusterState.ACTIVE_READ_ONLY
-            with pytest.raises(ValueError):
-                await cluster.set_state(7)
-        finally:
-            await cluster.set_state(ClusterState.ACTIVE)
-        assert await cluster.get_state() is ClusterState.ACTIVE

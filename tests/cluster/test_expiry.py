@@ -1,19 +1,19 @@
 """Expiry policies: per operation (``Cache.with_expire_policy``) and per cache
-(``PROP_EXPIRY_POLICY``), on the three-node cluster.
+(``PROP_EXPIRY_POLICY``), on the three-node cluster, with both client APIs.
 
 Ignite checks an entry's expiry time when it is read, so an expired entry reads as
 absent even before the background cleaner removes it.
 """
-import asyncio
 import time
 from datetime import timedelta
 
 import pytest
 from cluster_util import unique
 
-from pyignite import AioClient
 from pyignite.datatypes.expiry_policy import ExpiryPolicy
 from pyignite.datatypes.prop_codes import PROP_EXPIRY_POLICY, PROP_NAME
+
+pytestmark = pytest.mark.both_apis
 
 TTL = 300  # ms
 PAST_TTL = 0.8  # s
@@ -96,19 +96,3 @@ def test_cache_level_policy(client):
 def test_bad_durations(cache, kwargs, error):
     with pytest.raises(error):
         cache.with_expire_policy(**kwargs)
-
-
-async def test_async_expiry(ignite_cluster):
-    client = AioClient()
-    async with client.connect(ignite_cluster.endpoints):
-        cache = await client.create_cache(unique('aio-expiry'))
-        try:
-            view = cache.with_expire_policy(create=TTL)
-            await view.put('k', 1)
-            await cache.put('eternal', 1)
-            assert await cache.get('k') == 1
-            await asyncio.sleep(PAST_TTL)
-            assert await cache.get('k') is None
-            assert await cache.get('eternal') == 1
-        finally:
-            await cache.destroy()

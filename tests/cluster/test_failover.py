@@ -5,6 +5,9 @@ What a user relies on:
 * later calls go on with the other nodes, and a node that comes back is used again;
 * no acknowledged write is lost (FULL_SYNC cache with two backups, one node down at a time);
 * with every node down, calls raise ``ReconnectError``, and work again once a node is back.
+
+The tests marked ``both_apis`` run with both clients; the others check the session's
+reconnection plans, which both clients share, through the sync client (a load thread).
 """
 import random
 import threading
@@ -192,3 +195,61 @@ def test_out_of_nodes_then_recovery(own_cluster):
         cache = client.create_cache(cache.name)
         cache.put(2, 'back')
         assert cache.get(2) == 'back'
+
+
+def _read_tolerating_loss(cache, keys):
+    """Values of ``keys`` read with single gets; a get may fail on a lost connection."""
+    values = {}
+    for _ in range(100):
+        for key in keys:
+            if key not in values:
+                try:
+                    values[key] = cache.get(key)
+                except OSError:
+                    pass
+        if len(values) == len(keys):
+            return values
+        time.sleep(0.2)
+    raise AssertionError('keys never readable: {}'.format(set(keys) - set(values)))
+
+
+@pytest.mark.both_apis
+def test_node_killed_and_back(own_cluster, connect):
+    """A killed node's connection fails its calls, the others carry on, and once the node
+    is back the client connects to it again by itself."""
+    restore(own_cluster)
+    killed = 2
+    client = connect.cluster(own_cluster)
+    try:
+        cache = client.create_cache({
+            PROP_NAME: unique('killed'), PROP_BACKUPS_NUMBER: 2,
+            PROP_WRITE_SYNCHRONIZATION_MODE: WriteSynchronizationMode.FULL_SYNC,
+        })
+        keys = list(range(200))
+        cache.put_all({k: k * 10 for k in keys})
+        dead = next(c for c in client._session.nodes
+                    if c.port == own_cluster.slot_ports[killed])
+        assert dead.alive
+
+        own_cluster.kill_node(killed)
+        # a get that meets the dead connection raises OSError; no value is wrong or lost
+        for key in keys:
+            try:
+                assert cache.get(key) == key * 10
+            except OSError:
+                pass
+        assert _read_tolerating_loss(cache, keys) == {k: k * 10 for k in keys}
+        assert not dead.alive
+
+        own_cluster.start_node(killed)
+        for _ in range(300):  # the client notices the node is back on later calls
+            _read_tolerating_loss(cache, keys[:10])
+            if dead.alive:
+                break
+            time.sleep(0.2)
+        assert dead.alive, 'the client did not reconnect to the restarted node'
+        assert _read_tolerating_loss(cache, keys) == {k: k * 10 for k in keys}
+        cache.destroy()
+    finally:
+        client.close()
+        restore(own_cluster)

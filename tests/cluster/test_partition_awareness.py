@@ -3,6 +3,10 @@
 Every check is made on the server: caches have no backups, so only a key's primary
 node holds it, and OP_CACHE_LOCAL_PEEK sent on one node's own connection sees what that
 node holds. The node a ``put`` went to is taken from the client's query events.
+
+Routing is decided once, in the session both clients share: the tests marked
+``both_apis`` check that each client uses it; the others run with the sync client.
+Many requests in flight at once (asyncio) are routed in tests/aio/test_aio_concurrency.py.
 """
 import random
 import time
@@ -24,6 +28,7 @@ from pyignite.datatypes.prop_codes import (
     PROP_BACKUPS_NUMBER, PROP_CACHE_KEY_CONFIGURATION, PROP_CACHE_MODE, PROP_NAME,
 )
 from pyignite.exceptions import ParameterError
+from pyignite.monitoring import ConnectionEventListener
 
 from cluster_util import Recorder, connection_of, peek, unique
 
@@ -285,22 +290,45 @@ def test_topology_change(ignite_cluster):
             cache.destroy()
 
 
+class Handshakes(ConnectionEventListener):
+    def __init__(self):
+        self.succeeded = []
+
+    def on_handshake_success(self, event):
+        self.succeeded.append(event)
+
+
+@pytest.mark.both_apis
+def test_connects_to_every_node(connect, ignite_cluster):
+    handshakes = Handshakes()
+    client = connect.cluster(ignite_cluster, event_listeners=[handshakes])
+    try:
+        assert client.partition_aware
+        nodes = {conn.port: str(conn.uuid) for conn in client._session.nodes if conn.alive}
+        assert sorted(nodes) == sorted(ignite_cluster.client_ports)
+        assert len(set(nodes.values())) == 3
+        assert {e.port: e.node_uuid for e in handshakes.succeeded} == nodes
+    finally:
+        client.close()
+
+
+@pytest.mark.both_apis
 def test_register_cache_fetches_the_partition_map_up_front(client, recorder):
     cache = client.create_cache('pa-register-{}'.format(uuid.uuid4().hex[:8]))
     try:
         recorder.clear()
         client.register_cache(cache.cache_id)
-        assert recorder.nodes_of('OP_CACHE_PARTITIONS'), 'the map was not fetched'
+        assert [e.op_name for e in recorder.started] == ['OP_CACHE_PARTITIONS']
         recorder.clear()
         # the map is fresh now: the first put needs no map request and lands on the primary
         cache.put(42, 'v')
-        assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
+        assert [e.op_name for e in recorder.started] == ['OP_CACHE_PUT']
         [node] = recorder.nodes_of('OP_CACHE_PUT')
         conn = next(c for c in client._session.nodes if str(c.uuid) == node)
         assert peek(client, cache, conn, 42, None) == 'v'
         recorder.clear()
         client.register_cache(cache.cache_id)  # still fresh: nothing to fetch
-        assert recorder.nodes_of('OP_CACHE_PARTITIONS') == []
+        assert recorder.started == []
         with pytest.raises(ParameterError):
             client.register_cache('not an id')
     finally:

@@ -1,17 +1,23 @@
-"""Transactions on TRANSACTIONAL caches of the three-node cluster, sync and async."""
-import asyncio
+"""Transactions on TRANSACTIONAL caches of the three-node cluster, with both client APIs.
+
+A transaction belongs to the thread (sync client) or the task (async client) that started
+it. Through the test adapter a thread of the test is a task of its own
+(tests/_aio_adapter.py), so "another thread" below is another thread or another task.
+"""
 import threading
 import time
 
 import pytest
+from _aio_adapter import unwrap
 from cluster_util import create_tx_cache, unique
 
-from pyignite import AioClient
 from pyignite.datatypes.cache_config import CacheAtomicityMode
 from pyignite.datatypes.prop_codes import PROP_CACHE_ATOMICITY_MODE, PROP_NAME
 from pyignite.datatypes.transactions import TransactionConcurrency, TransactionIsolation
 from pyignite.exceptions import CacheError
 from pyignite.transaction import AioTransaction, Transaction
+
+pytestmark = pytest.mark.both_apis
 
 OPTIMISTIC = TransactionConcurrency.OPTIMISTIC
 PESSIMISTIC = TransactionConcurrency.PESSIMISTIC
@@ -46,19 +52,23 @@ def in_thread(fn, *args):
     return value
 
 
-def test_commit_is_visible(client, cache):
+def test_commit_is_visible(client, api, cache):
     with client.tx_start() as tx:
-        assert isinstance(tx, Transaction)
+        assert isinstance(unwrap(tx), {'sync': Transaction, 'async': AioTransaction}[api])
+        assert tx.tx_id is not None
         assert (tx.concurrency, tx.isolation, tx.timeout, tx.label) == (
             PESSIMISTIC, REPEATABLE_READ, 0, None)
         cache.put('a', 1)
         cache.put_all({'b': 2, 'c': 3})
-        # not committed yet: outside the transaction nothing shows
+        # not committed yet: outside the transaction nothing shows ...
         assert in_thread(cache.get, 'a') is None
+        # ... and what is done outside does not join it: it applies at once
+        in_thread(cache.put, 'outside', 1)
+        assert in_thread(cache.get, 'outside') == 1
         assert cache.get('a') == 1
         tx.commit()
         assert tx.closed
-    assert cache.get_all(['a', 'b', 'c']) == {'a': 1, 'b': 2, 'c': 3}
+    assert cache.get_all(['a', 'b', 'c', 'outside']) == {'a': 1, 'b': 2, 'c': 3, 'outside': 1}
     assert in_thread(cache.get, 'a') == 1
 
 
@@ -141,6 +151,8 @@ def _blocked_while(start_writer, check):
     return thread, done, finished_early
 
 
+@pytest.mark.sync_only('a writer thread waits for the lock while this thread goes on: two '
+                       'threads cannot drive the one event loop of the adapter at once')
 def test_pessimistic_repeatable_read_locks_what_it_read(client, cache):
     cache.put('rr', 0)
     with client.tx_start(PESSIMISTIC, REPEATABLE_READ) as tx:
@@ -224,83 +236,3 @@ def test_atomic_cache_refuses_transactions(client):
                 atomic.put(1, 1)
     finally:
         atomic.destroy()
-
-
-# --- asyncio -----------------------------------------------------------------------------
-
-@pytest.fixture
-async def aio_tx(ignite_cluster):
-    """``(client, cache)``: an AioClient of its own on the cluster, a transactional cache."""
-    client = AioClient()
-    async with client.connect(ignite_cluster.endpoints):
-        cache = await client.create_cache({
-            PROP_NAME: unique('aio-tx'),
-            PROP_CACHE_ATOMICITY_MODE: CacheAtomicityMode.TRANSACTIONAL})
-        try:
-            yield client, cache
-        finally:
-            await cache.destroy()
-
-
-async def test_async_commit_and_rollback(aio_tx):
-    client, cache = aio_tx
-    async with client.tx_start() as tx:
-        assert isinstance(tx, AioTransaction) and tx.tx_id is not None
-        await cache.put('a', 1)
-        await tx.commit()
-    assert await cache.get('a') == 1
-    async with client.tx_start():
-        await cache.put('a', 2)
-    assert await cache.get('a') == 1
-    tx = await client.tx_start(OPTIMISTIC, READ_COMMITTED, label='awaited')
-    await cache.put('b', 1)
-    await tx.rollback()
-    assert await cache.get('b') is None
-
-
-async def test_async_transactions_are_per_task(aio_tx):
-    client, cache = aio_tx
-    started = asyncio.Event()
-    release = asyncio.Event()
-
-    async def writer():
-        async with client.tx_start() as tx:
-            await cache.put('k', 'tx')
-            started.set()
-            await release.wait()
-            await tx.commit()
-
-    task = asyncio.ensure_future(writer())
-    await started.wait()
-    # this task is outside the transaction: it neither sees nor joins it
-    assert await cache.get('k') is None
-    await cache.put('other', 1)
-    release.set()
-    await task
-    assert await cache.get('k') == 'tx'
-    assert await cache.get('other') == 1
-
-
-async def test_async_end_from_another_task(aio_tx):
-    client, cache = aio_tx
-    tx = await client.tx_start()
-    try:
-        # deliberately a loop of its own in another thread: the commit comes from outside
-        # the task (and the thread) that started the transaction
-        with pytest.raises(CacheError, match='different thread or coroutine'):
-            await asyncio.get_running_loop().run_in_executor(None, lambda: asyncio.run(
-                tx.commit()))
-    finally:
-        await tx.rollback()
-    assert tx.closed
-
-
-async def test_async_timeout(aio_tx):
-    client, cache = aio_tx
-    async with client.tx_start(timeout=200, label='short-tx') as tx:
-        await cache.put('t', 1)
-        await asyncio.sleep(0.6)
-        with pytest.raises(CacheError, match='timed out'):
-            await cache.put('t2', 2)
-            await tx.commit()
-    assert await cache.get('t') is None
