@@ -23,7 +23,8 @@ from .._protocol.request import RELEASE_FROM_REPLY, cache_request
 from .._protocol.wire import FLAG_ERROR, STATUS_RESOURCE_DOES_NOT_EXIST
 from ..datatypes.cache_events import CacheEntryEvent, EventType
 from ..exceptions import CacheError, ParameterError, ParseError
-from .binary_types import read_fetching_types
+from ..binary import GenericObjectMeta
+from .binary_types import read_fetching_types, register_java_class_name
 from .common import Operation
 from .prepare import prepare
 from .query import read_values
@@ -81,8 +82,7 @@ def check_params(buffer_size: Any, time_interval: Any, include_expired: Any,
                              '{!r}'.format(time_interval))
     if include_expired.__class__ is not bool:
         raise ParameterError('include_expired must be a bool, not {!r}'.format(include_expired))
-    if remote_filter is not None and not (hasattr(type(remote_filter), '_type_id')
-                                          and hasattr(type(remote_filter), '_schema')):
+    if remote_filter is not None and not isinstance(type(remote_filter), GenericObjectMeta):
         raise ParameterError('remote_filter must be a complex object (an instance of a '
                              'GenericObjectMeta class named after a Java filter factory '
                              'deployed on the server), not {!r}'.format(remote_filter))
@@ -112,6 +112,8 @@ def open_query(session: 'Session', handle: QueryHandle, cache: 'CacheRef',
     else:
         write(buf, remote_filter, None, session.binary)
         buf.append(PLATFORM_JAVA)
+        # the node deserializes the filter (factory) into its Java class
+        yield from register_java_class_name(session, type(remote_filter))
     if session.needs_prepare(req):
         yield from prepare(session, req)
     req.conn = conn
