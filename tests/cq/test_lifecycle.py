@@ -1,6 +1,8 @@
 """The life of a continuous query against real nodes, through both clients: closing it
 (on the server too), losing its node, and a listener that raises."""
+import asyncio
 import logging
+import threading
 
 import pytest
 from cq_util import Heard, run, unique
@@ -56,6 +58,18 @@ async def test_close_sends_resource_close_and_the_server_forgets_the_query(
     assert server_queries(observer, name) == []
     await run(cq.close())  # again: nothing more is sent
     assert requests.ops == [OP_RESOURCE_CLOSE]
+    # the sync client's threads of the query end with it (the query's own thread is
+    # joined; the connection's listening thread sees within its poll that nobody listens)
+    assert await threads_end('pyignite-')
+
+
+async def threads_end(prefix, limit=10.0):
+    """Whether every thread whose name starts with ``prefix`` ends within ``limit`` s."""
+    for _ in range(int(limit * 100)):
+        if not [t for t in threading.enumerate() if t.name.startswith(prefix)]:
+            return True
+        await asyncio.sleep(0.01)
+    return False
 
 
 async def test_200_open_close_cycles_leave_no_query_on_the_server(
