@@ -113,7 +113,7 @@ def open_query(session: 'Session', handle: QueryHandle, cache: 'CacheRef',
         write(buf, remote_filter, None, session.binary)
         buf.append(PLATFORM_JAVA)
         # the node deserializes the filter (factory) into its Java class
-        yield from register_java_class_name(session, type(remote_filter))
+        yield from register_java_class_name(session, remote_filter.__class__)
     if session.needs_prepare(req):
         yield from prepare(session, req)
     req.conn = conn
