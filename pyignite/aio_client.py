@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cursors import AioSqlFieldsCursor
     from .datatypes.base import Hint
     from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
+    from .data_streamer import AioDataStreamer
     from .transaction import AioTransaction
 
 __all__ = ['AioClient']
@@ -364,6 +365,36 @@ class AioClient(BaseClient):
                                   statement_type, distributed_joins, local, replicated_only,
                                   enforce_join_order, collocated, lazy, include_field_names,
                                   max_rows, timeout, cache)
+
+    def data_streamer(self, cache: Union[str, int, 'BaseCache'], *,
+                      allow_overwrite: bool = False, skip_store: bool = False,
+                      per_node_buffer_size: int = 1024, per_node_parallel_operations: int = 4,
+                      flush_interval: Optional[float] = None,
+                      receiver: Any = None) -> 'AioDataStreamer':
+        """A data streamer loading entries into ``cache`` in batches, per node (see
+        :mod:`pyignite.data_streamer`); enter it with ``async with``.
+
+        :param cache: a cache object, name or id,
+        :param allow_overwrite: (optional) existing keys get the new values; False
+         (default): existing entries are kept, and removals are not allowed,
+        :param skip_store: (optional) do not write through to the cache store,
+        :param per_node_buffer_size: (optional) entries per batch, 1024 by default,
+        :param per_node_parallel_operations: (optional) batches in flight to one node at
+         a time, 4 by default,
+        :param flush_interval: (optional) seconds after which buffered entries are sent
+         even if their batch is not full, checked whenever an entry is added; None
+         (default): only full batches, :meth:`~pyignite.data_streamer.AioDataStreamer.flush` and
+         :meth:`~pyignite.data_streamer.AioDataStreamer.close` send,
+        :param receiver: (optional) a complex object whose type is a Java
+         ``org.apache.ignite.stream.StreamReceiver`` class on the servers' classpath (its
+         fields are the receiver's), run by the server on each batch instead of putting
+         the entries; register its class first (``register_binary_type``),
+        :return: :class:`~pyignite.data_streamer.AioDataStreamer`,
+        :raises ParameterError: a bad option.
+        """
+        from .data_streamer import AioDataStreamer
+        return AioDataStreamer(self, cache, allow_overwrite, skip_store, per_node_buffer_size,
+                               per_node_parallel_operations, flush_interval, receiver)
 
     def get_cluster(self) -> 'AioCluster':
         """The cluster facade: state and activation.
