@@ -25,6 +25,7 @@ from pyignite import AioClient, Client
 from pyignite.aio_cache import AioCache
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
+from pyignite.data_streamer import AioDataStreamer
 
 __all__ = ['MODES', 'Connector', 'Synced', 'unwrap', 'call_with', 'register_marker',
            'deselect_sync_only']
@@ -121,7 +122,7 @@ def _settle(value, loop):
         return SyncedCache(value, loop)
     if isinstance(value, AioClient):
         return SyncedClient(value, loop)
-    if isinstance(value, AioConnection):
+    if isinstance(value, (AioConnection, AioDataStreamer)):
         return Synced(value, loop)
     return value
 
