@@ -31,6 +31,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .datatypes.base import Hint
     from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
     from .data_streamer import AioDataStreamer
+    from .atomic_long import AioAtomicLong
+    from .datatypes.structures import AtomicConfiguration, CollectionConfiguration
+    from .ignite_set import AioIgniteSet
     from .transaction import AioTransaction
 
 __all__ = ['AioClient']
@@ -395,6 +398,45 @@ class AioClient(BaseClient):
         from .data_streamer import AioDataStreamer
         return AioDataStreamer(self, cache, allow_overwrite, skip_store, per_node_buffer_size,
                                per_node_parallel_operations, flush_interval, receiver)
+
+    async def atomic_long(
+            self, name: str, initial: int = 0, create: bool = True, *,
+            config: Optional['AtomicConfiguration'] = None) -> Optional['AioAtomicLong']:
+        """A distributed AtomicLong (see :mod:`pyignite.atomic_long`).
+
+        :param name: its name,
+        :param initial: (optional) its value if it is created, 0 by default,
+        :param create: (optional) create it if it does not exist (True by default); with
+         False, None is returned for a missing one,
+        :param config: (optional) an :class:`~pyignite.datatypes.structures.AtomicConfiguration`:
+         where it lives if it is created (its ``group_name`` also names the group to look
+         it up in),
+        :return: :class:`~pyignite.atomic_long.AioAtomicLong`, or None,
+        :raises ParameterError: a bad name, value or configuration,
+        :raises NotSupportedByClusterError: the server has no AtomicLong (Ignite < 2.14).
+        """
+        from ._ops import atomic_long as ops
+        from .atomic_long import AioAtomicLong
+        found = await self._run(ops.get_or_create(self._session, name, initial, create, config))
+        return AioAtomicLong(self, name, config.group_name if config else None) if found else None
+
+    async def ignite_set(
+            self, name: str, *,
+            config: Optional['CollectionConfiguration'] = None) -> 'AioIgniteSet':
+        """A distributed set, created if it does not exist (see :mod:`pyignite.ignite_set`).
+
+        :param name: its name,
+        :param config: (optional) a
+         :class:`~pyignite.datatypes.structures.CollectionConfiguration`: where it lives
+         and whether it is colocated, if it is created,
+        :return: :class:`~pyignite.ignite_set.AioIgniteSet`,
+        :raises ParameterError: a bad name or configuration,
+        :raises NotSupportedByClusterError: the server has no IgniteSet (Ignite < 2.14).
+        """
+        from ._ops import ignite_set as ops
+        from .ignite_set import AioIgniteSet
+        ref = await self._run(ops.get_or_create(self._session, name, True, config))
+        return AioIgniteSet(self, ref)
 
     def get_cluster(self) -> 'AioCluster':
         """The cluster facade: state and activation.

@@ -25,7 +25,9 @@ from pyignite import AioClient, Client
 from pyignite.aio_cache import AioCache
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
+from pyignite.atomic_long import AioAtomicLong
 from pyignite.data_streamer import AioDataStreamer
+from pyignite.ignite_set import AioIgniteSet
 
 __all__ = ['MODES', 'Connector', 'Synced', 'unwrap', 'call_with', 'register_marker',
            'deselect_sync_only']
@@ -112,6 +114,25 @@ class SyncedCursor(Synced):
         self._loop.run_until_complete(self._target.__aexit__(*exc))
 
 
+class SyncedSet(Synced):
+    """An :class:`AioIgniteSet` with ``in``, ``len()`` and iteration as the sync
+    :class:`~pyignite.ignite_set.IgniteSet` has them (its ``contains``, ``size`` and
+    ``async for``)."""
+
+    __slots__ = ()
+
+    def __contains__(self, item):
+        return self._loop.run_until_complete(self._target.contains(item))
+
+    def __len__(self):
+        return self._loop.run_until_complete(self._target.size())
+
+    def __iter__(self):
+        async def collect():
+            return [item async for item in self._target]
+        return iter(self._loop.run_until_complete(collect()))
+
+
 def _settle(value, loop):
     """Await ``value`` if it is awaitable; wrap what comes out if it is async pyignite."""
     if inspect.isawaitable(value):
@@ -122,8 +143,10 @@ def _settle(value, loop):
         return SyncedCache(value, loop)
     if isinstance(value, AioClient):
         return SyncedClient(value, loop)
-    if isinstance(value, (AioConnection, AioDataStreamer)):
+    if isinstance(value, (AioConnection, AioDataStreamer, AioAtomicLong)):
         return Synced(value, loop)
+    if isinstance(value, AioIgniteSet):
+        return SyncedSet(value, loop)
     return value
 
 
