@@ -121,6 +121,14 @@ class SyncedSet(Synced):
 
     __slots__ = ()
 
+    @property
+    def page_size(self):
+        return self._target.page_size
+
+    @page_size.setter
+    def page_size(self, value):
+        self._target.page_size = value
+
     def __contains__(self, item):
         return self._loop.run_until_complete(self._target.contains(item))
 
