@@ -31,6 +31,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cursors import AioSqlFieldsCursor
     from .datatypes.base import Hint
     from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
+    from .data_streamer import AioDataStreamer
+    from .atomic_long import AioAtomicLong
+    from .datatypes.structures import AtomicConfiguration, CollectionConfiguration
+    from .ignite_set import AioIgniteSet
     from .transaction import AioTransaction
 
 __all__ = ['AioClient']
@@ -365,6 +369,75 @@ class AioClient(BaseClient):
                                   statement_type, distributed_joins, local, replicated_only,
                                   enforce_join_order, collocated, lazy, include_field_names,
                                   max_rows, timeout, cache)
+
+    def data_streamer(self, cache: Union[str, int, 'BaseCache'], *,
+                      allow_overwrite: bool = False, skip_store: bool = False,
+                      per_node_buffer_size: int = 1024, per_node_parallel_operations: int = 4,
+                      flush_interval: Optional[float] = None,
+                      receiver: Any = None) -> 'AioDataStreamer':
+        """A data streamer loading entries into ``cache`` in batches, per node (see
+        :mod:`pyignite.data_streamer`); enter it with ``async with``.
+
+        :param cache: a cache object, name or id,
+        :param allow_overwrite: (optional) existing keys get the new values; False
+         (default): existing entries are kept, and removals are not allowed,
+        :param skip_store: (optional) do not write through to the cache store,
+        :param per_node_buffer_size: (optional) entries per batch, 1024 by default,
+        :param per_node_parallel_operations: (optional) batches in flight to one node at
+         a time, 4 by default,
+        :param flush_interval: (optional) seconds after which buffered entries are sent
+         even if their batch is not full, checked whenever an entry is added; None
+         (default): only full batches, :meth:`~pyignite.data_streamer.AioDataStreamer.flush` and
+         :meth:`~pyignite.data_streamer.AioDataStreamer.close` send,
+        :param receiver: (optional) a complex object whose type is a Java
+         ``org.apache.ignite.stream.StreamReceiver`` class on the servers' classpath (its
+         fields are the receiver's), run by the server on each batch instead of putting
+         the entries; register its class first (``register_binary_type``),
+        :return: :class:`~pyignite.data_streamer.AioDataStreamer`,
+        :raises ParameterError: a bad option.
+        """
+        from .data_streamer import AioDataStreamer
+        return AioDataStreamer(self, cache, allow_overwrite, skip_store, per_node_buffer_size,
+                               per_node_parallel_operations, flush_interval, receiver)
+
+    async def atomic_long(
+            self, name: str, initial: int = 0, create: bool = True, *,
+            config: Optional['AtomicConfiguration'] = None) -> Optional['AioAtomicLong']:
+        """A distributed AtomicLong (see :mod:`pyignite.atomic_long`).
+
+        :param name: its name,
+        :param initial: (optional) its value if it is created, 0 by default,
+        :param create: (optional) create it if it does not exist (True by default); with
+         False, None is returned for a missing one,
+        :param config: (optional) an :class:`~pyignite.datatypes.structures.AtomicConfiguration`:
+         where it lives if it is created (its ``group_name`` also names the group to look
+         it up in),
+        :return: :class:`~pyignite.atomic_long.AioAtomicLong`, or None,
+        :raises ParameterError: a bad name, value or configuration,
+        :raises NotSupportedByClusterError: the server has no AtomicLong (Ignite < 2.14).
+        """
+        from ._ops import atomic_long as ops
+        from .atomic_long import AioAtomicLong
+        found = await self._run(ops.get_or_create(self._session, name, initial, create, config))
+        return AioAtomicLong(self, name, config.group_name if config else None) if found else None
+
+    async def ignite_set(
+            self, name: str, *,
+            config: Optional['CollectionConfiguration'] = None) -> 'AioIgniteSet':
+        """A distributed set, created if it does not exist (see :mod:`pyignite.ignite_set`).
+
+        :param name: its name,
+        :param config: (optional) a
+         :class:`~pyignite.datatypes.structures.CollectionConfiguration`: where it lives
+         and whether it is colocated, if it is created,
+        :return: :class:`~pyignite.ignite_set.AioIgniteSet`,
+        :raises ParameterError: a bad name or configuration,
+        :raises NotSupportedByClusterError: the server has no IgniteSet (Ignite < 2.14).
+        """
+        from ._ops import ignite_set as ops
+        from .ignite_set import AioIgniteSet
+        ref = await self._run(ops.get_or_create(self._session, name, True, config))
+        return AioIgniteSet(self, ref)
 
     def get_cluster(self) -> 'AioCluster':
         """The cluster facade: state and activation.

@@ -6,12 +6,14 @@ key-value work, call :meth:`Client.sql` for SQL, and register complex object
 classes with :meth:`Client.register_binary_type`.
 """
 import threading
-from typing import TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Union
+from typing import (
+    TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union,
+)
 
 from ._base_client import BaseClient, check_credential, parse_nodes  # noqa: F401
 from ._ops import cache_admin
 from ._ops.common import Operation
-from ._ops.exchange import Call
+from ._ops.exchange import Call, Exchange
 from ._session.session import ConnectPlan
 from .connection import Connection
 from .exceptions import ReconnectError
@@ -23,6 +25,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from .cursors import SqlFieldsCursor
     from .datatypes.base import Hint
     from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
+    from .data_streamer import DataStreamer
+    from .atomic_long import AtomicLong
+    from .datatypes.structures import AtomicConfiguration, CollectionConfiguration
+    from .ignite_set import IgniteSet
     from .transaction import Transaction
 
 __all__ = ['Client', 'BaseClient']
@@ -167,6 +173,43 @@ class Client(BaseClient):
                 req = ex.failed(req, e)
             else:
                 req = ex.replied(conn, req, reply, header)
+        return ex.result
+
+    # the pipelined driver: several operations in flight from one thread (the data
+    # streamer's batches); each is started, then finished later, in any order
+
+    def _start(self, op: Union[Call, Operation]) -> Tuple[Exchange, Any]:
+        """Send the first request of an operation without waiting for its reply; give
+        what :meth:`_finish` needs."""
+        session = self._session
+        if session.retry_due():
+            self._retry_dead()
+        ex = session.exchange(op)
+        return ex, self._send_next(ex)
+
+    def _send_next(self, ex: Exchange) -> Any:
+        """Submit the operation's next request; None when the operation is over."""
+        req = ex.req
+        while req is not None:
+            conn = self._session.route(req) or self._reconnect()
+            try:
+                return conn, req, conn.submit(req, ex.request_id(conn, req))
+            except BaseException as e:
+                req = ex.failed(req, e)
+        return None
+
+    def _finish(self, started: Tuple[Exchange, Any]) -> Any:
+        """Wait for an operation :meth:`_start` began to end; return its result."""
+        ex, sent = started
+        while sent is not None:
+            conn, req, ticket = sent
+            try:
+                reply, header = conn.collect(ticket)
+            except BaseException as e:
+                ex.failed(req, e)
+            else:
+                ex.replied(conn, req, reply, header)
+            sent = self._send_next(ex)
         return ex.result
 
     @property
@@ -319,6 +362,75 @@ class Client(BaseClient):
         return SqlFieldsCursor(self, query_str, page_size, query_args, schema, statement_type,
                                distributed_joins, local, replicated_only, enforce_join_order,
                                collocated, lazy, include_field_names, max_rows, timeout, cache)
+
+    def data_streamer(self, cache: Union[str, int, 'BaseCache'], *,
+                      allow_overwrite: bool = False, skip_store: bool = False,
+                      per_node_buffer_size: int = 1024, per_node_parallel_operations: int = 4,
+                      flush_interval: Optional[float] = None,
+                      receiver: Any = None) -> 'DataStreamer':
+        """A data streamer loading entries into ``cache`` in batches, per node (see
+        :mod:`pyignite.data_streamer`); use it as a context manager.
+
+        :param cache: a cache object, name or id,
+        :param allow_overwrite: (optional) existing keys get the new values; False
+         (default): existing entries are kept, and removals are not allowed,
+        :param skip_store: (optional) do not write through to the cache store,
+        :param per_node_buffer_size: (optional) entries per batch, 1024 by default,
+        :param per_node_parallel_operations: (optional) batches in flight to one node at
+         a time, 4 by default,
+        :param flush_interval: (optional) seconds after which buffered entries are sent
+         even if their batch is not full, checked whenever an entry is added; None
+         (default): only full batches, :meth:`~pyignite.data_streamer.DataStreamer.flush` and
+         :meth:`~pyignite.data_streamer.DataStreamer.close` send,
+        :param receiver: (optional) a complex object whose type is a Java
+         ``org.apache.ignite.stream.StreamReceiver`` class on the servers' classpath (its
+         fields are the receiver's), run by the server on each batch instead of putting
+         the entries; register its class first (``register_binary_type``),
+        :return: :class:`~pyignite.data_streamer.DataStreamer`,
+        :raises ParameterError: a bad option.
+        """
+        from .data_streamer import DataStreamer
+        return DataStreamer(self, cache, allow_overwrite, skip_store, per_node_buffer_size,
+                            per_node_parallel_operations, flush_interval, receiver)
+
+    def atomic_long(
+            self, name: str, initial: int = 0, create: bool = True, *,
+            config: Optional['AtomicConfiguration'] = None) -> Optional['AtomicLong']:
+        """A distributed AtomicLong (see :mod:`pyignite.atomic_long`).
+
+        :param name: its name,
+        :param initial: (optional) its value if it is created, 0 by default,
+        :param create: (optional) create it if it does not exist (True by default); with
+         False, None is returned for a missing one,
+        :param config: (optional) an :class:`~pyignite.datatypes.structures.AtomicConfiguration`:
+         where it lives if it is created (its ``group_name`` also names the group to look
+         it up in),
+        :return: :class:`~pyignite.atomic_long.AtomicLong`, or None,
+        :raises ParameterError: a bad name, value or configuration,
+        :raises NotSupportedByClusterError: the server has no AtomicLong (Ignite < 2.14).
+        """
+        from ._ops import atomic_long as ops
+        from .atomic_long import AtomicLong
+        found = self._run(ops.get_or_create(self._session, name, initial, create, config))
+        return AtomicLong(self, name, config.group_name if config else None) if found else None
+
+    def ignite_set(
+            self, name: str, *,
+            config: Optional['CollectionConfiguration'] = None) -> 'IgniteSet':
+        """A distributed set, created if it does not exist (see :mod:`pyignite.ignite_set`).
+
+        :param name: its name,
+        :param config: (optional) a
+         :class:`~pyignite.datatypes.structures.CollectionConfiguration`: where it lives
+         and whether it is colocated, if it is created,
+        :return: :class:`~pyignite.ignite_set.IgniteSet`,
+        :raises ParameterError: a bad name or configuration,
+        :raises NotSupportedByClusterError: the server has no IgniteSet (Ignite < 2.14).
+        """
+        from ._ops import ignite_set as ops
+        from .ignite_set import IgniteSet
+        ref = self._run(ops.get_or_create(self._session, name, True, config))
+        return IgniteSet(self, ref)
 
     def get_cluster(self) -> 'Cluster':
         """The cluster facade: state and activation.

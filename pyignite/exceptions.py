@@ -6,11 +6,12 @@ network failure; everything the server reports is a :class:`CacheError`,
 :class:`ClusterError` or one of their subclasses.
 """
 import socket
-from typing import Optional, Tuple
+from typing import List, Optional, Tuple
 
 __all__ = [
     'AuthenticationError', 'AuthenticationRequiredError', 'BinaryTypeError',
-    'CacheCreationError', 'CacheError', 'ClusterError', 'CursorError', 'HandshakeError',
+    'CacheCreationError', 'CacheError', 'ClusterError', 'CursorError', 'DataStreamerError',
+    'HandshakeError',
     'NotSupportedByClusterError', 'NotSupportedError', 'ParameterError', 'ParseError',
     'ReconnectError', 'SQLError', 'SocketError', 'connection_errors',
 ]
@@ -87,6 +88,20 @@ class CursorError(CacheError):
     the cursor raises it (its ``__cause__`` is the original failure); run the query
     again to read the rows.
     """
+
+
+class DataStreamerError(CacheError):
+    """Entries given to a data streamer were not acknowledged by the server: their
+    batches failed (and retrying did not help).
+
+    :ivar failed: how many entries were not acknowledged,
+    :ivar errors: the last error of each batch that failed, oldest first.
+    """
+
+    def __init__(self, message: str, failed: int, errors: List[BaseException]):
+        super().__init__(message)
+        self.failed = failed
+        self.errors = errors
 
 
 class BinaryTypeError(CacheError):

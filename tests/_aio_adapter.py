@@ -35,6 +35,9 @@ from pyignite.aio_cache import AioCache
 from pyignite.cluster_group import AioClusterGroup
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
+from pyignite.atomic_long import AioAtomicLong
+from pyignite.data_streamer import AioDataStreamer
+from pyignite.ignite_set import AioIgniteSet
 from pyignite.transaction import AioTransaction
 
 __all__ = ['MODES', 'Connector', 'Synced', 'run', 'unwrap', 'call_with', 'register_marker',
@@ -150,6 +153,33 @@ class SyncedCursor(Synced):
         run(self._loop, self._target.__aexit__(*exc))
 
 
+class SyncedSet(Synced):
+    """An :class:`AioIgniteSet` with ``in``, ``len()`` and iteration as the sync
+    :class:`~pyignite.ignite_set.IgniteSet` has them (its ``contains``, ``size`` and
+    ``async for``)."""
+
+    __slots__ = ()
+
+    @property
+    def page_size(self):
+        return self._target.page_size
+
+    @page_size.setter
+    def page_size(self, value):
+        self._target.page_size = value
+
+    def __contains__(self, item):
+        return run(self._loop, self._target.contains(item))
+
+    def __len__(self):
+        return run(self._loop, self._target.size())
+
+    def __iter__(self):
+        async def collect():
+            return [item async for item in self._target]
+        return iter(run(self._loop, collect()))
+
+
 def _settle(value, loop):
     """Await ``value`` if it is awaitable; wrap what comes out if it is async pyignite."""
     if inspect.isawaitable(value):
@@ -160,8 +190,11 @@ def _settle(value, loop):
         return SyncedCache(value, loop)
     if isinstance(value, AioClient):
         return SyncedClient(value, loop)
-    if isinstance(value, (AioConnection, AioClusterGroup, AioTransaction)):
+    if isinstance(value, (AioConnection, AioClusterGroup, AioTransaction, AioDataStreamer,
+                          AioAtomicLong)):
         return Synced(value, loop)
+    if isinstance(value, AioIgniteSet):
+        return SyncedSet(value, loop)
     return value
 
 

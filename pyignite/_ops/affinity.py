@@ -50,7 +50,7 @@ def register_cache(session: 'Session', cache_id: int) -> Operation:
         yield from refresh_partitions(session, cache_id)
 
 
-def _cache_id_of(cache: Any) -> int:
+def cache_id_of(cache: Any) -> int:
     if isinstance(cache, bool):
         raise ParameterError('cache must be a cache object, a name or an id')
     if isinstance(cache, int):
@@ -71,7 +71,7 @@ def best_node(session: 'Session', cache: Any, key: Any = None,
     :raises ReconnectError: no connection is alive.
     """
     req = Request(OP_CACHE_GET, CacheError)
-    req.cache_id = _cache_id_of(cache)
+    req.cache_id = cache_id_of(cache)
     if key is not None:
         req.key_pos = len(req.buf)
         write(req.buf, key, key_hint, session.binary)

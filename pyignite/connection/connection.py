@@ -113,6 +113,21 @@ class _Waiter:
         self.cond: Optional[threading.Condition] = None
 
 
+class _Sent:
+    """A request :meth:`Connection.submit` sent, whose reply is still to collect."""
+
+    __slots__ = ('stream', 'rid', 'release', 'waiter', 'deadline', 'completed')
+
+    def __init__(self, stream: '_Stream', rid: int, release: Optional[int], waiter: _Waiter,
+                 deadline: Optional[float], completed: int) -> None:
+        self.stream = stream
+        self.rid = rid
+        self.release = release
+        self.waiter = waiter
+        self.deadline = deadline
+        self.completed = completed
+
+
 #: the inbox slot of a request whose own thread reads the stream: nobody needs waking
 _READER = _Waiter()
 
@@ -651,6 +666,50 @@ class Connection(NodeConnection):
             reply = self._read_own(stream, rid, req.release, deadline, completed)
         else:
             reply = self._receive(stream, rid, req.release, waiter, deadline, completed)
+        try:
+            return reply, _parse_header(reply, stream.flags_header)
+        except ParseError as e:
+            self._break(stream, e)
+            raise
+
+    def submit(self, req: 'Request', request_id: Optional[int] = None) -> '_Sent':
+        """Send a request without waiting for its reply: :meth:`collect` waits for it.
+
+        This lets one thread keep several requests in flight on the connection (the data
+        streamer's batches): the reply of each is kept for it by whichever thread reads the
+        stream meanwhile, :meth:`collect` included. Every request submitted must be
+        collected, or the reply waits in memory until the connection closes.
+
+        :raises OSError: the connection broke while sending (it is closed).
+        """
+        rid = next(self._ids) if request_id is None else request_id
+        frame = req.finish(rid)
+        stream = self._stream
+        if stream is None:
+            raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
+        timeout = self.timeout
+        deadline = None if timeout is None else monotonic() + timeout
+        waiter = _Waiter()
+        with stream.lock:
+            if stream.error is not None:
+                raise _lost(stream)
+            completed = stream.frames.completed
+            stream.inbox.waiting[rid] = waiter
+        try:
+            stream.send(frame)
+        except BaseException as e:
+            with stream.lock:
+                stream.inbox.waiting.pop(rid, None)
+            self._break(stream, e)
+            raise
+        return _Sent(stream, rid, req.release, waiter, deadline, completed)
+
+    def collect(self, sent: '_Sent') -> Tuple[bytes, P.ResponseHeader]:
+        """The reply to a request :meth:`submit` sent: ``(frame, header)`` as
+        :meth:`request` returns, with its errors."""
+        stream = sent.stream
+        reply = self._receive(stream, sent.rid, sent.release, sent.waiter, sent.deadline,
+                              sent.completed)
         try:
             return reply, _parse_header(reply, stream.flags_header)
         except ParseError as e:

@@ -1,0 +1,338 @@
+"""The data streamer (OP_DATA_STREAMER_START, 8000): batches and every decision about them.
+
+A :class:`StreamerState` is the sans-I/O core behind both
+:class:`~pyignite.data_streamer.DataStreamer` and its asyncio twin. It buffers entries per
+primary node (the partition maps of the client's router tell which), cuts them into
+batches, and says which batch goes where, how many may be in flight to one node, which
+failed batch to send again and which to give up on. The facades only send what it hands
+them and report back how it went.
+
+Each batch is a one-shot streamer on the server: a START request with the *close* flag
+and its entries. The server loads them with its own data streamer (which forwards any
+entry whose primary is elsewhere) and replies once the streamer closed, that is once the
+entries are written. So a reply acknowledges its whole batch, a batch is independent of
+every other, and one that failed can be sent again as it is to any live node.
+"""
+import time
+from collections import deque
+from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
+
+from .._codec import structs as S
+from .._codec.encoder import write
+from .._protocol.opcodes import OP_DATA_STREAMER_START
+from .._protocol.request import Frame, Request
+from ..exceptions import CacheError, DataStreamerError, ParameterError, ReconnectError
+from .affinity import cache_id_of, register_cache
+from .common import Operation
+from .exchange import Call
+
+if TYPE_CHECKING:
+    from .common import Session
+
+__all__ = ['StreamerState', 'Batch', 'DEFAULT_BUFFER_SIZE', 'DEFAULT_PARALLEL_OPERATIONS']
+
+FLAG_ALLOW_OVERWRITE = 0x01
+FLAG_SKIP_STORE = 0x02
+FLAG_KEEP_BINARY = 0x04
+FLAG_FLUSH = 0x08
+FLAG_CLOSE = 0x10
+
+#: receiver platform code of a Java ``StreamReceiver``
+PLATFORM_JAVA = 1
+
+#: entries per batch unless told otherwise
+DEFAULT_BUFFER_SIZE = 1024
+#: batches in flight to one node at a time unless told otherwise
+DEFAULT_PARALLEL_OPERATIONS = 4
+#: times a batch is sent before it is given up on
+MAX_ATTEMPTS = 8
+#: the longest pause before sending a failed batch again, seconds
+MAX_DELAY = 2.0
+
+#: the server's status of "node stopping" (the batch may go to another node)
+STATUS_INVALID_NODE_STATE = 10
+
+_HEADER_LEN = 14
+
+
+class Batch:
+    """Entries bound for one node: the request frame they are written into.
+
+    :ivar buf: the START request frame (header room, the streamer's prefix, the entry
+     count, the entries),
+    :ivar count: how many entries it holds,
+    :ivar conn: the connection of the node it is for, or None for the client's default,
+    :ivar attempts: how many times it was sent,
+    :ivar delay: seconds to wait before sending it again (set when it is handed back),
+    :ivar handle: what the facade keeps while it is in flight (a pending reply, a task),
+    :ivar topology: the topology version seen when it was last sent.
+    """
+
+    __slots__ = ('buf', 'count', 'conn', 'attempts', 'delay', 'handle', 'topology')
+
+    def __init__(self, prefix: bytes, conn: Any) -> None:
+        self.buf = Frame(prefix)
+        self.count = 0
+        self.conn = conn
+        self.attempts = 0
+        self.delay = 0.0
+        self.handle: Any = None
+        self.topology: Any = None
+
+
+def _positive(name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 1 << 31:
+        raise ParameterError('{} must be a positive int, not {!r}'.format(name, value))
+    return value
+
+
+class StreamerState:
+    """Buffers, batches in flight and failures of one data streamer.
+
+    :param session: the client's session,
+    :param cache: the cache to load: a cache object, its name or id,
+    :param allow_overwrite: existing keys get the new values (False: they are kept),
+    :param skip_store: do not write through to the cache store,
+    :param buffer_size: entries per batch,
+    :param parallel: batches in flight to one node at a time,
+    :param flush_interval: seconds after which buffered entries are sent even if their
+     batch is not full (checked as entries are added), or None,
+    :param receiver: a complex object naming a Java ``StreamReceiver`` the server runs on
+     each batch, or None.
+    """
+
+    def __init__(self, session: 'Session', cache: Any, allow_overwrite: bool = False,
+                 skip_store: bool = False, buffer_size: int = DEFAULT_BUFFER_SIZE,
+                 parallel: int = DEFAULT_PARALLEL_OPERATIONS,
+                 flush_interval: Optional[float] = None, receiver: Any = None) -> None:
+        self.session = session
+        self.cache_id = cache_id_of(cache)
+        self.allow_overwrite = bool(allow_overwrite)
+        self.buffer_size = _positive('per_node_buffer_size', buffer_size)
+        self.parallel = _positive('per_node_parallel_operations', parallel)
+        if flush_interval is not None and (
+                isinstance(flush_interval, bool) or not isinstance(flush_interval, (int, float))
+                or not flush_interval > 0):
+            raise ParameterError('flush_interval must be a positive number of seconds or None')
+        self.flush_interval = flush_interval
+        flags = FLAG_KEEP_BINARY | FLAG_CLOSE
+        if allow_overwrite:
+            flags |= FLAG_ALLOW_OVERWRITE
+        if skip_store:
+            flags |= FLAG_SKIP_STORE
+        prefix = Frame(bytes(_HEADER_LEN))
+        # per-node and per-thread buffer sizes: -1 lets the server size its one-shot
+        # streamer by the batch
+        prefix += S.INT_BYTE.pack(self.cache_id, flags) + S.INT.pack(-1) + S.INT.pack(-1)
+        if receiver is None:
+            prefix.append(0x65)  # null
+        else:
+            write(prefix, receiver, None, session.binary)
+            if prefix.pending or prefix.guessed:
+                raise ParameterError('register the receiver class first '
+                                     '(client.register_binary_type), so that batches can '
+                                     'be written without asking the server')
+            prefix.append(PLATFORM_JAVA)
+        self.count_pos = len(prefix)
+        prefix += S.INT.pack(0)
+        self.prefix = bytes(prefix)
+        self.scratch = Frame()
+        #: connection (None: the default one) -> the batch being filled for it
+        self.buffers: Dict[Any, Batch] = {}
+        #: connection -> its batches in flight, oldest first
+        self.in_flight: Dict[Any, Deque[Batch]] = {}
+        self.last_flush = time.monotonic()
+        #: entries acknowledged by the server, in all and per node id
+        self.acknowledged = 0
+        self.per_node: Dict[Any, int] = {}
+        #: entries given up on, and the last error of each batch given up on
+        self.failed = 0
+        self.errors: List[BaseException] = []
+        self.cancelled = 0
+        self.closed = False
+
+    # --- filling ------------------------------------------------------------------------
+
+    def maps_op(self) -> Optional[Operation]:
+        """The operation to run first, if the partition map of the cache must be fetched
+        before entries can be routed to their primary nodes."""
+        if self.session.stale(self.cache_id):
+            return register_cache(self.session, self.cache_id)
+        return None
+
+    def add(self, key: Any, value: Any) -> Optional[Batch]:
+        """Buffer one entry; return a batch that is full and must be sent now, or None.
+
+        :raises ParameterError: a key or value that can't be written, a None value, or a
+         closed streamer.
+        """
+        if value is None:
+            raise ParameterError('a data streamer value must not be None (remove() '
+                                 'removes a key)')
+        return self._buffer(key, value)
+
+    def remove(self, key: Any) -> Optional[Batch]:
+        """Buffer the removal of a key (an entry with a null value), as :meth:`add`.
+
+        :raises ParameterError: the streamer does not allow overwriting.
+        """
+        if not self.allow_overwrite:
+            raise ParameterError('removing keys with a data streamer needs '
+                                 'allow_overwrite=True')
+        return self._buffer(key, None)
+
+    def _buffer(self, key: Any, value: Any) -> Optional[Batch]:
+        if self.closed:
+            raise ParameterError('the data streamer is closed')
+        if key is None:
+            raise ParameterError('a data streamer key must not be None')
+        ctx = self.session.binary
+        scratch = self.scratch
+        del scratch[:]
+        write(scratch, key, None, ctx)
+        conn = None
+        router = self.session.router
+        if router is not None:
+            conn = router.connection_for(ctx, self.cache_id, scratch, 0)
+        batch = self.buffers.get(conn)
+        if batch is None:
+            batch = self.buffers[conn] = Batch(self.prefix, conn)
+        buf = batch.buf
+        start, pending, guessed = len(buf), buf.pending, buf.guessed
+        try:
+            if scratch.pending or scratch.guessed:
+                # the notes of complex keys are positions in the frame written into
+                scratch.pending = scratch.guessed = ()
+                write(buf, key, None, ctx)
+            else:
+                buf += scratch
+            write(buf, value, None, ctx)
+        except BaseException:
+            del buf[start:]  # a value that could not be written leaves nothing behind
+            buf.pending, buf.guessed = pending, guessed
+            raise
+        batch.count += 1
+        if batch.count >= self.buffer_size:
+            del self.buffers[conn]
+            return batch
+        return None
+
+    def flush_due(self) -> bool:
+        """Whether ``flush_interval`` passed since the buffers were last sent."""
+        interval = self.flush_interval
+        return interval is not None and time.monotonic() - self.last_flush >= interval
+
+    def take_all(self) -> List[Batch]:
+        """Every batch being filled, to send now (a flush)."""
+        self.last_flush = time.monotonic()
+        batches = [b for b in self.buffers.values() if b.count]
+        self.buffers.clear()
+        return batches
+
+    def cancel(self) -> None:
+        """Drop the entries not sent yet (``close(cancel=True)``)."""
+        self.cancelled += sum(b.count for b in self.buffers.values())
+        self.buffers.clear()
+
+    # --- sending ------------------------------------------------------------------------
+
+    def blocking(self, batch: Batch) -> Optional[Batch]:
+        """The oldest batch in flight to ``batch``'s node if that node has as many in
+        flight as allowed: its reply must be waited for before ``batch`` is sent."""
+        queue = self.in_flight.get(self._node(batch))
+        if queue is not None and len(queue) >= self.parallel:
+            return queue[0]
+        return None
+
+    def oldest(self) -> Optional[Batch]:
+        """A batch in flight whose reply is still to be taken (the oldest of some node),
+        or None when nothing is in flight."""
+        for queue in self.in_flight.values():
+            if queue:
+                return queue[0]
+        return None
+
+    def call(self, batch: Batch) -> Call:
+        """The request that sends ``batch`` (note it :meth:`sent` with its handle)."""
+        buf = batch.buf
+        S.INT.pack_into(buf, self.count_pos, batch.count)
+        req = Request(OP_DATA_STREAMER_START, CacheError)
+        req.buf = buf
+        req.cache_id = self.cache_id
+        conn = batch.conn
+        # a batch for a node whose connection died goes wherever the client sends
+        # requests: the server forwards its entries
+        req.conn = conn if conn is not None and conn.alive else None
+        return Call(req, None)
+
+    def sent(self, batch: Batch, handle: Any) -> None:
+        """``batch`` is in flight; ``handle`` is what the facade waits on."""
+        batch.attempts += 1
+        batch.handle = handle
+        router = self.session.router
+        batch.topology = router.affinity.latest_version if router is not None else None
+        self.in_flight.setdefault(self._node(batch), deque()).append(batch)
+
+    def done(self, batch: Batch) -> None:
+        """The server acknowledged ``batch``."""
+        self._forget(batch)
+        self.acknowledged += batch.count
+        node = getattr(batch.conn, 'uuid', None)
+        self.per_node[node] = self.per_node.get(node, 0) + batch.count
+
+    def failed_with(self, batch: Batch, error: BaseException) -> Optional[Batch]:
+        """Sending ``batch`` or its reply failed; return it if it must be sent again
+        (after ``batch.delay`` seconds), or None if it was given up on (counted in
+        :attr:`failed`)."""
+        self._forget(batch)
+        if self._retriable(batch, error) and batch.attempts < MAX_ATTEMPTS:
+            batch.delay = min(0.05 * (2 ** batch.attempts), MAX_DELAY)
+            conn = batch.conn
+            if conn is not None and not conn.alive:
+                batch.conn = None
+            return batch
+        self.failed += batch.count
+        self.errors.append(error)
+        return None
+
+    def _retriable(self, batch: Batch, error: BaseException) -> bool:
+        """A lost connection, a node stopping or a server error that came with a topology
+        change: the batch may land once the cluster settled; anything else would fail
+        the same way again."""
+        if isinstance(error, ReconnectError):
+            return False
+        if isinstance(error, OSError):
+            return True
+        if isinstance(error, CacheError):
+            if error.status == STATUS_INVALID_NODE_STATE:
+                return True
+            router = self.session.router
+            return router is not None and router.affinity.latest_version != batch.topology
+        return False
+
+    def _forget(self, batch: Batch) -> None:
+        queue = self.in_flight.get(self._node(batch))
+        if queue is not None:
+            try:
+                queue.remove(batch)
+            except ValueError:
+                pass
+        batch.handle = None
+
+    @staticmethod
+    def _node(batch: Batch) -> Any:
+        return batch.conn
+
+    # --- the end --------------------------------------------------------------------------
+
+    def outcome(self) -> None:
+        """Raise if any entry was given up on (after the last batch settled).
+
+        :raises DataStreamerError: how many entries the server did not acknowledge.
+        """
+        if self.failed:
+            raise DataStreamerError(
+                '{} entries given to the data streamer were not acknowledged by the server: '
+                '{} batch(es) failed, the last with {!r}'.format(
+                    self.failed, len(self.errors), self.errors[-1]),
+                self.failed, list(self.errors))
