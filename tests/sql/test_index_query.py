@@ -33,6 +33,11 @@ def age(v):
 def people(client):
     """``(cache, value type, table)`` of a table with an index on AGE and one on
     (CITY, AGE)."""
+    version = client.get_cluster().node().version
+    if (version.major, version.minor) < (2, 17):
+        # seen on 2.14 and 2.16: the query fails with the type name as its only message
+        pytest.skip('Ignite {} does not find the table of a value type made with SQL DDL '
+                    'for an index query (2.17 does)'.format(version))
     suffix = uuid.uuid4().hex[:10]
     table, value_type = 'IQ_{}'.format(suffix).upper(), 'IqPerson{}'.format(suffix)
     cache_name = 'iq-' + suffix
