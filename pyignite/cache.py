@@ -13,7 +13,8 @@ from .datatypes.expiry_policy import ExpiryPolicy
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
     from .continuous_query import ContinuousQuery, Disconnect, InitialQuery, Listener
-    from .cursors import ScanCursor, SqlCursor
+    from .cursors import IndexQueryCursor, ScanCursor, SqlCursor
+    from .index_query import IndexQueryCriterion
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
 
@@ -265,6 +266,34 @@ class Cache(BaseCache):
         query = ContinuousQuery(self, listener, on_disconnect)
         query._open(initial_query, buffer_size, time_interval, include_expired, remote_filter)
         return query
+
+    def index_query(self, value_type: str, *, index_name: Optional[str] = None,
+                    criteria: Iterable['IndexQueryCriterion'] = (), limit: Optional[int] = None,
+                    page_size: int = 1024, partition: Optional[int] = None,
+                    local: bool = False) -> 'IndexQueryCursor':
+        """Iterate over the entries of ``value_type`` through a sorted index, a page at a
+        time, keeping those that match ``criteria`` (as Java's ``IndexQuery``).
+
+        :param value_type: the value type (the Java class or ``VALUE_TYPE`` name) whose
+         index to use,
+        :param index_name: (optional) the index; by default the server picks one that
+         fits the criteria,
+        :param criteria: (optional) criteria made with :mod:`pyignite.index_query`
+         (``eq``, ``lt``, ``between``, ``in_``, ...), all of which must hold; none for
+         every entry,
+        :param limit: (optional) at most this many entries, None (default) for all,
+        :param page_size: (optional) entries per server round trip, 1024 by default,
+        :param partition: (optional) query this partition only (on a partition-aware
+         client, at its primary node),
+        :param local: (optional) query only what the node the query runs on holds,
+        :raises NotSupportedByClusterError: the server does not offer index queries
+         (Ignite before 2.12),
+        :return: an :class:`~pyignite.cursors.IndexQueryCursor` yielding ``(key, value)``
+         tuples in index order.
+        """
+        from .cursors import IndexQueryCursor
+        return IndexQueryCursor(self._client, self, value_type, index_name, criteria,
+                                limit, page_size, partition, local)
 
     def select_row(self, query_str: str, page_size: int = 1,
                    query_args: Optional[Iterable[Any]] = None,

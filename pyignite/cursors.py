@@ -18,7 +18,7 @@ from typing import (
     TYPE_CHECKING, Any, Callable, Generator, Iterable, Optional, TypeVar, Union,
 )
 
-from ._ops import query
+from ._ops import index_query, query
 from ._ops.common import Operation
 from ._ops.query import CursorState
 from ._ops.resources import abandon
@@ -28,7 +28,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._base_cache import BaseCache
     from .connection.base import NodeConnection
 
-__all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor']
+__all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'IndexQueryCursor', 'AioScanCursor',
+           'AioSqlFieldsCursor', 'AioIndexQueryCursor']
 
 _Sync = TypeVar('_Sync', bound='_SyncCursor')
 _Aio = TypeVar('_Aio', bound='_AioCursor')
@@ -130,6 +131,20 @@ class ScanCursor(_SyncCursor):
                  partitions: int = -1, local: bool = False) -> None:
         super().__init__(client)
         client._run(query.scan(client._session, self._state, cache, page_size, partitions, local))
+
+
+class IndexQueryCursor(_SyncCursor):
+    """The entries an index query matches, as ``(key, value)`` tuples in index order; see
+    :meth:`Cache.index_query`. The arguments are those of that method."""
+
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', value_type: str,
+                 index_name: Optional[str] = None, criteria: Any = (),
+                 limit: Optional[int] = None, page_size: int = 1024,
+                 partition: Optional[int] = None, local: bool = False) -> None:
+        super().__init__(client)
+        client._run(index_query.index_query(client._session, self._state, cache, value_type,
+                                            index_name, criteria, limit, page_size, partition,
+                                            local))
 
 
 class SqlCursor(_SyncCursor):
@@ -251,6 +266,19 @@ class AioScanCursor(_AioCursor):
                  partitions: int = -1, local: bool = False) -> None:
         super().__init__(client, lambda state: query.scan(
             client._session, state, cache, page_size, partitions, local))
+
+
+class AioIndexQueryCursor(_AioCursor):
+    """The entries an index query matches, as ``(key, value)`` tuples in index order; see
+    :meth:`AioCache.index_query`. The arguments are those of that method."""
+
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', value_type: str,
+                 index_name: Optional[str] = None, criteria: Any = (),
+                 limit: Optional[int] = None, page_size: int = 1024,
+                 partition: Optional[int] = None, local: bool = False) -> None:
+        super().__init__(client, lambda state: index_query.index_query(
+            client._session, state, cache, value_type, index_name, criteria, limit, page_size,
+            partition, local))
 
 
 class AioSqlFieldsCursor(_AioCursor):

@@ -17,7 +17,10 @@ from pyignite.client import Client
 from pyignite.cluster import Cluster
 from pyignite.cluster_group import AioClusterGroup, ClusterGroup
 from pyignite.continuous_query import AioContinuousQuery, ContinuousQuery
-from pyignite.cursors import AioScanCursor, AioSqlFieldsCursor, ScanCursor, SqlFieldsCursor
+from pyignite.cursors import (
+    AioIndexQueryCursor, AioScanCursor, AioSqlFieldsCursor, IndexQueryCursor, ScanCursor,
+    SqlFieldsCursor,
+)
 from pyignite.transaction import AioTransaction, Transaction
 
 PAIRS = [
@@ -25,6 +28,7 @@ PAIRS = [
     (Cache, AioCache),
     (ScanCursor, AioScanCursor),
     (SqlFieldsCursor, AioSqlFieldsCursor),
+    (IndexQueryCursor, AioIndexQueryCursor),
     (Cluster, AioCluster),
     (ClusterGroup, AioClusterGroup),
     (Transaction, AioTransaction),
@@ -56,6 +60,7 @@ PLAIN_ASYNC_METHODS = {
     (AioClient, 'get_cluster'),
     (AioClient, 'tx_start'),  # returns an AioTransaction
     (AioCache, 'scan'),  # returns an AioScanCursor
+    (AioCache, 'index_query'),  # returns an AioIndexQueryCursor
     (AioCache, 'with_expire_policy'),
 } | {
     # cluster group projections describe a narrower group: nothing is sent

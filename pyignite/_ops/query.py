@@ -339,15 +339,21 @@ def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: i
     buf += S.INT.pack(partitions)
     buf.append(local)
     state.error = CacheError
+    yield from to_partition_owner(session, req, partitions)
+    yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
+
+
+def to_partition_owner(session: 'Session', req: Request, partition: int) -> Operation:
+    """Pin a query of one partition (``partition`` >= 0) of ``req``'s cache to the
+    partition's primary node, when the client is partition-aware."""
     router = session.router
-    if partitions >= 0 and router is not None:
-        # A local scan sees only what the node it reaches holds of the partition, so it
-        # must reach the partition's primary node; any other scan of it saves a hop there.
+    if partition >= 0 and router is not None:
+        # A local query sees only what the node it reaches holds of the partition, so it
+        # must reach the partition's primary node; any other query of it saves a hop there.
         cache_id = req.cache_id
         if session.stale(cache_id):
             yield from refresh_partitions(session, cache_id)
-        req.conn = router.connection_for_partition(cache_id, partitions)
-    yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
+        req.conn = router.connection_for_partition(cache_id, partition)
 
 
 def sql_type_name(value_type_name: str) -> str:

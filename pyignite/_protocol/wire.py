@@ -25,7 +25,10 @@ LATEST = PROTOCOL_VERSIONS[0]
 FEATURE_CLUSTER_STATES = 2
 FEATURE_CLUSTER_GROUPS = 4
 FEATURE_BINARY_CONFIGURATION = 8
-CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_CLUSTER_GROUPS, FEATURE_BINARY_CONFIGURATION)
+FEATURE_INDEX_QUERY = 14
+FEATURE_INDEX_QUERY_LIMIT = 15
+CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_CLUSTER_GROUPS, FEATURE_BINARY_CONFIGURATION,
+                   FEATURE_INDEX_QUERY, FEATURE_INDEX_QUERY_LIMIT)
 
 FLAG_ERROR = 0x1
 FLAG_AFFINITY_TOPOLOGY_CHANGED = 0x2
@@ -105,6 +108,12 @@ class ProtocolContext:
 
     def is_cluster_groups_supported(self) -> bool:
         return FEATURE_CLUSTER_GROUPS in self.features
+
+    def is_index_query_supported(self) -> bool:
+        return FEATURE_INDEX_QUERY in self.features
+
+    def is_index_query_limit_supported(self) -> bool:
+        return FEATURE_INDEX_QUERY_LIMIT in self.features
 
     def is_binary_configuration_supported(self) -> bool:
         return FEATURE_BINARY_CONFIGURATION in self.features
