@@ -190,3 +190,28 @@ async def test_initial_query_and_events_miss_nothing_written_meanwhile(
         await heard.quiet(0.1)
     assert seen | {e.key for e in heard.events} == set(range(1500))
     await run(cq.close())
+
+
+async def test_a_listener_may_use_the_client(ignite_node, make_client, api):
+    """The listener runs outside the connection's reader: it may make requests itself
+    (over the very connection that carries the query)."""
+    client = await make_client(ignite_node)
+    cache = await run(client.get_or_create_cache(unique('cq-reentrant')))
+    other = await run(client.get_or_create_cache(unique('cq-reentrant-copy')))
+    heard = Heard()
+    if api == 'sync':
+        def listener(events):
+            for e in events:
+                other.put(e.key, cache.get(e.key))
+            heard(events)
+    else:
+        async def listener(events):
+            for e in events:
+                await other.put(e.key, await cache.get(e.key))
+            heard(events)
+    cq = await run(cache.continuous_query(listener))
+    for k in range(20):
+        await run(cache.put(k, k * k))
+    await heard.until(20)
+    assert await run(other.get_all(list(range(20)))) == {k: k * k for k in range(20)}
+    await run(cq.close())
