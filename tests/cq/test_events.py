@@ -215,3 +215,17 @@ async def test_a_listener_may_use_the_client(ignite_node, make_client, api):
     await heard.until(20)
     assert await run(other.get_all(list(range(20)))) == {k: k * k for k in range(20)}
     await run(cq.close())
+
+
+async def test_events_come_over_tls(ssl_node, make_client):
+    """With TLS the blocking client reads through its own TLS layer: the listening thread
+    must too."""
+    client = await make_client(ssl_node, use_ssl=True)
+    cache = await run(client.get_or_create_cache(unique('cq-tls')))
+    heard = Heard()
+    cq = await run(cache.continuous_query(heard))
+    for k in range(20):
+        await run(cache.put(k, 'v{}'.format(k)))
+    assert sorted((e.key, e.value) for e in await heard.until(20)) == [
+        (k, 'v{}'.format(k)) for k in range(20)]
+    await run(cq.close())
