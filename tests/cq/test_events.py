@@ -64,6 +64,7 @@ def _remote_keys(cluster, name, count):
     return writer, cache, keys
 
 
+@pytest.mark.cluster
 async def test_events_come_in_batches_of_the_buffer_size(cq_cluster, make_client):
     name = unique('cq-batch')
     writer, wcache, keys = _remote_keys(cq_cluster, name, 100)
@@ -80,6 +81,7 @@ async def test_events_come_in_batches_of_the_buffer_size(cq_cluster, make_client
         await run(cq.close())
 
 
+@pytest.mark.cluster
 async def test_a_partial_batch_comes_after_the_time_interval(cq_cluster, make_client):
     name = unique('cq-interval')
     writer, wcache, keys = _remote_keys(cq_cluster, name, 5)

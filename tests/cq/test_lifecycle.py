@@ -137,6 +137,8 @@ async def test_a_raising_listener_is_reported_and_nothing_else_stops(
     await run(cq_good.close())
 
 
+@pytest.mark.cluster
+@pytest.mark.slow
 async def test_losing_the_node_of_the_query_calls_on_disconnect_once(cq_cluster, make_client):
     client = await make_client(cq_cluster.endpoints)
     name = unique('cq-lost')
