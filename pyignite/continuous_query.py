@@ -160,7 +160,8 @@ class ContinuousQuery(_Query):
     :meth:`Cache.continuous_query() <pyignite.cache.Cache.continuous_query>`.
 
     The listener is called from a thread the query owns. Close the query with
-    :meth:`close` or a ``with`` block.
+    :meth:`close` or a ``with`` block (dropping it does not: it listens until the client
+    is closed).
 
     :ivar initial: the cursor over the results of the initial query, or None.
     """

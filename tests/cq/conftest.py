@@ -45,11 +45,10 @@ async def make_client(api):
         await run(client.close())
 
 
-@pytest.fixture(scope='module')
+@pytest.fixture(scope='session')
 def cq_cluster():
-    """Two in-memory nodes of their own (ports 10850, 10851), for the test that kills one.
-
-    The test restarts what it killed before it ends.
+    """Two in-memory nodes of their own (ports 10850, 10851): for batching (events made on
+    one node travel to the other) and for the test that kills one (it restarts it).
     """
     cluster = ignite_server.IgniteCluster(
         'pyignite-cq', nodes=2, client_port=OWN_CLIENT_PORT,

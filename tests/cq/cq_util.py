@@ -28,6 +28,16 @@ def caller():
     return task or threading.current_thread()
 
 
+async def until_true(predicate, limit=60.0):
+    """Wait (letting the event loop run) until ``predicate()`` holds; ``limit`` only
+    bounds a test that would otherwise hang."""
+    deadline = time.monotonic() + limit
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError('still not true after {}s'.format(limit))
+        await asyncio.sleep(0.01)
+
+
 class Heard:
     """A listener that keeps every batch it is given, from any thread or task."""
 

@@ -64,6 +64,7 @@ def _remote_keys(cluster, name, count):
     return writer, cache, keys
 
 
+@pytest.mark.cluster
 async def test_events_come_in_batches_of_the_buffer_size(cq_cluster, make_client):
     name = unique('cq-batch')
     writer, wcache, keys = _remote_keys(cq_cluster, name, 100)
@@ -80,19 +81,26 @@ async def test_events_come_in_batches_of_the_buffer_size(cq_cluster, make_client
         await run(cq.close())
 
 
+@pytest.mark.cluster
 async def test_a_partial_batch_comes_after_the_time_interval(cq_cluster, make_client):
     name = unique('cq-interval')
     writer, wcache, keys = _remote_keys(cq_cluster, name, 5)
     with writer:
         client = await make_client([(cq_cluster.host, cq_cluster.client_ports[0])])
         cache = await run(client.get_cache(name))
-        heard = Heard()
-        cq = await run(cache.continuous_query(heard, buffer_size=100, time_interval=300))
+        timed, untimed = Heard(), Heard()
+        cq1 = await run(cache.continuous_query(timed, buffer_size=100, time_interval=300))
+        cq2 = await run(cache.continuous_query(untimed, buffer_size=100))
         for k in keys:
             wcache.put(k, k)
-        await heard.until(5)
-        assert [len(batch) for batch in heard.batches] == [5]
-        await run(cq.close())
+        # the batches are not full, yet the interval sends them (the server's timer ticks
+        # on its own, so where a tick splits the five is not known)
+        assert sorted(e.key for e in await timed.until(5)) == sorted(keys)
+        assert all(len(batch) < 100 for batch in timed.batches)
+        # without an interval, the same partial batch stays on the server
+        assert await untimed.quiet(1.0) == []
+        await run(cq1.close())
+        await run(cq2.close())
 
 
 async def test_expired_events_come_only_with_include_expired(ignite_node, make_client, writer):
@@ -189,4 +197,43 @@ async def test_initial_query_and_events_miss_nothing_written_meanwhile(
             break
         await heard.quiet(0.1)
     assert seen | {e.key for e in heard.events} == set(range(1500))
+    await run(cq.close())
+
+
+async def test_a_listener_may_use_the_client(ignite_node, make_client, api):
+    """The listener runs outside the connection's reader: it may make requests itself
+    (over the very connection that carries the query)."""
+    client = await make_client(ignite_node)
+    cache = await run(client.get_or_create_cache(unique('cq-reentrant')))
+    other = await run(client.get_or_create_cache(unique('cq-reentrant-copy')))
+    heard = Heard()
+    if api == 'sync':
+        def listener(events):
+            for e in events:
+                other.put(e.key, cache.get(e.key))
+            heard(events)
+    else:
+        async def listener(events):
+            for e in events:
+                await other.put(e.key, await cache.get(e.key))
+            heard(events)
+    cq = await run(cache.continuous_query(listener))
+    for k in range(20):
+        await run(cache.put(k, k * k))
+    await heard.until(20)
+    assert await run(other.get_all(list(range(20)))) == {k: k * k for k in range(20)}
+    await run(cq.close())
+
+
+async def test_events_come_over_tls(ssl_node, make_client):
+    """With TLS the blocking client reads through its own TLS layer: the listening thread
+    must too."""
+    client = await make_client(ssl_node, use_ssl=True)
+    cache = await run(client.get_or_create_cache(unique('cq-tls')))
+    heard = Heard()
+    cq = await run(cache.continuous_query(heard))
+    for k in range(20):
+        await run(cache.put(k, 'v{}'.format(k)))
+    assert sorted((e.key, e.value) for e in await heard.until(20)) == [
+        (k, 'v{}'.format(k)) for k in range(20)]
     await run(cq.close())

@@ -5,7 +5,7 @@ import logging
 import threading
 
 import pytest
-from cq_util import Heard, run, unique
+from cq_util import Heard, run, unique, until_true
 
 from pyignite import Client
 from pyignite.aio_cache import AioCache
@@ -116,6 +116,8 @@ async def test_a_raising_listener_is_reported_and_nothing_else_stops(
             await run(cache.put(k, k))
         await good.until(10)
         await calls.until(10)  # called for every batch: the raises stopped nothing
+        # (each failure is reported right after its raise)
+        await until_true(lambda: len(requests.failures) == 10)
     assert len(calls.batches) == 10
     assert [e.err_msg for e in requests.failures] == [
         repr(ValueError('listener bug {}'.format(k))) for k in range(10)]
@@ -129,11 +131,14 @@ async def test_a_raising_listener_is_reported_and_nothing_else_stops(
     await run(cache.put(100, 100))
     await good.until(11)
     await calls.until(11)
+    await until_true(lambda: len(requests.failures) == 11)
     assert await run(cache.get(100)) == 100
     await run(cq_bad.close())
     await run(cq_good.close())
 
 
+@pytest.mark.cluster
+@pytest.mark.slow
 async def test_losing_the_node_of_the_query_calls_on_disconnect_once(cq_cluster, make_client):
     client = await make_client(cq_cluster.endpoints)
     name = unique('cq-lost')
