@@ -11,11 +11,13 @@ import pytest
 
 from pyignite.aio_cache import AioCache
 from pyignite.aio_client import AioClient
+from pyignite.atomic_long import AioAtomicLong, AtomicLong
 from pyignite.aio_cluster import AioCluster
 from pyignite.cache import Cache
 from pyignite.client import Client
 from pyignite.cluster import Cluster
 from pyignite.cursors import AioScanCursor, AioSqlFieldsCursor, ScanCursor, SqlFieldsCursor
+from pyignite.data_streamer import AioDataStreamer, DataStreamer
 from pyignite.transaction import AioTransaction, Transaction
 
 PAIRS = [
@@ -25,6 +27,8 @@ PAIRS = [
     (SqlFieldsCursor, AioSqlFieldsCursor),
     (Cluster, AioCluster),
     (Transaction, AioTransaction),
+    (DataStreamer, AioDataStreamer),
+    (AtomicLong, AioAtomicLong),
 ]
 
 #: public names only the sync class has
@@ -45,6 +49,7 @@ PLAIN_ASYNC_METHODS = {
     (AioClient, 'sql'),  # returns an AioSqlFieldsCursor
     (AioClient, 'get_cluster'),
     (AioClient, 'tx_start'),  # returns an AioTransaction
+    (AioClient, 'data_streamer'),  # returns an AioDataStreamer, entered with async with
     (AioCache, 'scan'),  # returns an AioScanCursor
     (AioCache, 'with_expire_policy'),
 }

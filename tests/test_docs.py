@@ -13,6 +13,8 @@ PUBLIC_MODULES = (
     'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
+    'pyignite.data_streamer', 'pyignite.atomic_long', 'pyignite.ignite_set',
+    'pyignite.datatypes.structures',
 )
 
 pytestmark = pytest.mark.slow
