@@ -30,6 +30,7 @@ from .exceptions import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
+    from .continuous_query import AioContinuousQuery, Disconnect, InitialQuery, Listener
     from .cursors import AioScanCursor
 
 __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
@@ -308,6 +309,48 @@ class AioCache(BaseCache):
         """
         from .cursors import AioScanCursor
         return AioScanCursor(self._client, self, page_size, partitions, local)
+
+    async def continuous_query(self, listener: Optional['Listener'] = None, *,
+                               remote_filter: Any = None,
+                               initial_query: Optional['InitialQuery'] = None,
+                               buffer_size: int = 1, time_interval: int = 0,
+                               include_expired: bool = False,
+                               on_disconnect: Optional['Disconnect'] = None,
+                               timeout: Optional[float] = None) -> 'AioContinuousQuery':
+        """Listen to the changes of the cache: the server pushes them as they happen.
+
+        :param listener: (optional) called with each batch of events, a list of
+         :class:`~pyignite.continuous_query.CacheEntryEvent` in the order the server sent
+         them, from a task the client owns (one batch at a time, awaited if it is a
+         coroutine function),
+        :param remote_filter: (optional) a complex object (an instance of a
+         :class:`~pyignite.binary.GenericObjectMeta` class) whose type name is a Java class
+         deployed on the server nodes that implements ``javax.cache.configuration.Factory``
+         of a ``CacheEntryEventFilter``; its fields are the factory's. Only the events it
+         passes are sent,
+        :param initial_query: (optional) a :class:`~pyignite.continuous_query.ScanQuery` or
+         :class:`~pyignite.continuous_query.SqlFieldsQuery`, run after the query is
+         registered: its cursor is the handle's ``initial``, and every change after it
+         started comes as an event (a change may show in both),
+        :param buffer_size: (optional) the server sends events in batches of this many, 1
+         by default,
+        :param time_interval: (optional) milliseconds after which the server sends a batch
+         that is not full; 0 (default): only full batches,
+        :param include_expired: (optional) deliver EXPIRED events too (False by default),
+        :param on_disconnect: (optional) called once (awaited if a coroutine function) with
+         the error if the connection that carries the query is lost; the query is closed
+         then, and the events until a new one is opened are lost,
+        :return: an :class:`~pyignite.continuous_query.AioContinuousQuery`, an async
+         context manager; without a listener, an async iterator of the events. Close it
+         when done,
+        :raises ParameterError: a parameter is invalid,
+        :raises CacheError: the server refused the query (an unknown filter class...).
+        """
+        from .continuous_query import AioContinuousQuery
+        query = AioContinuousQuery(self, listener, on_disconnect)
+        await query._open(initial_query, buffer_size, time_interval, include_expired,
+                          remote_filter, None if timeout is None else _deadline(timeout))
+        return query
 
 
 async def get_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> AioCache:

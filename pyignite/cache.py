@@ -12,6 +12,7 @@ from .datatypes.expiry_policy import ExpiryPolicy
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
+    from .continuous_query import ContinuousQuery, Disconnect, InitialQuery, Listener
     from .cursors import ScanCursor, SqlCursor
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
@@ -228,6 +229,42 @@ class Cache(BaseCache):
         """
         from .cursors import ScanCursor
         return ScanCursor(self._client, self, page_size, partitions, local)
+
+    def continuous_query(self, listener: 'Listener', *, remote_filter: Any = None,
+                         initial_query: Optional['InitialQuery'] = None, buffer_size: int = 1,
+                         time_interval: int = 0, include_expired: bool = False,
+                         on_disconnect: Optional['Disconnect'] = None) -> 'ContinuousQuery':
+        """Listen to the changes of the cache: the server pushes them as they happen.
+
+        :param listener: called with each batch of events, a list of
+         :class:`~pyignite.continuous_query.CacheEntryEvent` in the order the server sent
+         them, from a thread the client owns (one batch at a time),
+        :param remote_filter: (optional) a complex object (an instance of a
+         :class:`~pyignite.binary.GenericObjectMeta` class) whose type name is a Java class
+         deployed on the server nodes that implements ``javax.cache.configuration.Factory``
+         of a ``CacheEntryEventFilter``; its fields are the factory's. Only the events it
+         passes are sent,
+        :param initial_query: (optional) a :class:`~pyignite.continuous_query.ScanQuery` or
+         :class:`~pyignite.continuous_query.SqlFieldsQuery`, run after the query is
+         registered: its cursor is the handle's ``initial``, and every change after it
+         started comes as an event (a change may show in both),
+        :param buffer_size: (optional) the server sends events in batches of this many, 1
+         by default,
+        :param time_interval: (optional) milliseconds after which the server sends a batch
+         that is not full; 0 (default): only full batches,
+        :param include_expired: (optional) deliver EXPIRED events too (False by default),
+        :param on_disconnect: (optional) called once with the error if the connection
+         that carries the query is lost; the query is closed then, and the events until a
+         new one is opened are lost,
+        :return: a :class:`~pyignite.continuous_query.ContinuousQuery`, a context
+         manager; close it when done,
+        :raises ParameterError: a parameter is invalid,
+        :raises CacheError: the server refused the query (an unknown filter class...).
+        """
+        from .continuous_query import ContinuousQuery
+        query = ContinuousQuery(self, listener, on_disconnect)
+        query._open(initial_query, buffer_size, time_interval, include_expired, remote_filter)
+        return query
 
     def select_row(self, query_str: str, page_size: int = 1,
                    query_args: Optional[Iterable[Any]] = None,

@@ -10,6 +10,9 @@ them short. An exception raised by a handler is logged and swallowed; the other
 listeners still get the event. Objects that are neither kind of listener are
 ignored.
 
+A continuous query whose listener raises is reported to the query listeners with
+:class:`ContinuousQueryListenerFailEvent` (the query goes on).
+
 Query events cover every request the client sends (key-value operations, SQL,
 cursor pages, binary type and partition map requests...): ``query_id`` is the
 request id, unique per connection.
@@ -17,7 +20,7 @@ request id, unique per connection.
 The same happenings are logged on the standard loggers ``pyignite.connection``
 (DEBUG: connecting, connected, closed; INFO: connection lost; ERROR: handshake
 or authentication failed) and ``pyignite.queries`` (DEBUG: start, success and
-failure of each request).
+failure of each request; ERROR: a continuous query listener raised).
 """
 from typing import Any, List, Optional
 
@@ -28,6 +31,7 @@ __all__ = [
     'HandshakeStartEvent', 'HandshakeSuccessEvent', 'HandshakeFailedEvent',
     'AuthenticationFailedEvent', 'ConnectionClosedEvent', 'ConnectionLostEvent',
     'QueryStartEvent', 'QuerySuccessEvent', 'QueryFailEvent',
+    'ContinuousQueryListenerFailEvent',
 ]
 
 
@@ -226,6 +230,27 @@ class QueryFailEvent(_QueryEvent):
         self._set(duration=duration, err_msg=err_msg)
 
 
+class ContinuousQueryListenerFailEvent(_QueryEvent):
+    """The listener (or ``on_disconnect``) of a continuous query raised; the query goes on.
+
+    :ivar host: the host of the node the query's connection leads to,
+    :ivar port: that node's port,
+    :ivar node_uuid: that node's id, a str,
+    :ivar query_id: the continuous query's id (its server resource id),
+    :ivar op_code: OP_QUERY_CONTINUOUS (2006),
+    :ivar op_name: ``OP_QUERY_CONTINUOUS``,
+    :ivar err_msg: ``repr`` of the exception.
+    """
+
+    __slots__ = ('err_msg',)
+    err_msg: str
+
+    def __init__(self, host: str, port: int, node_uuid: Optional[str], query_id: int,
+                 op_code: int, op_name: str, err_msg: str):
+        super().__init__(host, port, node_uuid, query_id, op_code, op_name)
+        self._set(err_msg=err_msg)
+
+
 class ConnectionEventListener:
     """Base class of connection event listeners: every handler does nothing."""
 
@@ -259,3 +284,7 @@ class QueryEventListener:
 
     def on_query_fail(self, event: QueryFailEvent) -> None:
         """A request failed (server error or connection error)."""
+
+    def on_continuous_query_listener_fail(self, event: ContinuousQueryListenerFailEvent,
+                                          ) -> None:
+        """The listener of a continuous query raised."""

@@ -11,6 +11,7 @@ DOCS = ROOT / 'docs'
 PUBLIC_MODULES = (
     'pyignite.client', 'pyignite.aio_client', 'pyignite.cache', 'pyignite.aio_cache',
     'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
+    'pyignite.continuous_query',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
     'pyignite.data_streamer', 'pyignite.atomic_long', 'pyignite.ignite_set',

@@ -5,6 +5,7 @@ import socket
 import sys
 import time
 import xml.etree.ElementTree as ET
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,19 @@ def test_node_from_a_release_like_ignite_home_runs_sql(tmp_path, monkeypatch, sq
                 sql_engine], [1])
             assert list(client.sql('SELECT v FROM home_t WHERE id = ?', query_args=[1])) == \
                 [['one']]
+
+
+def test_the_server_test_code_is_compiled_into_a_jar_on_the_node_classpath(tmp_path):
+    libs = ignite_server.resolve_libs()
+    jar = ignite_server.server_test_jar(libs)
+    assert jar is not None and jar.is_file()
+    with zipfile.ZipFile(jar) as archive:
+        assert 'org/pyignite/tests/EvenKeysFilterFactory.class' in archive.namelist()
+    # the same sources and version give the same cached jar
+    assert ignite_server.server_test_jar(libs) == jar
+    cluster = ignite_server.IgniteCluster(
+        'launcher-jar', client_port=CLIENT_PORT, discovery_port=DISCOVERY_PORT,
+        communication_port=COMMUNICATION_PORT, run_dir=tmp_path)
+    cluster.libs, cluster.test_jar = libs, jar
+    command = cluster._command(cluster._nodes[0])
+    assert str(jar) in command[command.index('-cp') + 1].split(os.pathsep)

@@ -11,7 +11,10 @@ from .._codec import objects as _binary_codec, decoder as _decoder, structs as S
 from .._codec.decoder import Data, Reader, read_str_or_none
 from .._codec.encoder import write_string
 from .._codec.ids import entity_id, schema_id as make_schema_id
-from .._protocol.opcodes import OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE
+from .._protocol.opcodes import (
+    OP_GET_BINARY_CONFIGURATION, OP_GET_BINARY_TYPE, OP_PUT_BINARY_TYPE,
+    OP_REGISTER_BINARY_TYPE_NAME,
+)
 from .._codec.registry import BinaryTypeInfo, MissingBinaryType
 from .._protocol.request import Frame, Request, Response
 from ..binary import GenericObjectMeta, hint_for_type_code
@@ -268,6 +271,21 @@ def register_binary_type(session: 'Session', data_class: GenericObjectMeta,
     _check_class(data_class)
     affinity_key_field = yield from _put_class(session, data_class, affinity_key_field)
     session.binary.class_registered(data_class, affinity_key_field)
+
+
+#: the platform id of Java class names (OP_REGISTER_BINARY_TYPE_NAME)
+PLATFORM_JAVA_ID = 0
+
+
+def register_java_class_name(session: 'Session', data_class: GenericObjectMeta) -> Operation:
+    """Tell the server that the class's type id is the Java class of its type name
+    (OP_REGISTER_BINARY_TYPE_NAME), so that a node can deserialize such an object into that
+    class (a filter, a task argument...). Registering a name again is harmless."""
+    req = Request(OP_REGISTER_BINARY_TYPE_NAME, BinaryTypeError)
+    req.buf.append(PLATFORM_JAVA_ID)
+    req.buf += S.INT.pack(data_class._type_id)
+    write_string(req.buf, data_class._type_name)
+    yield req
 
 
 def put_pending_types(session: 'Session', buf: Frame) -> Operation:

@@ -11,12 +11,12 @@ from time import perf_counter
 from typing import Any, Dict, Optional, Sequence, Tuple
 
 from .._protocol import wire as P
-from .._protocol.opcodes import OP_NAMES
+from .._protocol.opcodes import OP_NAMES, OP_QUERY_CONTINUOUS
 from ..exceptions import AuthenticationError
 from ..monitoring import (
     AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener, ConnectionLostEvent,
-    HandshakeFailedEvent, HandshakeStartEvent, HandshakeSuccessEvent, QueryEventListener,
-    QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
+    ContinuousQueryListenerFailEvent, HandshakeFailedEvent, HandshakeStartEvent,
+    HandshakeSuccessEvent, QueryEventListener, QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
 )
 
 __all__ = ['Events', 'log', 'qlog']
@@ -146,3 +146,17 @@ class Events:
         if self.query_listeners:
             self._emit(self.query_listeners, 'on_query_fail', QueryFailEvent(
                 conn.host, conn.port, conn.uuid, rid, op_code, op_name, duration, failure))
+
+    # --- continuous queries -------------------------------------------------------------
+
+    def listener_failed(self, conn: Any, query_id: int, error: BaseException) -> None:
+        """The listener of the continuous query ``query_id`` on ``conn`` raised ``error``
+        (call from the ``except`` block, so that the log has the traceback)."""
+        qlog.error('Continuous query listener failed(query_id=%d, address=%s, port=%d, '
+                   'node_uuid=%s): %r', query_id, conn.host, conn.port, conn.uuid, error,
+                   exc_info=error)
+        if self.query_listeners:
+            self._emit(self.query_listeners, 'on_continuous_query_listener_fail',
+                       ContinuousQueryListenerFailEvent(
+                           conn.host, conn.port, conn.uuid, query_id, OP_QUERY_CONTINUOUS,
+                           OP_NAMES[OP_QUERY_CONTINUOUS], repr(error)))

@@ -20,7 +20,12 @@ when the inbox dealt with the frame itself:
   before its listener registers (the task id arrives in a reply that another
   thread may still be reading): such notifications are kept until it does, up to
   :data:`MAX_EARLY` of them. Continuous-query events for an unknown id are dropped,
-  as the protocol says.
+  as the protocol says, except while a client is opening a query on the connection
+  (:meth:`Inbox.hold`): its first events may come right behind the reply that tells
+  its id, before the opener had a chance to subscribe;
+* when the session ends, the ``on_end`` hook of each subscription still there is called
+  with the error that ended it (or a :class:`ConnectionError` for a deliberate close), so
+  whoever listens learns that no more notifications will come.
 
 Listeners run in the transport's receive path (the reader thread, the event
 loop), so they must only hand the frame on, never block or call the client.
@@ -52,6 +57,7 @@ _KEPT_EARLY = frozenset((OP_COMPUTE_TASK_FINISHED,))
 MAX_EARLY = 1024
 
 Listener = Callable[[bytes], None]
+EndHook = Callable[[BaseException], None]
 
 
 def close_request(resource_id: int) -> Request:
@@ -67,7 +73,8 @@ class Inbox:
     :param flags_header: the session speaks protocol 1.4.0 or newer (frames have flags).
     """
 
-    __slots__ = ('flags_header', 'waiting', 'abandoned', 'listeners', 'early', 'outbox')
+    __slots__ = ('flags_header', 'waiting', 'abandoned', 'listeners', 'early', 'outbox',
+                 'on_end', 'holding')
 
     def __init__(self, flags_header: bool = True):
         self.flags_header = flags_header
@@ -76,6 +83,9 @@ class Inbox:
         #: request id of a request given up on -> the resource its reply frees
         self.abandoned: Dict[int, int] = {}
         self.listeners: Dict[Tuple[int, int], Listener] = {}
+        self.on_end: Dict[Tuple[int, int], EndHook] = {}
+        #: op code -> how many openers want its notifications for unknown ids kept
+        self.holding: Dict[int, int] = {}
         self.early: 'OrderedDict[Tuple[int, int], List[bytes]]' = OrderedDict()
         #: requests the transport must send (and whose replies nobody reads)
         self.outbox: List[Request] = []
@@ -130,11 +140,15 @@ class Inbox:
 
     # --- notifications ----------------------------------------------------------------
 
-    def subscribe(self, op_code: int, resource_id: int, listener: Listener) -> None:
+    def subscribe(self, op_code: int, resource_id: int, listener: Listener,
+                  on_end: Optional[EndHook] = None) -> None:
         """Send the notifications ``op_code`` for ``resource_id`` to ``listener``, starting
-        with those that came before it registered."""
+        with those that came before it registered; call ``on_end(error)`` if the session
+        ends while subscribed."""
         key = (op_code, resource_id)
         self.listeners[key] = listener
+        if on_end is not None:
+            self.on_end[key] = on_end
         for frame in self.early.pop(key, ()):
             listener(frame)
 
@@ -142,7 +156,26 @@ class Inbox:
         """Stop delivering ``op_code`` notifications for ``resource_id``."""
         key = (op_code, resource_id)
         self.listeners.pop(key, None)
+        self.on_end.pop(key, None)
         self.early.pop(key, None)
+
+    def hold(self, op_code: int) -> None:
+        """Keep ``op_code`` notifications for ids nobody subscribed to, until
+        :meth:`unhold`: a request that opens a resource is about to go out, and the
+        resource's first notifications may come before its id is known."""
+        self.holding[op_code] = self.holding.get(op_code, 0) + 1
+
+    def unhold(self, op_code: int) -> None:
+        """The opener is subscribed (or failed): when no other opener holds ``op_code``,
+        drop what was kept of it for ids still unknown (resources closed meanwhile)."""
+        left = self.holding.get(op_code, 0) - 1
+        if left > 0:
+            self.holding[op_code] = left
+            return
+        self.holding.pop(op_code, None)
+        if op_code not in _KEPT_EARLY:
+            for key in [k for k in self.early if k[0] == op_code]:
+                del self.early[key]
 
     def _notify(self, frame: bytes) -> None:
         try:
@@ -152,7 +185,7 @@ class Inbox:
         listener = self.listeners.get(key)
         if listener is not None:
             listener(frame)
-        elif key[0] in _KEPT_EARLY:
+        elif key[0] in _KEPT_EARLY or key[0] in self.holding:
             early = self.early
             early.setdefault(key, []).append(frame)
             while sum(map(len, early.values())) > MAX_EARLY:
@@ -163,12 +196,21 @@ class Inbox:
 
     # --- the session ends ---------------------------------------------------------------
 
-    def close(self) -> List[Any]:
-        """The session ended: forget everything; return the slots still waiting."""
+    def close(self, error: Optional[BaseException] = None) -> List[Any]:
+        """The session ended (because of ``error``): forget everything, telling the
+        subscribers' ``on_end`` hooks; return the slots still waiting."""
         slots = list(self.waiting.values())
+        hooks = list(self.on_end.values())
         self.waiting.clear()
         self.abandoned.clear()
         self.listeners.clear()
+        self.on_end.clear()
+        self.holding.clear()
         self.early.clear()
         self.outbox.clear()
+        if hooks:
+            if error is None:
+                error = ConnectionError('connection closed')
+            for hook in hooks:
+                hook(error)
         return slots

@@ -118,6 +118,24 @@ class Session:
                 return conn
         return None
 
+    def continuous_query_home(self) -> Any:
+        """The live connection a new continuous query goes to, or None (reconnect).
+
+        The current connection, the one every request without a key uses. With partition
+        awareness a query could live on any node's connection: the server sends it the
+        events of every node all the same, so no node is better placed. The current one
+        is the connection the client keeps busy and watched anyway, and the one it
+        reconnects first; a query on it fails over no worse than on any other.
+        """
+        conn = self.current
+        if conn is not None and conn.alive:
+            return conn
+        for conn in self.nodes:
+            if conn.alive:
+                self.current = conn
+                return conn
+        return None
+
     def stale(self, cache_id: int) -> bool:
         """Whether the partition map of ``cache_id`` must be fetched before routing a key."""
         router = self.router

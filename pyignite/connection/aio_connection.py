@@ -179,7 +179,7 @@ class _FrameProtocol(asyncio.Protocol):
     def _fail_waiters(self, error: BaseException) -> None:
         if self.error is None:
             self.error = error
-        for fut in self.inbox.close():
+        for fut in self.inbox.close(error):
             if not fut.done():
                 fut.set_exception(error)
         fut, self.raw = self.raw, None
@@ -362,25 +362,44 @@ class AioConnection(NodeConnection):
 
     # --- requests -----------------------------------------------------------------------
 
-    def subscribe(self, op_code: int, resource_id: int,
-                  listener: Callable[[bytes], None]) -> None:
+    def subscribe(self, op_code: int, resource_id: int, listener: Callable[[bytes], None],
+                  on_end: Optional[Callable[[BaseException], None]] = None) -> None:
         """Hand the server notifications ``op_code`` about ``resource_id`` to ``listener``
         (called with each frame body from the event loop's receive path: it must only pass
-        the frame on). Resource ids belong to this connection's session: a reconnection
-        forgets the subscription.
+        the frame on), and call ``on_end(error)`` (likewise) if the connection ends first.
+        Resource ids belong to this connection's session: a reconnection forgets the
+        subscription.
 
         :raises ConnectionError: the connection is closed.
         """
-        proto = self._proto
-        if proto is None or not self.alive or proto.error is not None:
-            raise ConnectionError('Connection to {}:{} is closed.'.format(self.host, self.port))
-        proto.inbox.subscribe(op_code, resource_id, listener)
+        proto = self._live_proto()
+        proto.inbox.subscribe(op_code, resource_id, listener, on_end)
 
     def unsubscribe(self, op_code: int, resource_id: int) -> None:
         """Stop handing out the notifications ``op_code`` about ``resource_id``."""
         proto = self._proto
         if proto is not None:
             proto.inbox.unsubscribe(op_code, resource_id)
+
+    def hold(self, op_code: int) -> None:
+        """Keep the ``op_code`` notifications for ids nobody subscribed to yet, until
+        :meth:`unhold` (see :meth:`pyignite._session.inbox.Inbox.hold`).
+
+        :raises ConnectionError: the connection is closed.
+        """
+        self._live_proto().inbox.hold(op_code)
+
+    def unhold(self, op_code: int) -> None:
+        """Undo one :meth:`hold`."""
+        proto = self._proto
+        if proto is not None:
+            proto.inbox.unhold(op_code)
+
+    def _live_proto(self) -> _FrameProtocol:
+        proto = self._proto
+        if proto is None or not self.alive or proto.error is not None:
+            raise ConnectionError('Connection to {}:{} is closed.'.format(self.host, self.port))
+        return proto
 
     def new_request_id(self) -> int:
         """A fresh request id, for callers that must know it before :meth:`request`."""

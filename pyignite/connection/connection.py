@@ -22,6 +22,14 @@ asyncio client (:mod:`pyignite._session`): a reply for a request given up on
 server notifications go to their listeners. A frame that arrives whole in one
 read is copied once out of a buffer the stream reuses.
 
+Notifications: a thread reads only while it waits for a reply, but server pushes
+(continuous query events) come when they like. So while the stream has subscribers
+(:meth:`Connection.subscribe`), a daemon *listening thread* takes the reader's role
+whenever no request thread holds it: it sorts frames like any reader (handing replies to
+their waiters, notifications to their listeners), in polls of :data:`_LISTEN_POLL` seconds,
+and ends when the last subscriber leaves or the stream ends. Request threads then wait for
+their replies on their conditions; a stream without subscribers never has this thread.
+
 TLS: OpenSSL forbids using one SSL object from two threads at once, which a
 reader blocked in ``recv`` while another thread sends would do. So TLS runs
 over memory BIOs: the socket carries ciphertext, and the SSL object is only
@@ -51,7 +59,7 @@ import socket
 import ssl
 import threading
 from collections import deque
-from time import monotonic
+from time import monotonic, sleep
 from typing import TYPE_CHECKING, Any, Callable, Iterator, List, Optional, Tuple, Union
 
 from .._protocol import wire as P
@@ -77,6 +85,10 @@ _RECV_MAX = 1 << 20
 _TLS_READ = 1 << 17
 #: the shortest reply frame: request id and flags (protocol 1.4.0+) or status (before)
 _MIN_REPLY = {True: 10, False: 12}
+#: the listening thread reads in polls this long (seconds), so it notices within that
+#: time that its last subscriber left; and naps this long while a request thread reads
+_LISTEN_POLL = 0.2
+_LISTEN_NAP = 0.01
 
 
 class _Expired(Exception):
@@ -149,6 +161,8 @@ class _Stream:
         self.lock = threading.Lock()
         self.send_lock = threading.Lock()
         self.reading = False
+        #: a listening thread runs for this stream (see the module documentation)
+        self.listening = False
         self.error: Optional[BaseException] = None
         self.flags_header = True
         #: the request ids of the connection, for the requests the inbox sends
@@ -517,7 +531,7 @@ class Connection(NodeConnection):
             if stream.error is not None:
                 return False
             stream.error = error
-            for waiter in stream.inbox.close():
+            for waiter in stream.inbox.close(error):
                 if waiter.cond is not None:
                     waiter.cond.notify()
         stream.shutdown()
@@ -525,12 +539,13 @@ class Connection(NodeConnection):
 
     # --- requests -----------------------------------------------------------------------
 
-    def subscribe(self, op_code: int, resource_id: int,
-                  listener: Callable[[bytes], None]) -> None:
+    def subscribe(self, op_code: int, resource_id: int, listener: Callable[[bytes], None],
+                  on_end: Optional[Callable[[BaseException], None]] = None) -> None:
         """Hand the server notifications ``op_code`` about ``resource_id`` to ``listener``
         (called with each frame body, in the thread that reads the stream, under its lock:
-        it must only pass the frame on). Resource ids belong to this connection's session:
-        a reconnection forgets the subscription.
+        it must only pass the frame on), and call ``on_end(error)`` (likewise) if the
+        connection ends first. Resource ids belong to this connection's session: a
+        reconnection forgets the subscription. Starts the listening thread if need be.
 
         :raises ConnectionError: the connection is closed.
         """
@@ -540,7 +555,12 @@ class Connection(NodeConnection):
         with stream.lock:
             if stream.error is not None:
                 raise _lost(stream)
-            stream.inbox.subscribe(op_code, resource_id, listener)
+            stream.inbox.subscribe(op_code, resource_id, listener, on_end)
+            start = not stream.listening
+            stream.listening = True
+        if start:
+            threading.Thread(target=self._listen, args=(stream,), daemon=True,
+                             name='pyignite-listen-{}:{}'.format(self.host, self.port)).start()
 
     def unsubscribe(self, op_code: int, resource_id: int) -> None:
         """Stop handing out the notifications ``op_code`` about ``resource_id``."""
@@ -548,6 +568,53 @@ class Connection(NodeConnection):
         if stream is not None:
             with stream.lock:
                 stream.inbox.unsubscribe(op_code, resource_id)
+
+    def hold(self, op_code: int) -> None:
+        """Keep the ``op_code`` notifications for ids nobody subscribed to yet, until
+        :meth:`unhold` (see :meth:`pyignite._session.inbox.Inbox.hold`).
+
+        :raises ConnectionError: the connection is closed.
+        """
+        stream = self._stream
+        if stream is None:
+            raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
+        with stream.lock:
+            stream.inbox.hold(op_code)
+
+    def unhold(self, op_code: int) -> None:
+        """Undo one :meth:`hold`."""
+        stream = self._stream
+        if stream is not None:
+            with stream.lock:
+                stream.inbox.unhold(op_code)
+
+    def _listen(self, stream: _Stream) -> None:
+        """The listening thread: read the stream while it has subscribers and no request
+        thread reads it."""
+        lock = stream.lock
+        nobody = _Waiter()  # a slot no frame is for: read until the poll ends
+        while True:
+            with lock:
+                if stream.error is not None or not stream.inbox.listeners:
+                    stream.listening = False
+                    return
+                reader = not stream.reading
+                stream.reading = True
+            if not reader:
+                # a request thread reads, and hands out what comes meanwhile
+                sleep(_LISTEN_NAP)
+                continue
+            try:
+                self._read_until(stream, nobody, monotonic() + _LISTEN_POLL)
+            except _Expired:
+                pass
+            except BaseException as e:
+                self._break(stream, e)
+            finally:
+                with lock:
+                    stream.reading = False
+                    if stream.inbox.waiting:
+                        stream.wake_reader()
 
     def new_request_id(self) -> int:
         """A fresh request id, for callers that must know it before :meth:`request`."""

@@ -178,6 +178,40 @@ def test_early_notifications_are_bounded_and_cq_events_without_listener_dropped(
     assert len(got) == 1
 
 
+def test_cq_events_are_kept_while_a_query_is_being_opened():
+    """The first events of a query may come right behind the reply with its id: they are
+    kept while an opener holds the op code, and what nobody claimed goes when it lets go."""
+    inbox = Inbox()
+    inbox.hold(CQ_EVENT)
+    inbox.hold(CQ_EVENT)  # two queries being opened at once
+    for rid in (5, 6, 5, 9):
+        inbox.sort(notification(rid, CQ_EVENT, bytes([rid]))[4:])
+    got = []
+    inbox.subscribe(CQ_EVENT, 5, got.append)
+    assert [f[12:] for f in got] == [b'\x05', b'\x05']
+    inbox.unhold(CQ_EVENT)
+    inbox.subscribe(CQ_EVENT, 6, got.append)
+    assert [f[12:] for f in got] == [b'\x05', b'\x05', b'\x06']
+    inbox.unhold(CQ_EVENT)
+    assert inbox.early == {} and inbox.holding == {}  # id 9 was never claimed: dropped
+    inbox.sort(notification(9, CQ_EVENT)[4:])
+    assert inbox.early == {}  # and with no opener, events for unknown ids are dropped
+
+
+def test_the_end_of_a_session_is_told_to_the_subscribers_still_there():
+    inbox = Inbox()
+    ended = []
+    inbox.subscribe(CQ_EVENT, 1, [].append, ended.append)
+    inbox.subscribe(CQ_EVENT, 2, [].append, ended.append)
+    inbox.unsubscribe(CQ_EVENT, 2)
+    error = ConnectionResetError('gone')
+    inbox.close(error)
+    assert ended == [error]
+    inbox.subscribe(CQ_EVENT, 3, [].append, ended.append)
+    inbox.close()  # a deliberate close: a ConnectionError says so
+    assert len(ended) == 2 and isinstance(ended[1], ConnectionError)
+
+
 def test_a_truncated_notification_is_a_parse_error():
     with pytest.raises(ParseError):
         Inbox().sort(struct.pack('<qh', 1, P.FLAG_NOTIFICATION))

@@ -6,6 +6,7 @@ Standard library only. One module per concern:
 * ``libs`` -- the server's jars (Maven, or ``IGNITE_HOME``) and the SQL engine they give;
 * ``tls`` -- the TLS material of the test nodes and client TLS contexts;
 * ``probe`` -- a raw thin-client handshake and the cluster-state requests;
+* ``testjar`` -- the server-side test code (``tools/java``) compiled into a jar;
 * ``configs`` -- the Spring XML of one node;
 * ``processes`` -- JVM command lines, the registry of running clusters, stray-node cleanup;
 * ``clusters`` -- ``IgniteCluster``, the predefined layouts, ``ExternalNode``;
@@ -33,6 +34,7 @@ from .probe import (
     STATE_INACTIVE, STATUS_AUTH_FAILED, HandshakeResult, RawConnection, handshake,
 )
 from .processes import JAVA_OPENS, JVM_OPTIONS, MAIN_CLASS, cleanup, find_marked_processes
+from .testjar import server_test_jar
 from .tls import client_ssl_context, ensure_ssl_material
 
 __all__ = [
@@ -48,5 +50,5 @@ __all__ = [
     'OP_CLUSTER_GET_STATE', 'OP_CLUSTER_CHANGE_STATE', 'STATE_INACTIVE', 'STATE_ACTIVE',
     'STATE_ACTIVE_READ_ONLY', 'STATUS_AUTH_FAILED',
     'HandshakeResult', 'RawConnection', 'handshake',
-    'find_marked_processes', 'cleanup', 'main',
+    'find_marked_processes', 'cleanup', 'main', 'server_test_jar',
 ]

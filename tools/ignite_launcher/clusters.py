@@ -27,6 +27,7 @@ from .processes import (
     JAVA_OPENS, JVM_OPTIONS, MAIN_CLASS, _die_with_parent_hook, _kill_group, _port_open,
     _register, _unregister,
 )
+from .testjar import server_test_jar
 from .tls import client_ssl_context, ensure_ssl_material
 
 START_TIMEOUT = 90.0
@@ -208,6 +209,8 @@ class IgniteCluster:
         self.username = DEFAULT_USERNAME if auth else None
         self.password = DEFAULT_PASSWORD if auth else None
         self.libs: Optional[IgniteLibs] = None
+        #: the server-side test code (``tools/java``), on every node's classpath
+        self.test_jar: Optional[Path] = None
         self._ssl_files: Dict[str, Path] = {}
         self._nodes = [_Node(self, i) for i in range(self.slots)]
         self._lock = threading.RLock()
@@ -324,6 +327,7 @@ class IgniteCluster:
                 for node in self._nodes[:self.nodes]:
                     self._check_port_free(node)
                 self.libs = resolve_libs(self.version)
+                self.test_jar = server_test_jar(self.libs)
                 if self.ssl:
                     self._ssl_files = ensure_ssl_material(self.run_dir / 'ssl')
             except BaseException:
@@ -352,6 +356,7 @@ class IgniteCluster:
             self._claim()
             if self.libs is None:
                 self.libs = resolve_libs(self.version)
+                self.test_jar = server_test_jar(self.libs)
             if self.ssl and not self._ssl_files:
                 self._ssl_files = ensure_ssl_material(self.run_dir / 'ssl')
             _register(self)
@@ -445,10 +450,13 @@ class IgniteCluster:
     def _command(self, node: _Node) -> List[str]:
         assert self.libs is not None
         marker = f'{node.name}@{os.getpid()}'
+        classpath = self.libs.classpath
+        if self.test_jar is not None:
+            classpath += os.pathsep + str(self.test_jar)
         return [self._java(), *JAVA_OPENS, *JVM_OPTIONS,
                 f'-DIGNITE_HOME={node.home}', f'-D{MARKER_PROPERTY}={marker}',
                 *self.jvm_options,
-                '-cp', self.libs.classpath, MAIN_CLASS, str(node.config_path)]
+                '-cp', classpath, MAIN_CLASS, str(node.config_path)]
 
     def _start_node(self, idx: int) -> None:
         node = self._node(idx)
