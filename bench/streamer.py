@@ -120,7 +120,7 @@ def run_floor(client, n, name):
     """Pre-encoded batches, pipelined on raw sockets, replies read but not decoded."""
     cache = fresh(client, name)
     state = StreamerState(client._session, cache)
-    client.register_cache(cache.cache_id)
+    client._run(state.open_op())
     batches = []
     for i in range(n):
         batch = state.add(i, value(i))

@@ -401,7 +401,7 @@ class Client(BaseClient):
         :param receiver: (optional) a complex object whose type is a Java
          ``org.apache.ignite.stream.StreamReceiver`` class on the servers' classpath (its
          fields are the receiver's), run by the server on each batch instead of putting
-         the entries; register its class first (``register_binary_type``),
+         the entries (its class is registered with the server when the streamer opens),
         :return: :class:`~pyignite.data_streamer.DataStreamer`,
         :raises ParameterError: a bad option.
         """
