@@ -175,6 +175,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('-n', type=int, default=200_000, help='entries per load')
     parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--warmup', type=int, default=50_000,
+                        help='entries each way loads once, untimed, before the rounds (the '
+                             "servers' JIT and caches warm up: the first load is much slower)")
     parser.add_argument('--out', help='also write the table here (Markdown)')
     parser.add_argument('--ref-python', help='python of a venv with pyignite 0.6.1 '
                         '(default: bench/.venv-ref)')
@@ -185,6 +188,9 @@ def main():
     client = Client()
     times = {way: [] for way, _ in WAYS}
     with client.connect(NODES):
+        if args.warmup:
+            for way, func in WAYS:
+                func(client, args.warmup, 'bench-load')
         for _ in range(args.rounds):
             for way, func in WAYS:
                 elapsed = func(client, args.n, 'bench-load')
