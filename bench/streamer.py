@@ -19,6 +19,7 @@ Run it from the checkout, with the cluster the launcher starts::
 
     tools/isolated python3 tools/ignite_server.py run --layout cluster -- \\
         python3 bench/streamer.py [-n 200000] [--rounds 3] [--out bench/results/streamer.md]
+        [--ref-python PATH]
 """
 import argparse
 import asyncio
@@ -39,6 +40,7 @@ from pyignite import AioClient, Client  # noqa: E402
 from pyignite._ops.streamer import StreamerState  # noqa: E402
 
 NODES = [('127.0.0.1', 10801), ('127.0.0.1', 10802), ('127.0.0.1', 10803)]
+#: the reference client's interpreter (``make bench`` makes that venv); --ref-python overrides
 REF_PYTHON = ROOT / 'bench' / '.venv-ref' / 'bin' / 'python'
 BATCH = 1000
 
@@ -106,7 +108,7 @@ def run_streamer_async(client, n, name):
 
 
 def run_ref_put_all(client, n, name):
-    if not REF_PYTHON.exists():
+    if not Path(REF_PYTHON).exists():
         return None
     fresh(client, name)
     out = subprocess.run([str(REF_PYTHON), '-I', '-c', REF_SCRIPT, str(n), name],
@@ -118,7 +120,7 @@ def run_floor(client, n, name):
     """Pre-encoded batches, pipelined on raw sockets, replies read but not decoded."""
     cache = fresh(client, name)
     state = StreamerState(client._session, cache)
-    client.register_cache(cache.cache_id)
+    client._run(state.open_op())
     batches = []
     for i in range(n):
         batch = state.add(i, value(i))
@@ -173,11 +175,22 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('-n', type=int, default=200_000, help='entries per load')
     parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--warmup', type=int, default=50_000,
+                        help='entries each way loads once, untimed, before the rounds (the '
+                             "servers' JIT and caches warm up: the first load is much slower)")
     parser.add_argument('--out', help='also write the table here (Markdown)')
+    parser.add_argument('--ref-python', help='python of a venv with pyignite 0.6.1 '
+                        '(default: bench/.venv-ref)')
     args = parser.parse_args()
+    if args.ref_python:
+        global REF_PYTHON
+        REF_PYTHON = Path(args.ref_python)
     client = Client()
     times = {way: [] for way, _ in WAYS}
     with client.connect(NODES):
+        if args.warmup:
+            for way, func in WAYS:
+                func(client, args.warmup, 'bench-load')
         for _ in range(args.rounds):
             for way, func in WAYS:
                 elapsed = func(client, args.n, 'bench-load')

@@ -132,6 +132,8 @@ API_MODULES = (
     'pyignite.client', 'pyignite.aio_client', 'pyignite.cache', 'pyignite.aio_cache',
     'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
+    'pyignite.data_streamer', 'pyignite.atomic_long', 'pyignite.ignite_set',
+    'pyignite.datatypes.structures',
 )
 pyignite_build_inputs = ' '.join(
     [m for m in API_MODULES if _import_error(m) is None]

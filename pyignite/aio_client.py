@@ -339,8 +339,10 @@ class AioClient(BaseClient):
             statement_type: int = 0, distributed_joins: bool = False, local: bool = False,
             replicated_only: bool = False,
             enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
-            include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
-            cache: Union[int, str, 'BaseCache', None] = None) -> 'AioSqlFieldsCursor':
+            include_field_names: bool = False, max_rows: int = -1,
+            timeout: Optional[int] = 0, cache: Union[int, str, 'BaseCache', None] = None,
+            partitions: Optional[Iterable[int]] = None,
+            update_batch_size: Optional[int] = None) -> 'AioSqlFieldsCursor':
         """Run an SQL query when the returned cursor is awaited or entered with
         ``async with``.
 
@@ -359,16 +361,30 @@ class AioClient(BaseClient):
         :param lazy: (optional) lazy execution,
         :param include_field_names: (optional) the first row is the list of column names,
         :param max_rows: (optional) at most this many rows, -1 (default) for all,
-        :param timeout: (optional) server-side timeout in ms, 0 (default) for none,
+        :param timeout: (optional) server-side timeout in ms, 0 (default) for none, None
+         for the server's default query timeout (``SqlConfiguration.defaultQueryTimeout``),
         :param cache: (optional) cache name, id or object whose schema to use; ``schema``
          is ignored then,
-        :return: a :class:`~pyignite.cursors.AioSqlFieldsCursor` yielding rows as lists.
+        :param partitions: (optional) run the query on these partitions only (a list of
+         partition numbers); needs the QRY_PARTITIONS_BATCH_SIZE protocol feature,
+        :param update_batch_size: (optional) rows the server updates per batch for DML
+         (1 by default); needs the same feature,
+        :return: a :class:`~pyignite.cursors.AioSqlFieldsCursor` yielding rows as lists,
+        :raises NotSupportedByClusterError: ``partitions`` or ``update_batch_size`` given
+         to a server without the QRY_PARTITIONS_BATCH_SIZE feature (before sending).
+
+        In a transaction of this thread or task (:meth:`tx_start`), the query runs inside
+        it when the server offers transaction-aware queries (protocol feature
+        TX_AWARE_QUERIES, which a server negotiates only when
+        ``TransactionConfiguration.txAwareQueriesEnabled`` is set); otherwise it runs on
+        its own, outside the transaction. See :ref:`sql-extras`.
         """
         from .cursors import AioSqlFieldsCursor
         return AioSqlFieldsCursor(self, query_str, page_size, query_args, schema,
                                   statement_type, distributed_joins, local, replicated_only,
                                   enforce_join_order, collocated, lazy, include_field_names,
-                                  max_rows, timeout, cache)
+                                  max_rows, timeout, cache, partitions,
+                                  update_batch_size)
 
     def data_streamer(self, cache: Union[str, int, 'BaseCache'], *,
                       allow_overwrite: bool = False, skip_store: bool = False,
@@ -392,7 +408,7 @@ class AioClient(BaseClient):
         :param receiver: (optional) a complex object whose type is a Java
          ``org.apache.ignite.stream.StreamReceiver`` class on the servers' classpath (its
          fields are the receiver's), run by the server on each batch instead of putting
-         the entries; register its class first (``register_binary_type``),
+         the entries (its class is registered with the server when the streamer opens),
         :return: :class:`~pyignite.data_streamer.AioDataStreamer`,
         :raises ParameterError: a bad option.
         """

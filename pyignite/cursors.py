@@ -183,12 +183,14 @@ class SqlFieldsCursor(_SyncCursor):
                  local: bool = False, replicated_only: bool = False,
                  enforce_join_order: bool = False, collocated: bool = False,
                  lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
-                 timeout: int = 0, cache: Union[int, str, 'BaseCache', None] = None) -> None:
+                 timeout: Optional[int] = 0, cache: Union[int, str, 'BaseCache', None] = None,
+                 partitions: Optional[Iterable[int]] = None,
+                 update_batch_size: Optional[int] = None) -> None:
         super().__init__(client)
         client._run(query.sql_fields(
             client._session, self._state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
-            include_field_names, max_rows, timeout, cache))
+            include_field_names, max_rows, timeout, cache, partitions, update_batch_size))
 
 
 class _AioCursor(BaseCursor):
@@ -295,8 +297,10 @@ class AioSqlFieldsCursor(_AioCursor):
                  local: bool = False, replicated_only: bool = False,
                  enforce_join_order: bool = False, collocated: bool = False,
                  lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
-                 timeout: int = 0, cache: Union[int, str, 'BaseCache', None] = None) -> None:
+                 timeout: Optional[int] = 0, cache: Union[int, str, 'BaseCache', None] = None,
+                 partitions: Optional[Iterable[int]] = None,
+                 update_batch_size: Optional[int] = None) -> None:
         super().__init__(client, lambda state: query.sql_fields(
             client._session, state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
-            include_field_names, max_rows, timeout, cache))
+            include_field_names, max_rows, timeout, cache, partitions, update_batch_size))

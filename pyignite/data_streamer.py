@@ -175,10 +175,8 @@ class DataStreamer(_Base):
     # --- moving batches: the state decides ----------------------------------------------
 
     def _open(self) -> None:
+        self._client._run(self._state.open_op())
         self._opened = True
-        op = self._state.maps_op()
-        if op is not None:
-            self._client._run(op)
 
     def _send_all(self) -> None:
         for batch in self._state.take_all():
@@ -312,10 +310,8 @@ class AioDataStreamer(_Base):
     # --- moving batches: the state decides ----------------------------------------------
 
     async def _open(self) -> None:
+        await self._client._run(self._state.open_op())
         self._opened = True
-        op = self._state.maps_op()
-        if op is not None:
-            await self._client._run(op)
 
     async def _send_all(self) -> None:
         for batch in self._state.take_all():

@@ -134,6 +134,13 @@ def full_footer_node():
     yield from _serve('full-footer')
 
 
+@pytest.fixture(scope='session')
+def tx_sql_node():
+    """In-memory node on 10850 with transaction-aware SQL enabled
+    (``TransactionConfiguration.txAwareQueriesEnabled``; Ignite 2.17 and later)."""
+    yield from _serve('tx-sql')
+
+
 # =============================================================================================
 # (Next section: add other fixtures below this line.)
 # =============================================================================================

@@ -11,6 +11,7 @@ import pytest
 
 from pyignite.aio_cache import AioCache
 from pyignite.aio_client import AioClient
+from pyignite.atomic_long import AioAtomicLong, AtomicLong
 from pyignite.aio_cluster import AioCluster
 from pyignite.cache import Cache
 from pyignite.client import Client
@@ -21,6 +22,7 @@ from pyignite.cursors import (
     AioIndexQueryCursor, AioScanCursor, AioSqlFieldsCursor, IndexQueryCursor, ScanCursor,
     SqlFieldsCursor,
 )
+from pyignite.data_streamer import AioDataStreamer, DataStreamer
 from pyignite.transaction import AioTransaction, Transaction
 
 PAIRS = [
@@ -32,6 +34,8 @@ PAIRS = [
     (Cluster, AioCluster),
     (ClusterGroup, AioClusterGroup),
     (Transaction, AioTransaction),
+    (DataStreamer, AioDataStreamer),
+    (AtomicLong, AioAtomicLong),
     (ContinuousQuery, AioContinuousQuery),
 ]
 
@@ -59,6 +63,7 @@ PLAIN_ASYNC_METHODS = {
     (AioClient, 'sql'),  # returns an AioSqlFieldsCursor
     (AioClient, 'get_cluster'),
     (AioClient, 'tx_start'),  # returns an AioTransaction
+    (AioClient, 'data_streamer'),  # returns an AioDataStreamer, entered with async with
     (AioCache, 'scan'),  # returns an AioScanCursor
     (AioCache, 'index_query'),  # returns an AioIndexQueryCursor
     (AioCache, 'with_expire_policy'),

@@ -14,6 +14,8 @@ PUBLIC_MODULES = (
     'pyignite.cursors', 'pyignite.continuous_query', 'pyignite.index_query',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
+    'pyignite.data_streamer', 'pyignite.atomic_long', 'pyignite.ignite_set',
+    'pyignite.datatypes.structures',
 )
 
 pytestmark = pytest.mark.slow

@@ -17,7 +17,7 @@ that calls :func:`~pyignite._ops.resources.close_abandoned` (every query, page a
 and, through :func:`~pyignite._ops.prepare.prepare`, the key-value operations).
 """
 import struct
-from typing import TYPE_CHECKING, Any, Callable, Dict, List, Optional, Tuple, Type, Union
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple, Type, Union
 
 from .._codec import ids as _ids, structs as S
 from .._codec.decoder import (
@@ -36,6 +36,7 @@ from ..datatypes.sql import StatementType
 from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
 from .affinity import refresh_partitions
 from .binary_types import read_fetching_types
+from . import sql_extras
 from .common import Operation
 from .prepare import prepare
 from .resources import close_abandoned, close_request, conn_session
@@ -413,12 +414,16 @@ def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size
                query_args: Any = None, schema: Optional[str] = 'PUBLIC', statement_type: int = 0,
                distributed_joins: bool = False, local: bool = False, replicated_only: bool = False,
                enforce_join_order: bool = False, collocated: bool = False, lazy: bool = False,
-               include_field_names: bool = False, max_rows: int = -1, timeout: int = 0,
-               cache: Union[str, int, 'CacheRef', None] = None) -> Operation:
+               include_field_names: bool = False, max_rows: int = -1,
+               timeout: Optional[int] = 0, cache: Union[str, int, 'CacheRef', None] = None,
+               partitions: Optional[Iterable[int]] = None,
+               update_batch_size: Optional[int] = None) -> Operation:
     """Open an SQL fields query (OP_QUERY_SQL_FIELDS); rows are lists of column values.
 
     ``max_rows`` is enforced here: the server reads the field and ignores it. With
-    ``include_field_names`` the column names end up in ``state.field_names``.
+    ``include_field_names`` the column names end up in ``state.field_names``. What the
+    optional protocol features add (the timeout's meaning, partitions, the update batch
+    size, the caller's transaction) is decided in :mod:`pyignite._ops.sql_extras`.
     """
     if not isinstance(query_str, str):
         raise ParameterError('query_str must be a str, not {!r}'.format(query_str))
@@ -435,14 +440,16 @@ def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size
         statement_type, _bool('distributed_joins', distributed_joins), _bool('local', local),
         _bool('replicated_only', replicated_only),
         _bool('enforce_join_order', enforce_join_order), _bool('collocated', collocated),
-        _bool('lazy', lazy), _timeout(timeout),
+        _bool('lazy', lazy), sql_extras.sql_timeout(session, timeout),
         _bool('include_field_names', include_field_names))
+    parts, batch_size = sql_extras.check_extras(session, partitions, update_batch_size)
     cache_id = _cache_id(cache)
     if cache_id:
         schema = None  # the server then uses the cache's schema
     req = Request(OP_QUERY_SQL_FIELDS, SQLError)
     buf = req.buf
-    buf += S.INT_BYTE.pack(cache_id, 0)
+    prefix, req.conn = sql_extras.cache_prefix(session, cache_id)
+    buf += prefix
     write_string(buf, schema)
     if max_rows > 0:
         state.limit = max_rows
@@ -454,6 +461,7 @@ def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size
     write_string(buf, query_str)
     _args(buf, query_args, session.binary)
     buf += flags
+    sql_extras.write_extras(session, buf, parts, batch_size)
     state.error = SQLError
     if include_field_names:
         state.field_names = []

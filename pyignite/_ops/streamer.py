@@ -21,8 +21,10 @@ from .._codec import structs as S
 from .._codec.encoder import write
 from .._protocol.opcodes import OP_DATA_STREAMER_START
 from .._protocol.request import Frame, Request
+from ..binary import GenericObjectMeta
 from ..exceptions import CacheError, DataStreamerError, ParameterError, ReconnectError
 from .affinity import cache_id_of, register_cache
+from .binary_types import put_pending_types, register_java_class_name
 from .common import Operation
 from .exchange import Call
 
@@ -124,18 +126,22 @@ class StreamerState:
         # per-node and per-thread buffer sizes: -1 lets the server size its one-shot
         # streamer by the batch
         prefix += S.INT_BYTE.pack(self.cache_id, flags) + S.INT.pack(-1) + S.INT.pack(-1)
+        self.receiver_class: Optional[GenericObjectMeta] = None
         if receiver is None:
             prefix.append(0x65)  # null
         else:
+            if not isinstance(type(receiver), GenericObjectMeta):
+                raise ParameterError(
+                    'receiver must be a complex object (an instance of a GenericObjectMeta '
+                    'class named after a Java StreamReceiver class on the servers), not '
+                    '{!r}'.format(receiver))
+            self.receiver_class = type(receiver)  # type: ignore[assignment]
             write(prefix, receiver, None, session.binary)
-            if prefix.pending or prefix.guessed:
-                raise ParameterError('register the receiver class first '
-                                     '(client.register_binary_type), so that batches can '
-                                     'be written without asking the server')
             prefix.append(PLATFORM_JAVA)
-        self.count_pos = len(prefix)
-        prefix += S.INT.pack(0)
-        self.prefix = bytes(prefix)
+        #: the request start every batch copies, once the receiver's type is registered
+        self.head = prefix
+        self.count_pos = 0
+        self.prefix = b''
         self.scratch = Frame()
         #: connection (None: the default one) -> the batch being filled for it
         self.buffers: Dict[Any, Batch] = {}
@@ -152,6 +158,24 @@ class StreamerState:
         self.closed = False
 
     # --- filling ------------------------------------------------------------------------
+
+    def _seal(self) -> None:
+        head = self.head
+        self.count_pos = len(head)
+        self.prefix = bytes(head) + S.INT.pack(0)
+
+    def open_op(self) -> Operation:
+        """What to do before the first entry: register the receiver's class if the server
+        may not know it (each batch copies the receiver's bytes, so they must be final),
+        and fetch the cache's partition map."""
+        if not self.prefix:
+            if self.receiver_class is not None:
+                # the node deserializes the receiver into its Java class
+                yield from register_java_class_name(self.session, self.receiver_class)
+                yield from put_pending_types(self.session, self.head)
+            self._seal()
+        if self.session.stale(self.cache_id):
+            yield from register_cache(self.session, self.cache_id)
 
     def maps_op(self) -> Optional[Operation]:
         """The operation to run first, if the partition map of the cache must be fetched
@@ -184,6 +208,8 @@ class StreamerState:
     def _buffer(self, key: Any, value: Any) -> Optional[Batch]:
         if self.closed:
             raise ParameterError('the data streamer is closed')
+        if not self.prefix:
+            raise ParameterError('the data streamer is not open (open_op)')
         if key is None:
             raise ParameterError('a data streamer key must not be None')
         ctx = self.session.binary

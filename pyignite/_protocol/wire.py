@@ -24,11 +24,15 @@ LATEST = PROTOCOL_VERSIONS[0]
 # feature bits (ClientBitmaskFeature) this client implements
 FEATURE_CLUSTER_STATES = 2
 FEATURE_CLUSTER_GROUPS = 4
+FEATURE_DEFAULT_QUERY_TIMEOUT = 6
+FEATURE_QUERY_PARTITIONS_BATCH_SIZE = 7
 FEATURE_BINARY_CONFIGURATION = 8
 FEATURE_INDEX_QUERY = 14
 FEATURE_INDEX_QUERY_LIMIT = 15
-CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_CLUSTER_GROUPS, FEATURE_BINARY_CONFIGURATION,
-                   FEATURE_INDEX_QUERY, FEATURE_INDEX_QUERY_LIMIT)
+FEATURE_TX_AWARE_QUERIES = 18
+CLIENT_FEATURES = (FEATURE_CLUSTER_STATES, FEATURE_CLUSTER_GROUPS, FEATURE_DEFAULT_QUERY_TIMEOUT,
+                   FEATURE_QUERY_PARTITIONS_BATCH_SIZE, FEATURE_BINARY_CONFIGURATION,
+                   FEATURE_INDEX_QUERY, FEATURE_INDEX_QUERY_LIMIT, FEATURE_TX_AWARE_QUERIES)
 
 FLAG_ERROR = 0x1
 FLAG_AFFINITY_TOPOLOGY_CHANGED = 0x2
@@ -117,6 +121,15 @@ class ProtocolContext:
 
     def is_binary_configuration_supported(self) -> bool:
         return FEATURE_BINARY_CONFIGURATION in self.features
+
+    def is_default_query_timeout_supported(self) -> bool:
+        return FEATURE_DEFAULT_QUERY_TIMEOUT in self.features
+
+    def is_query_partitions_batch_size_supported(self) -> bool:
+        return FEATURE_QUERY_PARTITIONS_BATCH_SIZE in self.features
+
+    def is_tx_aware_queries_supported(self) -> bool:
+        return FEATURE_TX_AWARE_QUERIES in self.features
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ProtocolContext) and \

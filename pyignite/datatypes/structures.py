@@ -63,14 +63,17 @@ class AtomicConfiguration:
 
 
 class CollectionConfiguration:
-    """Where an IgniteSet lives (the defaults are the server's).
+    """Where an IgniteSet lives.
 
     :param atomicity_mode: (optional) a
      :class:`~pyignite.datatypes.cache_config.CacheAtomicityMode`, ATOMIC by default,
     :param cache_mode: (optional) a :class:`~pyignite.datatypes.cache_config.CacheMode`,
      PARTITIONED by default,
-    :param backups: (optional) backup copies, 0 by default,
-    :param group_name: (optional) the cache group; None (default): a group of its own,
+    :param backups: (optional) backup copies, 1 by default (the server's default for a
+     collection is 0, but its caches go to the same default cache group as the atomics',
+     whose default is 1, and the server refuses two backup counts in one group),
+    :param group_name: (optional) the cache group; None (default): the default group of
+     data structures,
     :param colocated: (optional) keep the whole set on one node (False by default: its
      items are spread over the cluster; a colocated set is faster to iterate and slower
      to fill).
@@ -80,7 +83,7 @@ class CollectionConfiguration:
     __slots__ = ('atomicity_mode', 'cache_mode', 'backups', 'group_name', 'colocated')
 
     def __init__(self, atomicity_mode: Any = CacheAtomicityMode.ATOMIC,
-                 cache_mode: Any = CacheMode.PARTITIONED, backups: int = 0,
+                 cache_mode: Any = CacheMode.PARTITIONED, backups: int = 1,
                  group_name: Optional[str] = None, colocated: bool = False) -> None:
         self.atomicity_mode = _mode(CacheAtomicityMode, 'atomicity_mode', atomicity_mode)
         self.cache_mode = _mode(CacheMode, 'cache_mode', cache_mode)

@@ -178,3 +178,15 @@ def test_bad_arguments(client):
     with pytest.raises(ParameterError):
         s.update('abc')
     s.close()
+
+
+def test_default_group_shared_with_atomics(client):
+    """Atomics and sets made with the default configurations share the default cache group:
+    their backup counts must agree, or the server refuses the second one."""
+    counter = client.atomic_long(name())
+    s = client.ignite_set(name())
+    other = client.ignite_set(name(), config=CollectionConfiguration())
+    assert s.add(1) and other.add(2) and counter.increment_and_get() == 1
+    s.close()
+    other.close()
+    counter.remove()

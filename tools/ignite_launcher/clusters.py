@@ -56,6 +56,7 @@ class Layout:
     ssl: Optional[str] = None
     auth: bool = False
     compact_footer: bool = True
+    tx_aware_queries: bool = False
 
 
 _LAYOUTS = (
@@ -76,6 +77,10 @@ _LAYOUTS = (
     Layout('full-footer', 'one in-memory node writing full schema footers (compactFooter=false)',
            client_port=10830, discovery_port=47740, communication_port=47340,
            compact_footer=False),
+    Layout('tx-sql', 'one in-memory node with transaction-aware SQL '
+           '(TransactionConfiguration.txAwareQueriesEnabled)',
+           client_port=10850, discovery_port=47750, communication_port=47350,
+           tx_aware_queries=True),
 )
 
 
@@ -96,7 +101,7 @@ def cluster_for_layout(name: str, **overrides) -> 'IgniteCluster':
     kwargs = dict(nodes=layout.nodes, slots=layout.slots, client_port=layout.client_port,
                   discovery_port=layout.discovery_port, discovery_range=layout.discovery_range,
                   communication_port=layout.communication_port, ssl=layout.ssl, auth=layout.auth,
-                  compact_footer=layout.compact_footer)
+                  compact_footer=layout.compact_footer, tx_aware_queries=layout.tx_aware_queries)
     kwargs.update(overrides)
     return IgniteCluster(name, **kwargs)
 
@@ -154,6 +159,7 @@ class IgniteCluster:
     :param auth: authentication with user ignite/ignite; the cluster is persistent and is
         activated by :meth:`start`.
     :param compact_footer: False: the nodes write binary objects with full schema footers.
+    :param tx_aware_queries: SQL may run inside client transactions (Ignite 2.17 and later).
     :param run_dir: folder for logs, configs, work dirs, TLS material and pidfiles.
     :param version: Ignite version (see :func:`resolve_libs`).
     :param failure_detection_timeout: ms; 5000 instead of Ignite's 10000 so failover tests
@@ -170,6 +176,7 @@ class IgniteCluster:
                  client_port: int = 10800, discovery_port: int = 47500,
                  discovery_range: Optional[int] = None, communication_port: int = 47100,
                  ssl: Optional[str] = None, auth: bool = False, compact_footer: bool = True,
+                 tx_aware_queries: bool = False,
                  run_dir: Optional[os.PathLike] = None, version: Optional[str] = None,
                  failure_detection_timeout: int = 5000, start_timeout: Optional[float] = None,
                  jvm_options: Sequence[str] = (), die_with_parent: bool = True):
@@ -189,6 +196,7 @@ class IgniteCluster:
         self.ssl = ssl
         self.auth = auth
         self.compact_footer = compact_footer
+        self.tx_aware_queries = tx_aware_queries
         self.run_dir = Path(run_dir or default_run_dir()).resolve()
         self.version = version
         self.failure_detection_timeout = failure_detection_timeout
@@ -459,7 +467,7 @@ class IgniteCluster:
             self.discovery_range, self.communication_port, ssl_mode=self.ssl,
             ssl_files=self._ssl_files or None, auth=self.auth,
             failure_detection_timeout=self.failure_detection_timeout,
-            compact_footer=self.compact_footer))
+            compact_footer=self.compact_footer, tx_aware_queries=self.tx_aware_queries))
         node.log_path.parent.mkdir(parents=True, exist_ok=True)
         node.log_offset = node.log_path.stat().st_size if node.log_path.exists() else 0
         env = dict(os.environ)

@@ -19,7 +19,7 @@ _CONFIG_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
     <property name="metricsLogFrequency" value="0"/>
     <property name="failureDetectionTimeout" value="{failure_detection_timeout}"/>
     <property name="systemWorkerBlockedTimeout" value="{worker_blocked_timeout}"/>
-    <property name="connectorConfiguration"><null/></property>{auth}{binary}
+    <property name="connectorConfiguration"><null/></property>{auth}{binary}{transactions}
     <property name="clientConnectorConfiguration">
       <bean class="org.apache.ignite.configuration.ClientConnectorConfiguration">
         <property name="host" value="{host}"/>
@@ -97,6 +97,13 @@ _FULL_FOOTER_BLOCK = """
       </bean>
     </property>"""
 
+_TX_AWARE_QUERIES_BLOCK = """
+    <property name="transactionConfiguration">
+      <bean class="org.apache.ignite.configuration.TransactionConfiguration">
+        <property name="txAwareQueriesEnabled" value="true"/>
+      </bean>
+    </property>"""
+
 _WAL_BLOCK = """
         <property name="walSegmentSize" value="{segment}"/>
         <property name="walSegments" value="4"/>""".format(segment=16 * MB)
@@ -125,7 +132,7 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
                   communication_range: Optional[int] = None, ssl_mode: Optional[str] = None,
                   ssl_files: Optional[Dict[str, Path]] = None, auth: bool = False,
                   failure_detection_timeout: int = 5000, host: str = HOST,
-                  compact_footer: bool = True) -> str:
+                  compact_footer: bool = True, tx_aware_queries: bool = False) -> str:
     """Spring XML for one server node.
 
     :param node: instance name and consistent id.
@@ -137,6 +144,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         region becomes persistent with a small WAL).
     :param compact_footer: False makes the node write binary objects with full schema
         footers (``BinaryConfiguration.compactFooter``).
+    :param tx_aware_queries: SQL may run inside transactions
+        (``TransactionConfiguration.txAwareQueriesEnabled``, Ignite 2.17 and later).
     """
     if ssl_mode not in SSL_MODES:
         raise ValueError(f'ssl_mode must be one of {SSL_MODES}, not {ssl_mode!r}')
@@ -158,6 +167,7 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         worker_blocked_timeout=max(60000, failure_detection_timeout),
         auth=_AUTH_BLOCK if auth else '',
         binary='' if compact_footer else _FULL_FOOTER_BLOCK,
+        transactions=_TX_AWARE_QUERIES_BLOCK if tx_aware_queries else '',
         client_port=client_port,
         ssl=ssl_block,
         discovery_port=discovery_port,

@@ -1,0 +1,117 @@
+"""The data streamer's decisions, without a server: which failed batch is sent again and
+which is given up on (and counted), per-node flow control, buffering."""
+import pytest
+
+from pyignite._codec.registry import BinaryRegistry
+from pyignite._ops.streamer import MAX_ATTEMPTS, StreamerState
+from pyignite.exceptions import CacheError, DataStreamerError, ReconnectError
+
+
+class Affinity:
+    latest_version = (1, 0)
+
+
+class Router:
+    def __init__(self, conns):
+        self.affinity = Affinity()
+        self.conns = conns
+
+    def connection_for(self, registry, cache_id, data, pos):
+        return self.conns[data[pos + 1] % len(self.conns)]  # by the key's low byte
+
+
+class Conn:
+    def __init__(self, name):
+        self.name = name
+        self.alive = True
+        self.uuid = name
+
+
+class Session:
+    def __init__(self, router=None):
+        self.binary = BinaryRegistry()
+        self.router = router
+
+    def stale(self, cache_id):
+        return False
+
+
+def opened(session, **kwargs):
+    state = StreamerState(session, 'cache', **kwargs)
+    op = state.open_op()
+    with pytest.raises(StopIteration):
+        next(op)
+    return state
+
+
+def full_batch(state, key=0):
+    for i in range(state.buffer_size):
+        batch = state.add(key + i * 2, i)
+    assert batch is not None
+    return batch
+
+
+def test_entries_are_buffered_per_node_and_full_batches_handed_out():
+    a, b = Conn('a'), Conn('b')
+    state = opened(Session(Router([a, b])), buffer_size=3)
+    assert state.add(0, 'x') is None and state.add(1, 'y') is None
+    assert state.add(2, 'z') is None
+    batch = state.add(4, 'w')  # the third even key: a's batch is full
+    assert batch is not None and batch.conn is a and batch.count == 3
+    rest = state.take_all()
+    assert [(b.conn, b.count) for b in rest] == [(b, 1)]
+
+
+def test_a_node_with_as_many_batches_in_flight_as_allowed_blocks():
+    a = Conn('a')
+    state = opened(Session(Router([a])), buffer_size=1, parallel=2)
+    first, second, third = (state.add(k, k) for k in (0, 1, 2))
+    state.sent(first, 'h1')
+    assert state.blocking(second) is None
+    state.sent(second, 'h2')
+    assert state.blocking(third) is first  # the oldest is waited for
+    state.done(first)
+    assert state.blocking(third) is None
+    assert state.acknowledged == 1 and state.per_node == {'a': 1}
+
+
+@pytest.mark.parametrize('error, again', [
+    (ConnectionError('lost'), True),
+    (OSError('timed out'), True),
+    (CacheError('node stopping', 10), True),
+    (CacheError('cache does not exist', 1000), False),
+    (CacheError('something', 1), False),
+    (ReconnectError('out of nodes'), False),
+])
+def test_which_failures_are_sent_again(error, again):
+    state = opened(Session(), buffer_size=2)
+    batch = full_batch(state)
+    state.sent(batch, None)
+    assert (state.failed_with(batch, error) is batch) == again
+    assert state.failed == (0 if again else 2)
+
+
+def test_a_server_error_after_a_topology_change_is_sent_again():
+    router = Router([Conn('a')])
+    state = opened(Session(router), buffer_size=1)
+    batch = state.add(0, 0)
+    state.sent(batch, None)
+    router.affinity.latest_version = (2, 0)  # a node left or joined meanwhile
+    assert state.failed_with(batch, CacheError('topology changed', 1)) is batch
+
+
+def test_a_batch_is_given_up_after_so_many_attempts_and_reported():
+    a = Conn('a')
+    state = opened(Session(Router([a])), buffer_size=2)
+    batch = full_batch(state)
+    for attempt in range(MAX_ATTEMPTS):
+        state.sent(batch, None)
+        a.alive = False
+        again = state.failed_with(batch, ConnectionError('lost'))
+        if attempt < MAX_ATTEMPTS - 1:
+            assert again is batch and batch.conn is None  # to any live node now
+            assert 0 < batch.delay <= 2.0
+    assert again is None and state.failed == 2
+    with pytest.raises(DataStreamerError, match='2 entries') as info:
+        state.outcome()
+    assert info.value.failed == 2 and len(info.value.errors) == 1
