@@ -155,6 +155,8 @@ class StreamerState:
         self.failed = 0
         self.errors: List[BaseException] = []
         self.cancelled = 0
+        #: batches sent again after a failure
+        self.retried = 0
         self.closed = False
 
     # --- filling ------------------------------------------------------------------------
@@ -316,6 +318,7 @@ class StreamerState:
             conn = batch.conn
             if conn is not None and not conn.alive:
                 batch.conn = None
+            self.retried += 1
             return batch
         self.failed += batch.count
         self.errors.append(error)

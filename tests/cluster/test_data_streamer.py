@@ -154,8 +154,9 @@ def test_node_killed_mid_load(own_cluster, load):
         try:
             result, = outcome
             present = cache.get_size()
-            print('node killed mid-load ({}): {!r}, {} of {} entries present'.format(
-                load.__name__, result, present, n))
+            print('node killed mid-load ({}): {!r}, {} batches sent again, {} of {} entries '
+                  'present'.format(load.__name__, result, progress[0]._state.retried, present,
+                                   n))
             if isinstance(result, DataStreamerError):
                 assert result.failed > 0
                 assert present >= n - result.failed
