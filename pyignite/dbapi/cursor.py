@@ -195,8 +195,8 @@ class Cursor:
 
         An ``INSERT`` or ``MERGE`` whose single ``VALUES (...)`` row holds every parameter
         is sent as one statement of many rows (up to 128 rows or 1024 parameters a round
-        trip; batches of one size share the server's query plan); anything else runs once per parameter sequence. :attr:`rowcount` is the
-        total.
+        trip; batches of one size share the server's query plan); anything else runs once
+        per parameter sequence. :attr:`rowcount` is the total.
 
         :param operation: the SQL, with ``?`` for each parameter,
         :param seq_of_parameters: an iterable of parameter sequences,
