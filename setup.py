@@ -27,7 +27,8 @@ setup(
     extras_require={'tests': requirements('tests.txt'), 'docs': requirements('docs.txt'),
                     # the SQLAlchemy dialect, pyignite.sqlalchemy
                     'sqlalchemy': requirements('sqlalchemy.txt')},
-    entry_points={'sqlalchemy.dialects': ['ignite = pyignite.sqlalchemy:IgniteDialect']},
+    entry_points={'sqlalchemy.dialects': ['ignite = pyignite.sqlalchemy:IgniteDialect',
+                                          'ignite.pyignite = pyignite.sqlalchemy:IgniteDialect']},
     classifiers=[
         'Programming Language :: Python :: 3',
         'License :: OSI Approved :: Apache Software License',

@@ -4,9 +4,9 @@
   upper-case databases (``city`` in Python is ``CITY`` on the server).
 * DDL: ``CREATE TABLE`` takes Ignite's ``WITH "..."`` options from the ``ignite_with``
   table keyword (a string, or a dict joined as ``key=value,...``). Ignite has no foreign
-  key, unique or check constraints and no unique indexes: foreign keys are left out of the
-  DDL (so ORM models with relationships still create), the others raise
-  :class:`~sqlalchemy.exc.CompileError`.
+  key, unique or check constraints and no unique indexes: the constraints are left out of
+  the DDL (so models declaring them, or relationships, still create their tables; nothing
+  enforces them), a unique index raises :class:`~sqlalchemy.exc.CompileError`.
 * Transactions: each statement commits as it runs (see :mod:`pyignite.dbapi`); the only
   isolation level is ``AUTOCOMMIT`` and ``commit``/``rollback`` do nothing.
 * Reflection reads ``SYS.SCHEMAS``, ``SYS.TABLES``, ``SYS.TABLE_COLUMNS``, ``SYS.INDEXES``
@@ -94,6 +94,10 @@ class IgniteTypeCompiler(compiler.GenericTypeCompiler):
 
 
 class IgniteCompiler(compiler.SQLCompiler):
+    def default_from(self) -> str:
+        # the Calcite engine takes no WHERE without a FROM, and has no DUAL
+        return ' \nFROM (VALUES (0)) AS ignite_dual'
+
     def limit_clause(self, select: Any, **kw: Any) -> str:
         text = ''
         if select._limit_clause is not None:
@@ -117,13 +121,17 @@ class IgniteCompiler(compiler.SQLCompiler):
 class IgniteDDLCompiler(compiler.DDLCompiler):
     def create_table_constraints(self, table: Table, _include_foreign_key_constraints: Any = None,
                                  **kw: Any) -> str:
-        for constraint in table.constraints:
-            if isinstance(constraint, (UniqueConstraint, CheckConstraint)):
-                raise exc.CompileError('Ignite has no {} (table {})'.format(
-                    type(constraint).__name__, table.name))
-        # foreign keys are left out: Ignite has none, and a model's relationships still work
-        base: Any = super().create_table_constraints
-        return str(base(table, _include_foreign_key_constraints=(), **kw))
+        # Ignite has only the primary key: the other constraints are left out (as MySQL
+        # before 8.0.16 left out CHECK), so models declaring them still create their tables
+        constraints = [c for c in table.constraints
+                       if not isinstance(c, (UniqueConstraint, CheckConstraint))]
+        saved = table.constraints
+        table.constraints = set(constraints)
+        try:
+            base: Any = super().create_table_constraints
+            return str(base(table, _include_foreign_key_constraints=(), **kw))
+        finally:
+            table.constraints = saved
 
     def get_column_specification(self, column: Any, **kw: Any) -> str:
         spec = '{} {}'.format(self.preparer.format_column(column),
@@ -154,6 +162,12 @@ class IgniteDDLCompiler(compiler.DDLCompiler):
         return base(create, include_schema, include_table_schema, **kw)
 
     def visit_foreign_key_constraint(self, constraint: Any, **kw: Any) -> str:
+        return ''
+
+    def visit_check_constraint(self, constraint: Any, **kw: Any) -> str:
+        return ''
+
+    def visit_unique_constraint(self, constraint: Any, **kw: Any) -> str:
         return ''
 
     def visit_add_constraint(self, create: Any, **kw: Any) -> str:

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import registry  # noqa: E402
 # the entry point setup.py declares is only there once the package is installed; the
 # tests run from the source tree
 registry.register('ignite', 'pyignite.sqlalchemy', 'IgniteDialect')
+registry.register('ignite.pyignite', 'pyignite.sqlalchemy', 'IgniteDialect')
 
 # the SQLAlchemy test suite runs in a pytest process of its own (test_sqla_suite.py)
 collect_ignore = ['suite']
