@@ -11,6 +11,7 @@ from typing import (
 
 from .._ops import query
 from ..cursors import _SyncCursor
+from ..datatypes.java_objects import SqlDate
 from ..datatypes.standard import TimeObject
 from ..datatypes.type_codes import TC_TIME, TC_TIMESTAMP
 from . import _statements
@@ -114,9 +115,17 @@ def _arguments(parameters: Any) -> Optional[List[Any]]:
             parameters, '__iter__'):
         raise ProgrammingError("parameters must be a sequence of values (paramstyle 'qmark'), "
                                'not {!r}'.format(type(parameters).__name__))
-    # datetime.time (PEP 249's Time) has no Ignite type of its own to be guessed from
-    return [(value, TimeObject) if isinstance(value, datetime.time) else value
-            for value in parameters]
+    return [_argument(value) for value in parameters]
+
+
+def _argument(value: Any) -> Any:
+    if isinstance(value, datetime.time):
+        # PEP 249's Time has no Ignite type of its own to be guessed from
+        return value, TimeObject
+    if value.__class__ is datetime.date:
+        # a plain date would go as a java.util.Date, which SQL takes for a TIMESTAMP
+        return SqlDate(value.year, value.month, value.day)
+    return value
 
 
 class Cursor:

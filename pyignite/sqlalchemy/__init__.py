@@ -11,6 +11,8 @@ query parameters are those of :func:`pyignite.dbapi.connect` (and so of
 :class:`~pyignite.client.Client`: ``use_ssl=true``, ``ssl_ca_certfile=...``). See
 :mod:`pyignite.sqlalchemy.base` for what the dialect does.
 """
+from sqlalchemy.dialects import registry
+
 from .base import IgniteDialect, engine_name
 from .merge import Merge, merge
 from .types import TINYINT
@@ -18,3 +20,8 @@ from .types import TINYINT
 __all__ = ['IgniteDialect', 'Merge', 'merge', 'TINYINT', 'engine_name']
 
 dialect = IgniteDialect
+
+# the package's entry point registers the name when pyignite is installed; importing the
+# module does it too (a source checkout, or an environment installed before the dialect)
+registry.register('ignite', 'pyignite.sqlalchemy', 'IgniteDialect')
+registry.register('ignite.pyignite', 'pyignite.sqlalchemy', 'IgniteDialect')

@@ -5,8 +5,8 @@
 * DDL: ``CREATE TABLE`` takes Ignite's ``WITH "..."`` options from the ``ignite_with``
   table keyword (a string, or a dict joined as ``key=value,...``). Ignite has no foreign
   key, unique or check constraints and no unique indexes: the constraints are left out of
-  the DDL (so models declaring them, or relationships, still create their tables; nothing
-  enforces them), a unique index raises :class:`~sqlalchemy.exc.CompileError`.
+  the DDL and a unique index is made as a plain one (so models declaring them, or
+  relationships, still create their tables); nothing enforces uniqueness but the key.
 * Transactions: each statement commits as it runs (see :mod:`pyignite.dbapi`); the only
   isolation level is ``AUTOCOMMIT`` and ``commit``/``rollback`` do nothing.
 * Reflection reads ``SYS.SCHEMAS``, ``SYS.TABLES``, ``SYS.TABLE_COLUMNS``, ``SYS.INDEXES``
@@ -80,9 +80,6 @@ class IgniteTypeCompiler(compiler.GenericTypeCompiler):
     def visit_DOUBLE_PRECISION(self, type_: Any, **kw: Any) -> str:
         return 'DOUBLE'
 
-    def visit_uuid(self, type_: Any, **kw: Any) -> str:
-        return 'UUID'
-
     def visit_enum(self, type_: Any, **kw: Any) -> str:
         return self.visit_VARCHAR(type_, **kw)
 
@@ -113,9 +110,6 @@ class IgniteCompiler(compiler.SQLCompiler):
 
     def visit_sequence(self, sequence: Any, **kw: Any) -> str:
         raise exc.CompileError('Ignite has no sequences')
-
-    def returning_clause(self, stmt: Any, returning_cols: Any, **kw: Any) -> str:
-        raise exc.CompileError('Ignite SQL has no RETURNING')
 
 
 class IgniteDDLCompiler(compiler.DDLCompiler):
@@ -156,10 +150,10 @@ class IgniteDDLCompiler(compiler.DDLCompiler):
 
     def visit_create_index(self, create: Any, include_schema: Any = False,
                            include_table_schema: Any = True, **kw: Any) -> Any:
-        if create.element.unique:
-            raise exc.CompileError('Ignite has no unique indexes')
         base: Any = super().visit_create_index
-        return base(create, include_schema, include_table_schema, **kw)
+        sql = str(base(create, include_schema, include_table_schema, **kw))
+        # Ignite has no unique indexes: a unique one is made as a plain index
+        return sql.replace('CREATE UNIQUE INDEX', 'CREATE INDEX', 1)
 
     def visit_foreign_key_constraint(self, constraint: Any, **kw: Any) -> str:
         return ''
@@ -309,6 +303,7 @@ class IgniteDialect(default.DefaultDialect):
         name = schema if schema is not None else self.default_schema_name
         return self._denorm(name) or 'PUBLIC'
 
+    @reflection.cache
     def has_table(self, connection: Any, table_name: str, schema: Optional[str] = None,
                   **kw: Any) -> bool:
         self._ensure_has_table_connection(connection)
@@ -370,6 +365,7 @@ class IgniteDialect(default.DefaultDialect):
         order = self._column_order(connection, schema_name, table)
         return [by_name[name] for name in order if name in by_name]
 
+    @reflection.cache
     def get_columns(self, connection: Any, table_name: str, schema: Optional[str] = None,
                     **kw: Any) -> List[Any]:
         out = []
@@ -394,6 +390,7 @@ class IgniteDialect(default.DefaultDialect):
             'WHERE SCHEMA_NAME = ? AND TABLE_NAME = ? ORDER BY INDEX_NAME',
             self._schema(connection, schema), self._denorm(table_name))
 
+    @reflection.cache
     def get_pk_constraint(self, connection: Any, table_name: str,
                           schema: Optional[str] = None, **kw: Any) -> Any:
         columns = self._table_columns(connection, table_name, schema, **kw)
@@ -409,6 +406,7 @@ class IgniteDialect(default.DefaultDialect):
                 break
         return {'constrained_columns': [self._norm(c) for c in pk], 'name': None}
 
+    @reflection.cache
     def get_indexes(self, connection: Any, table_name: str, schema: Optional[str] = None,
                     **kw: Any) -> List[Any]:
         pk = {r[0] for r in self._table_columns(connection, table_name, schema, **kw) if r[3]}

@@ -101,7 +101,7 @@ def test_reflected_table_queries(engine, world):
 def test_every_type_round_trips(engine):
     """Types both ways: what a Table declares is what reflection gives back."""
     meta = sa.MetaData()
-    declared = sa.Table(
+    sa.Table(
         't_types', meta, sa.Column('id', sa.Integer, primary_key=True),
         sa.Column('ti', TINYINT), sa.Column('si', sa.SmallInteger), sa.Column('bi', sa.BigInteger),
         sa.Column('r', sa.REAL), sa.Column('d', sa.Double), sa.Column('n', sa.Numeric(12, 3)),
