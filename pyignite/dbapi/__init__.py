@@ -61,7 +61,7 @@ def connect(host: str = '127.0.0.1', port: int = 10800, *,
      the DB-API connection leaves the client open,
     :param client_kwargs: (optional) more :class:`~pyignite.client.Client` parameters:
      ``username``/``password``, ``use_ssl`` and the ``ssl_*`` ones, ``partition_aware``...,
-    :return: a :class:`Connection`,
+    :return: a :class:`~pyignite.dbapi.connection.Connection`,
     :raises OperationalError: no node could be reached, or authentication failed,
     :raises NotSupportedError: ``autocommit=False``,
     :raises ProgrammingError: bad parameters.
