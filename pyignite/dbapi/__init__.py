@@ -62,9 +62,10 @@ def connect(host: str = '127.0.0.1', port: int = 10800, *,
     :param client_kwargs: (optional) more :class:`~pyignite.client.Client` parameters:
      ``username``/``password``, ``use_ssl`` and the ``ssl_*`` ones, ``partition_aware``...,
     :return: a :class:`~pyignite.dbapi.connection.Connection`,
-    :raises OperationalError: no node could be reached, or authentication failed,
-    :raises NotSupportedError: ``autocommit=False``,
-    :raises ProgrammingError: bad parameters.
+    :raises ~pyignite.dbapi.exceptions.OperationalError: no node could be reached, or
+     authentication failed,
+    :raises ~pyignite.dbapi.exceptions.NotSupportedError: ``autocommit=False``,
+    :raises ~pyignite.dbapi.exceptions.ProgrammingError: bad parameters.
     """
     if not isinstance(schema, str) or not schema:
         raise ProgrammingError('schema must be a non-empty str, not {!r}'.format(schema))

@@ -4,7 +4,8 @@ There is no SQL transaction to commit or roll back: over the thin protocol each 
 runs and commits on its own, unless the server offers transaction-aware queries (protocol
 feature 18), which this client does not negotiate. So ``autocommit`` is always True,
 :meth:`Connection.commit` and :meth:`Connection.rollback` have nothing pending to act on,
-and asking for ``autocommit=False`` raises :class:`NotSupportedError` instead of pretending.
+and asking for ``autocommit=False`` raises
+:class:`~pyignite.dbapi.exceptions.NotSupportedError` instead of pretending.
 """
 import weakref
 from typing import TYPE_CHECKING, Any
@@ -67,7 +68,7 @@ class Connection:
     @property
     def autocommit(self) -> bool:
         """Always True: each statement commits when it runs. Setting it to False raises
-        :class:`NotSupportedError` (see the module documentation)."""
+        :class:`~pyignite.dbapi.exceptions.NotSupportedError` (see the module documentation)."""
         return True
 
     @autocommit.setter

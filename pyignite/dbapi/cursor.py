@@ -311,10 +311,13 @@ class Cursor:
     # --- closing ----------------------------------------------------------------------------
 
     def close(self) -> None:
-        """Release the result set; the cursor can't be used afterwards. Closing twice is
+        """Release the result set; the cursor can't be used afterwards (but
+        :attr:`rowcount` still tells the last statement's count). Closing twice is
         allowed."""
         if self._connection is not None:
+            rowcount = self._rowcount
             self._forget()
+            self._rowcount = rowcount
             self._connection._forget_cursor(self)
             self._connection = None
 

@@ -3,10 +3,9 @@
 SQL errors come from the server with an SQLSTATE at the head of their message
 (``"23000: Duplicate key ..."``); its class (the first two characters) picks the PEP 249
 class. Errors pyignite raises itself map by their kind: bad arguments are the caller's
-(:class:`ProgrammingError`), a lost or refused connection is :class:`OperationalError`, a
-reply the client cannot read is :class:`InterfaceError`. The original exception is
-always kept as ``__cause__``, and :attr:`Error.sqlstate` / :attr:`Error.status` keep the
-server's codes.
+(a ``ProgrammingError``), a lost or refused connection is an ``OperationalError``, a reply
+the client cannot read is an ``InterfaceError``. The original exception is always kept as
+``__cause__``, and ``Error.sqlstate`` / ``Error.status`` keep the server's codes.
 """
 import re
 from typing import Dict, Optional, Type

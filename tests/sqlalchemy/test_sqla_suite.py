@@ -3,7 +3,9 @@ ignite dialect, against the test node.
 
 The suite brings its own pytest plugin, which takes over the whole session, so it runs in a
 pytest process of its own from ``tests/sqlalchemy/suite`` (``requirements.py`` there closes
-what Ignite lacks, ``suite_sqla.py`` lists the single tests left out and why).
+what Ignite lacks, ``suite_sqla.py`` lists the single tests left out and why). It works in a
+schema of its own, so that tables other tests leave in PUBLIC don't change what it reflects:
+Ignite makes schemas from the ``sql_schema`` of a cache, not from SQL.
 """
 import os
 import re
@@ -13,18 +15,35 @@ from pathlib import Path
 
 import pytest
 
+from pyignite import Client
+from pyignite.datatypes.prop_codes import PROP_NAME, PROP_SQL_SCHEMA
+
 SUITE = Path(__file__).resolve().parent / 'suite'
 ROOT = SUITE.parents[2]
 
 pytestmark = pytest.mark.slow
 
 
+SCHEMA = 'SQLA_SUITE'
+
+
 def test_sqlalchemy_dialect_suite(ignite_node):
+    client = Client()
+    with client.connect(ignite_node.host, ignite_node.port):
+        schema_cache = client.get_or_create_cache({PROP_NAME: 'sqla-suite-schema',
+                                                   PROP_SQL_SCHEMA: SCHEMA})
+        try:
+            _run_suite(ignite_node)
+        finally:
+            schema_cache.destroy()
+
+
+def _run_suite(ignite_node):
     env = dict(os.environ)
     env['PYTHONPATH'] = os.pathsep.join([str(ROOT)] + [p for p in [env.get('PYTHONPATH')] if p])
     proc = subprocess.run(
         [sys.executable, '-m', 'pytest', '-c', 'setup.cfg', '--rootdir', '.', '-q',
-         '--dburi', 'ignite://{}:{}/PUBLIC'.format(ignite_node.host, ignite_node.port),
+         '--dburi', 'ignite://{}:{}/{}'.format(ignite_node.host, ignite_node.port, SCHEMA),
          'suite_sqla.py'],
         cwd=SUITE, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, timeout=1200)
