@@ -36,8 +36,9 @@ try:
         for row in conn.execute(query, {'least': 300000}):
             print(row.name, row.population)
         # a big result is read a page at a time
-        streamed = conn.execution_options(stream_results=True, max_row_buffer=2)
-        print(sum(1 for _ in streamed.execute(sa.select(city.c.id))), 'rows streamed')
+        streamed = conn.execute(sa.select(city.c.id),
+                                execution_options={'stream_results': True})
+        print(sum(1 for _ in streamed), 'rows streamed')
 
     inspector = sa.inspect(engine)
     print(inspector.has_table('city'))

@@ -15,7 +15,7 @@
   server-side cursor, which every result is in any case.
 """
 import re
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple, cast
 
 from sqlalchemy import exc, types as sqltypes
 from sqlalchemy.engine import default, reflection
@@ -24,7 +24,7 @@ from sqlalchemy.schema import (
 )
 from sqlalchemy.sql import compiler
 
-from .types import TINYINT, java_class, reflected_type
+from .types import TINYINT, IgniteUuid, java_class, reflected_type
 
 __all__ = ['IgniteDialect', 'engine_name']
 
@@ -131,11 +131,11 @@ class IgniteDDLCompiler(compiler.DDLCompiler):
         spec = '{} {}'.format(self.preparer.format_column(column),
                               self.dialect.type_compiler_instance.process(
                                   column.type, type_expression=column))
-        default_ = self.get_column_default_string(column)
-        if default_ is not None:
-            spec += ' DEFAULT ' + default_
         if not column.nullable and not column.primary_key:
             spec += ' NOT NULL'
+        default_ = self.get_column_default_string(column)
+        if default_ is not None:
+            spec += ' DEFAULT ' + default_  # after NOT NULL: the Calcite parser's order
         return spec
 
     def post_create_table(self, table: Table) -> str:
@@ -222,7 +222,7 @@ class IgniteDialect(default.DefaultDialect):
     use_insertmanyvalues = False
     max_identifier_length = 128
     construct_arguments = [(Table, {'with': None}), (Index, {})]
-    colspecs = {sqltypes.DateTime: sqltypes.DateTime}
+    colspecs = {sqltypes.Uuid: IgniteUuid}
     ischema_names = {'TINYINT': TINYINT}
 
     #: the server's SQL engine, ``'calcite'`` or ``'h2'``, known once connected
@@ -290,11 +290,12 @@ class IgniteDialect(default.DefaultDialect):
 
     def _norm(self, name: Optional[str]) -> str:
         fn: Any = self.normalize_name
-        return str(fn(name))
+        # not str(): a lower-case name comes back as a quoted_name, which must stay one
+        return cast(str, fn(name))
 
     def _denorm(self, name: Optional[str]) -> str:
         fn: Any = self.denormalize_name
-        return str(fn(name))
+        return cast(str, fn(name))
 
     def _rows(self, connection: Any, sql: str, *args: Any) -> List[Any]:
         return list(connection.exec_driver_sql(sql, tuple(args)))
@@ -371,15 +372,17 @@ class IgniteDialect(default.DefaultDialect):
         out = []
         for name, type_, nullable, _pk, precision, scale, default_, auto in \
                 self._table_columns(connection, table_name, schema, **kw):
-            out.append({
+            column = {
                 'name': self._norm(name),
                 'type': reflected_type(java_class(type_), precision, scale),
                 # Ignite refuses a null key, though the view calls key columns nullable
                 'nullable': bool(nullable) and not _pk,
                 'default': None if default_ is None else "'{}'".format(
                     str(default_).replace("'", "''")),
-                'autoincrement': bool(auto),
-            })
+            }
+            if auto:  # else left to SQLAlchemy's "auto" (Ignite generates no keys)
+                column['autoincrement'] = True
+            out.append(column)
         return out
 
     @reflection.cache

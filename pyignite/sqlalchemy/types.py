@@ -1,15 +1,29 @@
 """SQL types of the Ignite dialect, and the Java types Ignite's ``SYS`` views name."""
+import uuid
 from typing import Any, Dict, Optional, Type
 
 from sqlalchemy import types as sqltypes
 
-__all__ = ['TINYINT', 'reflected_type']
+__all__ = ['TINYINT', 'IgniteUuid', 'reflected_type']
 
 
 class TINYINT(sqltypes.Integer):
     """Ignite's ``TINYINT``: a signed byte."""
 
     __visit_name__ = 'TINYINT'
+
+
+class IgniteUuid(sqltypes.Uuid):  # type: ignore[type-arg]
+    """``Uuid`` whose literals Ignite parses: with the dashes."""
+
+    def literal_processor(self, dialect: Any) -> Any:
+        if not self.native_uuid:
+            base: Any = super().literal_processor
+            return base(dialect)
+
+        def process(value: Any) -> str:
+            return "'{}'".format(uuid.UUID(str(value)))
+        return process
 
 
 #: Java class of a column (``SYS.TABLE_COLUMNS.TYPE``) -> SQLAlchemy type
@@ -32,6 +46,14 @@ _JAVA_TYPES: Dict[str, Type[Any]] = {
     'java.time.LocalDateTime': sqltypes.TIMESTAMP,
     'java.util.Date': sqltypes.TIMESTAMP,
     '[B': sqltypes.VARBINARY,
+    # a NOT NULL column of the Calcite engine may show its Java primitive
+    'byte': TINYINT,
+    'short': sqltypes.SMALLINT,
+    'int': sqltypes.INTEGER,
+    'long': sqltypes.BIGINT,
+    'float': sqltypes.REAL,
+    'double': sqltypes.DOUBLE,
+    'boolean': sqltypes.BOOLEAN,
 }
 
 

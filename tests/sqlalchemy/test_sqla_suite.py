@@ -27,7 +27,14 @@ pytestmark = pytest.mark.slow
 SCHEMA = 'SQLA_SUITE'
 
 
-def test_sqlalchemy_dialect_suite(ignite_node):
+def test_sqlalchemy_dialect_suite(ignite_node, sql_engine):
+    if sql_engine != 'calcite':
+        # The dialect's own tests (test_dialect.py, test_reflection.py) run on both engines.
+        # Under H2 most of the suite's fixture tables fail to create (H2 wants a column
+        # besides the key, has no views...) and its numeric, LIKE-escape and literal tests
+        # differ: the dialect is not made to pass the suite there.
+        pytest.skip('the SQLAlchemy suite is run on the Calcite engine (Ignite 2.18), the '
+                    'default; not on H2')
     client = Client()
     with client.connect(ignite_node.host, ignite_node.port):
         schema_cache = client.get_or_create_cache({PROP_NAME: 'sqla-suite-schema',

@@ -41,7 +41,11 @@ class Requirements(SuiteRequirements):
     temp_table_names = property(lambda self: closed())
     temporary_tables = property(lambda self: closed())
     temporary_views = property(lambda self: closed())
-    views = property(lambda self: closed())  # only the Calcite engine has CREATE VIEW
+    # only the Calcite engine has CREATE VIEW, and SYS.VIEW_COLUMNS shows no user view's
+    # columns
+    views = property(lambda self: closed())
+    view_reflection = property(lambda self: closed())
+    view_column_reflection = property(lambda self: closed())
     comment_reflection = property(lambda self: closed())  # no COMMENT ON
     # --- types: timestamps to the millisecond, no zones, no JSON/ARRAY/INTERVAL ----------
     datetime_microseconds = property(lambda self: closed())
