@@ -107,8 +107,8 @@ def test_stream_results_reads_a_page_at_a_time(ignite_node):
         with engine.connect() as conn:
             conn.exec_driver_sql('DROP TABLE IF EXISTS paged')
             conn.exec_driver_sql('CREATE TABLE paged (id INT PRIMARY KEY, v VARCHAR)')
-            conn.exec_driver_sql('INSERT INTO paged (id, v) SELECT x, \'v\' FROM '
-                                 'TABLE(system_range(1, 1000))')
+            conn.exec_driver_sql('INSERT INTO paged (id, v) VALUES (?, ?)',
+                                 [(i, 'v') for i in range(1, 1001)])
             result = conn.execute(sa.text('SELECT id FROM paged ORDER BY id'),
                                   execution_options={'stream_results': True,
                                                      'max_row_buffer': 10})
