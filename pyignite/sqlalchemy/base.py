@@ -19,9 +19,7 @@ from typing import Any, Dict, List, Optional, Tuple, cast
 
 from sqlalchemy import exc, types as sqltypes
 from sqlalchemy.engine import default, reflection
-from sqlalchemy.schema import (
-    CheckConstraint, ForeignKeyConstraint, Index, Table, UniqueConstraint,
-)
+from sqlalchemy.schema import Index, Table
 from sqlalchemy.sql import compiler
 
 from .types import TINYINT, IgniteUuid, java_class, reflected_type
@@ -115,17 +113,13 @@ class IgniteCompiler(compiler.SQLCompiler):
 class IgniteDDLCompiler(compiler.DDLCompiler):
     def create_table_constraints(self, table: Table, _include_foreign_key_constraints: Any = None,
                                  **kw: Any) -> str:
-        # Ignite has only the primary key: the other constraints are left out (as MySQL
-        # before 8.0.16 left out CHECK), so models declaring them still create their tables
-        constraints = [c for c in table.constraints
-                       if not isinstance(c, (UniqueConstraint, CheckConstraint))]
-        saved = table.constraints
-        table.constraints = set(constraints)
-        try:
-            base: Any = super().create_table_constraints
-            return str(base(table, _include_foreign_key_constraints=(), **kw))
-        finally:
-            table.constraints = saved
+        # Ignite has only the primary key: foreign key, unique and check constraints are left
+        # out (as MySQL before 8.0.16 left out CHECK), so models declaring them still create
+        # their tables
+        pk = table.primary_key
+        if pk is None or not pk.columns or not pk._should_create_for_compiler(self):
+            return ''
+        return str(self.process(pk))
 
     def get_column_specification(self, column: Any, **kw: Any) -> str:
         spec = '{} {}'.format(self.preparer.format_column(column),
@@ -155,14 +149,8 @@ class IgniteDDLCompiler(compiler.DDLCompiler):
         # Ignite has no unique indexes: a unique one is made as a plain index
         return sql.replace('CREATE UNIQUE INDEX', 'CREATE INDEX', 1)
 
-    def visit_foreign_key_constraint(self, constraint: Any, **kw: Any) -> str:
-        return ''
-
-    def visit_check_constraint(self, constraint: Any, **kw: Any) -> str:
-        return ''
-
-    def visit_unique_constraint(self, constraint: Any, **kw: Any) -> str:
-        return ''
+    def visit_column_check_constraint(self, constraint: Any, **kw: Any) -> str:
+        return ''  # a column's CHECK: left out as the table's are
 
     def visit_add_constraint(self, create: Any, **kw: Any) -> str:
         raise exc.CompileError('Ignite has no ALTER TABLE ... ADD CONSTRAINT')
@@ -370,13 +358,13 @@ class IgniteDialect(default.DefaultDialect):
     def get_columns(self, connection: Any, table_name: str, schema: Optional[str] = None,
                     **kw: Any) -> List[Any]:
         out = []
-        for name, type_, nullable, _pk, precision, scale, default_, auto in \
+        for name, type_, nullable, in_key, precision, scale, default_, auto in \
                 self._table_columns(connection, table_name, schema, **kw):
             column = {
                 'name': self._norm(name),
                 'type': reflected_type(java_class(type_), precision, scale),
                 # Ignite refuses a null key, though the view calls key columns nullable
-                'nullable': bool(nullable) and not _pk,
+                'nullable': bool(nullable) and not in_key,
                 'default': None if default_ is None else "'{}'".format(
                     str(default_).replace("'", "''")),
             }
@@ -447,10 +435,3 @@ class IgniteDialect(default.DefaultDialect):
     def get_check_constraints(self, connection: Any, table_name: str,
                               schema: Optional[str] = None, **kw: Any) -> List[Any]:
         return []
-
-
-def _unused(*_: Any) -> None:  # keeps ForeignKeyConstraint imported for the docs' sake
-    return None
-
-
-_unused(ForeignKeyConstraint)

@@ -62,9 +62,11 @@ def test_constraints_ignite_lacks_are_left_out(engine):
                       sa.Column('code', sa.String(5), unique=True))
     child = sa.Table('child', meta, sa.Column('id', sa.Integer, primary_key=True),
                      sa.Column('parent_id', sa.ForeignKey('parent.id')),
-                     sa.Column('n', sa.Integer), sa.CheckConstraint('n > 0'))
+                     sa.Column('n', sa.Integer, sa.CheckConstraint('n > -5')),
+                     sa.CheckConstraint('n > 0'), sa.UniqueConstraint('n'))
     ddl = str(sa.schema.CreateTable(child).compile(dialect=engine.dialect))
-    assert 'FOREIGN KEY' not in ddl and 'CHECK' not in ddl and 'PRIMARY KEY (id)' in ddl
+    assert 'FOREIGN KEY' not in ddl and 'CHECK' not in ddl and 'UNIQUE' not in ddl
+    assert 'PRIMARY KEY (id)' in ddl
     meta.create_all(engine)
     try:
         with engine.connect() as conn:
