@@ -52,6 +52,9 @@ def test_to_sql_then_read_sql_gives_an_equal_frame(engine, ignite_node):
         assert written == ROWS
         back = pd.read_sql('SELECT id, score, name, flag, ts FROM frame ORDER BY id', engine)
         back.columns = [c.lower() for c in back.columns]
+        # timestamps come back as datetime64 of pandas' unit for Python datetimes (us):
+        # the values are equal, compared at the unit they were written with
+        assert back['ts'].dtype.kind == 'M'
         back['ts'] = back['ts'].astype('datetime64[ms]')
         assert dict(back.dtypes.astype(str)) == {
             'id': 'int64', 'score': 'float64', 'name': df['name'].dtype.name, 'flag': 'bool',
