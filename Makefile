@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 # that version only.
 H2_IGNITE_VERSION ?= 2.17.0
 ENGINE_TESTS := tests/sql tests/binary/test_interop.py tests/binary/test_full_footer_server.py \
-	tests/binary/test_sql_date.py tests/test_examples.py
+	tests/binary/test_sql_date.py tests/test_examples.py tests/dbapi tests/sqlalchemy
 # Lint only the folders that exist, so a missing one is not itself an error.
 LINT_DIRS := $(wildcard pyignite tests examples tools)
 

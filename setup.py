@@ -24,7 +24,11 @@ setup(
     package_data={'pyignite': ['py.typed']},
     python_requires='>=3.8',
     install_requires=requirements('install.txt'),
-    extras_require={'tests': requirements('tests.txt'), 'docs': requirements('docs.txt')},
+    extras_require={'tests': requirements('tests.txt'), 'docs': requirements('docs.txt'),
+                    # the SQLAlchemy dialect, pyignite.sqlalchemy
+                    'sqlalchemy': requirements('sqlalchemy.txt')},
+    entry_points={'sqlalchemy.dialects': ['ignite = pyignite.sqlalchemy:IgniteDialect',
+                                          'ignite.pyignite = pyignite.sqlalchemy:IgniteDialect']},
     classifiers=[
         'Programming Language :: Python :: 3',
         'License :: OSI Approved :: Apache Software License',

@@ -98,6 +98,10 @@ WORKLOADS: List[Workload] = [
              8.0, quick_units=20_000),
     Workload('sql', 'single', 'SQL SELECT of 100,000 rows x 5 columns (page 1,024)', 'row',
              100_000, 1, 8.0, quick_units=20_000),
+    # the same query through pyignite.dbapi (fetchall), to set beside the row above: the
+    # issue asks for DB-API within 30% of client.sql() iteration; the reference has no DB-API
+    Workload('sql_dbapi', 'single', 'the same SELECT through pyignite.dbapi fetchall()', 'row',
+             100_000, 1, None, quick_units=20_000),
     Workload('complex_put', 'single', 'put of a 10-field complex object', 'op', 1, 2_000,
              None, quick_iters=600),
     Workload('complex_get', 'single', 'get of a 10-field complex object', 'op', 1, 2_000,

@@ -16,6 +16,7 @@ PUBLIC_MODULES = (
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
     'pyignite.data_streamer', 'pyignite.atomic_long', 'pyignite.ignite_set',
     'pyignite.datatypes.structures',
+    'pyignite.dbapi', 'pyignite.sqlalchemy',
 )
 
 pytestmark = pytest.mark.slow

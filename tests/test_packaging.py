@@ -28,6 +28,7 @@ PUBLIC_MODULES = (
     'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
+    'pyignite.dbapi',  # no dependency (pyignite.sqlalchemy needs the extra)
 )
 
 pytestmark = pytest.mark.slow
@@ -193,3 +194,19 @@ def test_installing_a_dependent_package_keeps_this_one(dists, tmp_path, downstre
     assert listed['pyignite'] == _source_version()
     out = _run([python, '-c', 'import pyignite; print(pyignite.__version__)'], cwd=tmp_path)
     assert out.split()[-1] == _source_version()
+
+
+def test_wheel_registers_the_sqlalchemy_dialect_as_an_extra(dists):
+    """``pip install pyignite[sqlalchemy]`` brings SQLAlchemy, and the wheel's entry point
+    names the dialect ``ignite``; without the extra nothing more is required."""
+    _, wheel = dists
+    archive = zipfile.ZipFile(wheel)
+    names = archive.namelist()
+    entry_points = archive.read(next(n for n in names if n.endswith('.dist-info/entry_points.txt')))
+    text = entry_points.decode()
+    assert '[sqlalchemy.dialects]' in text
+    assert re.search(r'^ignite = pyignite\.sqlalchemy:IgniteDialect$', text, re.M)
+    metadata = archive.read(next(n for n in names if n.endswith('.dist-info/METADATA'))).decode()
+    assert re.search(r'^Provides-Extra: sqlalchemy$', metadata, re.M)
+    assert re.search(r'^Requires-Dist: sqlalchemy>=2; extra == "sqlalchemy"$', metadata, re.M)
+    assert 'pyignite/dbapi/cursor.py' in names and 'pyignite/sqlalchemy/base.py' in names

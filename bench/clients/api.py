@@ -162,6 +162,27 @@ def sql(units, env):
     return step
 
 
+@workload(WORKLOADS, 'sql_dbapi')
+def sql_dbapi(units, env):
+    try:
+        from pyignite import dbapi
+    except ImportError as exc:
+        raise NotAvailable(f'no pyignite.dbapi ({exc})')
+    conn = dbapi.connect(client=_client(env), page_size=spec.PAGE_SIZE)
+    cursor = conn.cursor()
+
+    def step():
+        cursor.execute(spec.SQL_QUERY)
+        cursor.fetchall()
+    cursor.execute(spec.SQL_QUERY)
+    rows = {row[0]: row for row in cursor.fetchall()}
+    expect('SQL rows', len(rows), units)
+    expect('SQL row 9', rows.get(9), spec.sql_row(9))
+    step.warmed = True  # the check above was a full iteration
+    step.cleanup = conn.close
+    return step
+
+
 def _complex_cache(env):
     client = _client(env)
     cls = complex_class(spec.COMPLEX_TYPE[env['client']])

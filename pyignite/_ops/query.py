@@ -33,6 +33,7 @@ from .._codec.registry import MissingBinaryType
 from .._protocol.request import RELEASE_FROM_REPLY, Request, cache_request
 from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
+from ..datatypes.type_codes import TC_NULL
 from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
 from .affinity import refresh_partitions
 from .binary_types import read_fetching_types
@@ -69,11 +70,14 @@ class CursorState:
     :ivar more: the server holds more pages (and so the cursor is open there),
     :ivar limit: rows still allowed by ``max_rows``, or -1 for no limit,
     :ivar broken: why a page never came (a timeout, a cancellation, a lost connection),
-     or None: a broken cursor can't hand out its remaining rows.
+     or None: a broken cursor can't hand out its remaining rows,
+    :ivar type_codes: set it to a list before an SQL fields query is opened to have it
+     filled with each column's wire type code, as found in the first page (None for a
+     column with only nulls there): the protocol sends no column types, only names.
     """
 
     __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
-                 'page_op', 'reader', 'error', 'field_names', 'broken')
+                 'page_op', 'reader', 'error', 'field_names', 'broken', 'type_codes')
 
     def __init__(self) -> None:
         self.cursor_id: Optional[int] = None
@@ -88,6 +92,7 @@ class CursorState:
         self.error: Type[BaseException] = CacheError
         self.field_names: Optional[List[Optional[str]]] = None
         self.broken: Optional[BaseException] = None
+        self.type_codes: Optional[List[Optional[int]]] = None
 
 
 def _same_session(state: CursorState) -> bool:
@@ -198,6 +203,32 @@ def fields_page_reader(columns: int) -> PageReader:
 
     _FIELDS_READERS[columns] = read_fields_page
     return read_fields_page
+
+
+def column_type_codes(data: Data, pos: int, columns: int, ctx: Any) -> List[Optional[int]]:
+    """The wire type code of each column of an SQL fields page: that of its first non-null
+    value in the page, or None.
+
+    Only rows up to the first one that completes the list are walked (usually the first),
+    so this costs a second decoding of those rows only.
+    """
+    codes: List[Optional[int]] = [None] * columns
+    missing = columns
+    count = _page_header(data, pos)
+    pos += 4
+    for _ in range(count):
+        if not missing:
+            break
+        for column in range(columns):
+            try:
+                code = data[pos]
+            except IndexError:
+                raise ParseError('malformed cursor page: a row is cut short') from None
+            if code != TC_NULL and codes[column] is None:
+                codes[column] = code
+                missing -= 1
+            pos = read_values(data, pos, 1, ctx)[1]
+    return codes
 
 
 def _decode_page(session: 'Session', reader: PageReader, data: Data, pos: int) -> Operation:
@@ -321,6 +352,9 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
         raise ParseError('malformed query response: {!r}'.format(e)) from None
     state.page_op = page_op
     (rows, more), _ = yield from _decode_page(session, state.reader, data, pos)
+    if fields and state.type_codes is not None:
+        # after the page is decoded: any binary type it needs is known by now
+        state.type_codes = column_type_codes(data, pos, columns, session.binary)
     yield from _take_page(session, state, rows, more)
 
 
