@@ -164,6 +164,8 @@ class IgniteCluster:
     :param die_with_parent: on Linux, have the kernel SIGKILL each JVM when the thread that
         started it ends (so even a SIGKILLed test run leaves no node behind); turn off when
         starting nodes from a short-lived thread.
+    :param thin_compute: thin clients may run compute tasks (False: Ignite's default,
+        compute disabled for them).
     """
 
     def __init__(self, name: str, nodes: int = 1, *, slots: Optional[int] = None,
@@ -172,7 +174,8 @@ class IgniteCluster:
                  ssl: Optional[str] = None, auth: bool = False, compact_footer: bool = True,
                  run_dir: Optional[os.PathLike] = None, version: Optional[str] = None,
                  failure_detection_timeout: int = 5000, start_timeout: Optional[float] = None,
-                 jvm_options: Sequence[str] = (), die_with_parent: bool = True):
+                 jvm_options: Sequence[str] = (), die_with_parent: bool = True,
+                 thin_compute: bool = True):
         if not re.fullmatch(r'[A-Za-z0-9_.-]+', name):
             raise ValueError(f'cluster name {name!r}: use letters, digits, ".", "_", "-"')
         if ssl not in SSL_MODES:
@@ -189,6 +192,7 @@ class IgniteCluster:
         self.ssl = ssl
         self.auth = auth
         self.compact_footer = compact_footer
+        self.thin_compute = thin_compute
         self.run_dir = Path(run_dir or default_run_dir()).resolve()
         self.version = version
         self.failure_detection_timeout = failure_detection_timeout
@@ -459,7 +463,8 @@ class IgniteCluster:
             self.discovery_range, self.communication_port, ssl_mode=self.ssl,
             ssl_files=self._ssl_files or None, auth=self.auth,
             failure_detection_timeout=self.failure_detection_timeout,
-            compact_footer=self.compact_footer))
+            compact_footer=self.compact_footer, thin_compute=self.thin_compute,
+            services=self.test_jar is not None))
         node.log_path.parent.mkdir(parents=True, exist_ok=True)
         node.log_offset = node.log_path.stat().st_size if node.log_path.exists() else 0
         env = dict(os.environ)

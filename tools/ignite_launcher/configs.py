@@ -25,9 +25,9 @@ _CONFIG_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
         <property name="host" value="{host}"/>
         <property name="port" value="{client_port}"/>
         <property name="portRange" value="0"/>
-        <property name="threadPoolSize" value="100"/>{ssl}
+        <property name="threadPoolSize" value="100"/>{ssl}{thin_client}
       </bean>
-    </property>
+    </property>{services}
     <property name="cacheConfiguration">
       <list>
         <!-- Template (name ends in *): caches created by a name starting with "parts1000"
@@ -117,6 +117,27 @@ _SSL_BLOCK = """
           </bean>
         </property>"""
 
+# thin clients may run compute tasks (Ignite's default is 0: compute disabled for them)
+_THIN_COMPUTE_BLOCK = """
+        <property name="thinClientConfiguration">
+          <bean class="org.apache.ignite.configuration.ThinClientConfiguration">
+            <property name="maxActiveComputeTasksPerConnection" value="1000"/>
+          </bean>
+        </property>"""
+
+# services of the test jar (tools/java), deployed by every node's configuration
+_SERVICES_BLOCK = """
+    <property name="serviceConfiguration">
+      <list>
+        <bean class="org.apache.ignite.services.ServiceConfiguration">
+          <property name="name" value="pyignite_counter"/>
+          <property name="service"><bean class="org.pyignite.tests.CounterService"/></property>
+          <property name="totalCount" value="1"/>
+          <property name="maxPerNodeCount" value="1"/>
+        </bean>
+      </list>
+    </property>"""
+
 SSL_MODES = (None, 'server', 'client-auth')
 
 
@@ -125,7 +146,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
                   communication_range: Optional[int] = None, ssl_mode: Optional[str] = None,
                   ssl_files: Optional[Dict[str, Path]] = None, auth: bool = False,
                   failure_detection_timeout: int = 5000, host: str = HOST,
-                  compact_footer: bool = True) -> str:
+                  compact_footer: bool = True, thin_compute: bool = True,
+                  services: bool = False) -> str:
     """Spring XML for one server node.
 
     :param node: instance name and consistent id.
@@ -137,6 +159,10 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         region becomes persistent with a small WAL).
     :param compact_footer: False makes the node write binary objects with full schema
         footers (``BinaryConfiguration.compactFooter``).
+    :param thin_compute: thin clients may run compute tasks (False keeps Ignite's default:
+        compute disabled for them).
+    :param services: deploy the test jar's services (``tools/java``; the jar must be on the
+        node's classpath).
     """
     if ssl_mode not in SSL_MODES:
         raise ValueError(f'ssl_mode must be one of {SSL_MODES}, not {ssl_mode!r}')
@@ -160,6 +186,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         binary='' if compact_footer else _FULL_FOOTER_BLOCK,
         client_port=client_port,
         ssl=ssl_block,
+        thin_client=_THIN_COMPUTE_BLOCK if thin_compute else '',
+        services=_SERVICES_BLOCK if services else '',
         discovery_port=discovery_port,
         # Discovery binds ports localPort..localPort+localPortRange (inclusive).
         discovery_port_range=discovery_range - 1,

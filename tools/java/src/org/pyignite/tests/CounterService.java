@@ -1,0 +1,53 @@
+package org.pyignite.tests;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.ignite.Ignite;
+import org.apache.ignite.resources.IgniteInstanceResource;
+import org.apache.ignite.services.Service;
+
+/**
+ * A service deployed by the test nodes' configuration as "pyignite_counter" (one instance in
+ * the cluster): a counter with a few typed methods (tests/services).
+ */
+public class CounterService implements Service {
+    private static final long serialVersionUID = 1L;
+
+    @IgniteInstanceResource
+    private transient Ignite ignite;
+
+    private final AtomicLong count = new AtomicLong();
+
+    public long add(long delta) {
+        return count.addAndGet(delta);
+    }
+
+    public long get() {
+        return count.get();
+    }
+
+    public int twice(int x) {
+        return 2 * x;
+    }
+
+    public double half(double x) {
+        return x / 2;
+    }
+
+    public String greet(String name) {
+        return "hello, " + name;
+    }
+
+    public boolean negate(boolean b) {
+        return !b;
+    }
+
+    public Point point(int x, int y) {
+        return new Point(x, y, "service");
+    }
+
+    /** The id of the node this instance runs on. */
+    public String nodeId() {
+        return ignite.cluster().localNode().id().toString();
+    }
+}
