@@ -16,8 +16,10 @@ from pyignite.cache import Cache
 from pyignite.client import Client
 from pyignite.cluster import Cluster
 from pyignite.cluster_group import AioClusterGroup, ClusterGroup
+from pyignite.compute import AioCompute, Compute
 from pyignite.continuous_query import AioContinuousQuery, ContinuousQuery
 from pyignite.cursors import AioScanCursor, AioSqlFieldsCursor, ScanCursor, SqlFieldsCursor
+from pyignite.services import AioServiceProxy, AioServices, ServiceProxy, Services
 from pyignite.transaction import AioTransaction, Transaction
 
 PAIRS = [
@@ -29,11 +31,16 @@ PAIRS = [
     (ClusterGroup, AioClusterGroup),
     (Transaction, AioTransaction),
     (ContinuousQuery, AioContinuousQuery),
+    (Compute, AioCompute),
+    (Services, AioServices),
+    (ServiceProxy, AioServiceProxy),
 ]
 
 #: public names only the sync class has
 SYNC_ONLY = {
     (Cache, 'select_row'),  # the deprecated SQL query API is not offered by AioCache
+    # a concurrent.futures.Future of a task: the async side awaits execute() in a task
+    (Compute, 'submit'),
 }
 
 #: parameters the async side makes optional (with this default): an async continuous query
@@ -57,6 +64,9 @@ PLAIN_ASYNC_METHODS = {
     (AioClient, 'tx_start'),  # returns an AioTransaction
     (AioCache, 'scan'),  # returns an AioScanCursor
     (AioCache, 'with_expire_policy'),
+    (AioClient, 'compute'),  # an AioCompute: nothing is sent
+    (AioClient, 'services'),  # an AioServices: nothing is sent
+    (AioServices, 'service_proxy'),  # a proxy: nothing is sent until a method is called
 } | {
     # cluster group projections describe a narrower group: nothing is sent
     (cls, name) for cls in (AioCluster, AioClusterGroup) for name in (
