@@ -270,3 +270,35 @@ def test_compute_disabled_on_the_server_says_what_to_configure(connect, no_compu
         client.compute().execute(ECHO, 1)
     assert caught.value.status == 100
     assert client.get_or_create_cache('after').get(1) is None  # the connection goes on
+
+
+# --- the connection ends while a task runs --------------------------------------------------
+
+def test_closing_the_client_fails_the_pending_future(ignite_node):
+    client = Client()
+    client.connect(ignite_node.host, ignite_node.port)
+    future = client.compute().submit(SLEEP, '60000:' + uuid.uuid4().hex)
+    client.close()
+    with pytest.raises(ComputeError, match='connection'):
+        future.result(timeout=60)
+
+
+def test_closing_the_client_fails_the_awaited_task(ignite_node):
+    async def main():
+        started = asyncio.Event()
+
+        class Started(QueryEventListener):
+            def on_query_success(self, event):
+                if event.op_name == 'OP_COMPUTE_TASK_EXECUTE':
+                    started.set()
+
+        client = AioClient(event_listeners=[Started()])
+        await client.connect(ignite_node.host, ignite_node.port)
+        task = asyncio.create_task(
+            client.compute().execute(SLEEP, '60000:' + uuid.uuid4().hex))
+        await started.wait()
+        await client.close()
+        with pytest.raises(ComputeError, match='connection'):
+            await task
+
+    asyncio.run(main())
