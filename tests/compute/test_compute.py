@@ -8,12 +8,14 @@ import decimal
 import threading
 import time
 import uuid
+from collections import OrderedDict
 from concurrent.futures import CancelledError
 
 import ignite_server  # tools/, put on sys.path by tests/conftest.py
 import pytest
 
-from pyignite import AioClient, Client
+from pyignite import AioClient, Client, GenericObjectMeta
+from pyignite.datatypes import String
 from pyignite.exceptions import (
     ComputeError, ComputeTaskCancelledError, NotSupportedByClusterError, ParameterError,
 )
@@ -141,23 +143,38 @@ def test_no_failover(cluster_client):
         cluster_client.compute().execute(FAILOVER, no_failover=True)
 
 
-def test_feature_missing_is_refused_before_sending(ignite_node):
+GATED = {
+    'compute': (1, lambda c: c.compute().execute(ECHO, 1)),
+    'service call': (5, lambda c: c.services().service_proxy('pyignite_counter').get()),
+    'service descriptors': (9, lambda c: c.services().descriptors()),
+    'invoke': (17, lambda c: c.get_cache('any').invoke(1, _Processor())),
+}
+
+
+class _Processor(metaclass=GenericObjectMeta, type_name=JAVA + 'IncrementProcessor',
+                 schema=OrderedDict([('field', String)])):
+    pass
+
+
+@pytest.mark.parametrize('what', sorted(GATED))
+def test_feature_missing_is_refused_before_sending(ignite_node, what):
+    bit, call = GATED[what]
     sent = []
 
     class Listener(QueryEventListener):
         def on_query_start(self, event):
             sent.append(event.op_name)
 
-    # a client of a server that does not negotiate the compute feature: the same node with
-    # that bit taken out of what was negotiated (the check is shared by both clients)
+    # a client of a server that does not negotiate the feature: the same node with that
+    # bit taken out of what was negotiated (the check is shared by both clients)
     with Client(event_listeners=[Listener()]) as probe:
         probe.connect(ignite_node.host, ignite_node.port)
         for conn in probe._session.nodes:
             ctx = conn.protocol_context
-            ctx.features = ctx.features - {1}
+            ctx.features = ctx.features - {bit}
         sent.clear()
-        with pytest.raises(NotSupportedByClusterError, match='compute'):
-            probe.compute().execute(ECHO, 1)
+        with pytest.raises(NotSupportedByClusterError, match='feature {} '.format(bit)):
+            call(probe)
         assert sent == []
 
 

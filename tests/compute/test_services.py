@@ -65,9 +65,12 @@ def test_missing_service(client):
         client.services().service_proxy('no-such-service').get()
 
 
-def test_timeout_and_call_context_are_accepted(client):
-    counter = client.services().service_proxy(NAME, timeout=30, call_context={'user': 'x'})
-    assert counter.twice((2, IntObject)) == 4
+def test_call_context_reaches_the_service(client):
+    services = client.services()
+    counter = services.service_proxy(NAME, timeout=30, call_context={'user': 'alice'})
+    assert counter.callAttribute('user') == 'alice'
+    assert counter.callAttribute('other') is None
+    assert services.service_proxy(NAME).callAttribute('user') is None
 
 
 @pytest.mark.parametrize('bad', [dict(timeout=0), dict(timeout='5'), dict(call_context=[1]),

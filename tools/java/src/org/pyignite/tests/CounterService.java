@@ -4,7 +4,10 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.ignite.Ignite;
 import org.apache.ignite.resources.IgniteInstanceResource;
+import org.apache.ignite.resources.ServiceContextResource;
 import org.apache.ignite.services.Service;
+import org.apache.ignite.services.ServiceCallContext;
+import org.apache.ignite.services.ServiceContext;
 
 /**
  * A service deployed by the test nodes' configuration as "pyignite_counter" (one instance in
@@ -15,6 +18,9 @@ public class CounterService implements Service {
 
     @IgniteInstanceResource
     private transient Ignite ignite;
+
+    @ServiceContextResource
+    private transient ServiceContext ctx;
 
     private final AtomicLong count = new AtomicLong();
 
@@ -44,6 +50,12 @@ public class CounterService implements Service {
 
     public Point point(int x, int y) {
         return new Point(x, y, "service");
+    }
+
+    /** The attribute {@code name} of the caller's call context, or null. */
+    public String callAttribute(String name) {
+        ServiceCallContext call = ctx == null ? null : ctx.currentCallContext();
+        return call == null ? null : call.attribute(name);
     }
 
     /** The id of the node this instance runs on. */
