@@ -6,16 +6,17 @@ Get a :class:`Compute` with :meth:`Client.compute() <pyignite.client.Client.comp
 what the server needs (thin-client compute is off on a server by default).
 
 How it works: the start request's reply tells the task id; the result comes later as a
-notification on the same connection. :class:`ComputeFuture` (sync) is completed from the
-connection's receive path; the async client awaits an asyncio future. Everything else is
+notification on the same connection. The sync client hands it to a thread that completes
+the :class:`ComputeFuture`; the async client awaits an asyncio future. Everything else is
 shared (:mod:`pyignite._ops.compute`).
 """
 import asyncio
+import queue
 import threading
+import weakref
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any, Optional, Tuple
 
-from ._codec.registry import MissingBinaryType
 from ._ops import compute as ops
 from ._ops.compute import TaskHandle
 from .exceptions import ComputeError, ParameterError, ReconnectError
@@ -43,9 +44,65 @@ def _ended(error: BaseException) -> ComputeError:
                         'result came: {}'.format(error))
 
 
+class _Settler:
+    """Completes the futures of one client's tasks, in a thread of its own that runs while
+    results wait: a result comes in the connection's receive path, where a future's done
+    callbacks (user code, which may call the client) must not run, and decoding it may
+    need to ask the server for a binary type."""
+
+    def __init__(self, client: 'Client') -> None:
+        self._client = client
+        self._queue: 'queue.SimpleQueue[Tuple[ComputeFuture, Any]]' = queue.SimpleQueue()
+        self._lock = threading.Lock()
+        self._running = False
+
+    def put(self, future: 'ComputeFuture', what: Any) -> None:
+        """Complete ``future`` with ``what``: a result frame, or an exception."""
+        self._queue.put((future, what))
+        with self._lock:
+            if self._running:
+                return
+            self._running = True
+        threading.Thread(target=self._run, daemon=True, name='pyignite-compute').start()
+
+    def _run(self) -> None:
+        client = self._client
+        while True:
+            with self._lock:
+                try:
+                    future, what = self._queue.get_nowait()
+                except queue.Empty:
+                    self._running = False
+                    return
+            if isinstance(what, BaseException):
+                future._settle(None, what)
+                continue
+            try:
+                result = client._run(ops.decode_result(client._session, what))
+            except Exception as e:
+                future._settle(None, e)
+            else:
+                future._settle(result, None)
+
+
+#: the settler of each client's session
+_SETTLERS: 'weakref.WeakKeyDictionary[Any, _Settler]' = weakref.WeakKeyDictionary()
+_SETTLERS_LOCK = threading.Lock()
+
+
+def _settler(client: 'Client') -> _Settler:
+    with _SETTLERS_LOCK:
+        settler = _SETTLERS.get(client._session)
+        if settler is None:
+            settler = _SETTLERS[client._session] = _Settler(client)
+        return settler
+
+
 class ComputeFuture(Future):  # type: ignore[type-arg]
     """The result of a task started with :meth:`Compute.submit`: a
-    :class:`concurrent.futures.Future`.
+    :class:`concurrent.futures.Future`, completed from a thread of the client's, which
+    runs its done callbacks: they may use the client, but must not wait for the result of
+    another task (that thread would complete it).
 
     :meth:`cancel` cancels the task on the server, too (while it has not ended).
     """
@@ -54,31 +111,14 @@ class ComputeFuture(Future):  # type: ignore[type-arg]
         super().__init__()
         self._client = client
         self._handle = handle
+        self._settler = _settler(client)
 
-    # called in the connection's receive path: decode only what needs no request
+    # the listeners, called in the connection's receive path: hand over, nothing more
     def _deliver(self, frame: bytes) -> None:
-        try:
-            result = ops.result_of(frame, self._client._session.binary)
-        except MissingBinaryType:
-            # the types must be fetched from the server: not from the receive path
-            threading.Thread(target=self._decode, args=(frame,), daemon=True,
-                             name='pyignite-compute-result').start()
-            return
-        except Exception as e:
-            self._settle(None, e)
-            return
-        self._settle(result, None)
-
-    def _decode(self, frame: bytes) -> None:
-        try:
-            result = self._client._run(ops.decode_result(self._client._session, frame))
-        except Exception as e:
-            self._settle(None, e)
-        else:
-            self._settle(result, None)
+        self._settler.put(self, frame)
 
     def _end(self, error: BaseException) -> None:
-        self._settle(None, _ended(error))
+        self._settler.put(self, _ended(error))
 
     def _settle(self, result: Any, error: Optional[BaseException]) -> None:
         try:

@@ -7,7 +7,7 @@ tagged with the id. The server sends that notification only after the reply, but
 another thread may still be reading the reply when it comes; the connection's inbox keeps
 such early results until :func:`start_task` subscribes (see
 :mod:`pyignite._session.inbox`). Waiting for the notification is all the drivers do
-differently; what it says is decided here (:func:`result_of`, :func:`decode_result`).
+differently; what it says is decided here (:func:`decode_result`).
 """
 import math
 import struct
@@ -33,8 +33,8 @@ from .resources import close_request, conn_session
 if TYPE_CHECKING:
     from .common import Session
 
-__all__ = ['FINISHED', 'TaskHandle', 'check_params', 'start_task', 'result_of',
-           'decode_result', 'cancel_task']
+__all__ = ['FINISHED', 'TaskHandle', 'check_params', 'start_task', 'decode_result',
+           'cancel_task', 'forget']
 
 FINISHED = OP_COMPUTE_TASK_FINISHED
 FLAG_NO_FAILOVER = 0x01
@@ -184,20 +184,6 @@ def _error_of(frame: bytes) -> Optional[ComputeError]:
     if message == CANCELLED:
         return ComputeTaskCancelledError(message, status)
     return ComputeError(message, status)
-
-
-def result_of(frame: bytes, registry: Any) -> Any:
-    """The result a notification frame holds, decoded with the types already known.
-
-    :raises ComputeError: the task failed (:class:`ComputeTaskCancelledError`: it was
-     cancelled),
-    :raises MissingBinaryType: the result holds a type to fetch first: run
-     :func:`decode_result` instead.
-    """
-    error = _error_of(frame)
-    if error is not None:
-        raise error
-    return read(frame, _PAYLOAD, registry)[0]
 
 
 def decode_result(session: 'Session', frame: bytes) -> Operation:

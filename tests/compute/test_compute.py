@@ -188,6 +188,20 @@ def test_submit_returns_a_future(client):
 
 
 @pytest.mark.sync_only('concurrent.futures API of the sync client')
+def test_done_callback_may_use_the_client(client, cache):
+    future = client.compute().submit(ECHO, 'called back')
+    seen = threading.Event()
+
+    def callback(done):
+        cache.put('result', done.result())  # a request from the callback's thread
+        seen.set()
+
+    future.add_done_callback(callback)
+    assert seen.wait(60)
+    assert cache.get('result') == 'called back'
+
+
+@pytest.mark.sync_only('concurrent.futures API of the sync client')
 def test_cancel_a_submitted_task(client):
     tag = uuid.uuid4().hex
     future = client.compute().submit(SLEEP, '60000:' + tag)
