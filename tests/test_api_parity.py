@@ -64,6 +64,7 @@ PLAIN_ASYNC_METHODS = {
     (AioClient, 'tx_start'),  # returns an AioTransaction
     (AioCache, 'scan'),  # returns an AioScanCursor
     (AioCache, 'with_expire_policy'),
+    (AioClient, 'data_streamer'),  # an AioDataStreamer, entered with ``async with``
     (AioClient, 'compute'),  # an AioCompute: nothing is sent
     (AioClient, 'services'),  # an AioServices: nothing is sent
     (AioServices, 'service_proxy'),  # a proxy: nothing is sent until a method is called
