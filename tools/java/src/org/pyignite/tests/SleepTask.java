@@ -14,7 +14,7 @@ import org.apache.ignite.resources.IgniteInstanceResource;
 
 /**
  * A job that sleeps; the argument is "milliseconds:tag". Returns "slept"; if it is
- * interrupted (the task was cancelled or timed out) it puts tag -> "interrupted" into the
+ * cancelled or interrupted (the task was cancelled or timed out) it puts tag -> "interrupted" into the
  * cache "pyignite_interrupted" first (tests/compute: timeout and cancel).
  */
 public class SleepTask extends ComputeTaskAdapter<Object, Object> {
@@ -46,8 +46,15 @@ public class SleepTask extends ComputeTaskAdapter<Object, Object> {
         }
 
         @Override public Object execute() {
+            // in short naps, so that a cancelled job ends at once even when its thread is
+            // not interrupted (and a stopping node does not wait for it)
+            long end = System.currentTimeMillis() + millis;
             try {
-                Thread.sleep(millis);
+                while (System.currentTimeMillis() < end) {
+                    if (isCancelled())
+                        throw new InterruptedException();
+                    Thread.sleep(Math.min(50L, Math.max(1L, end - System.currentTimeMillis())));
+                }
             }
             catch (InterruptedException e) {
                 ignite.getOrCreateCache("pyignite_interrupted").put(tag, "interrupted");
