@@ -38,11 +38,6 @@ class _Proxy:
         self._millis = ops.check_call(timeout, call_context)
         self._call_context = dict(call_context) if call_context is not None else None
 
-    @property
-    def name(self) -> str:
-        """The service's name."""
-        return self._ref.name
-
     def _op(self, method: str, args: Any) -> Any:
         return ops.call(self._client._session, self._ref, self._steps, method, args,
                         self._millis, self._call_context, time.monotonic())
@@ -53,7 +48,8 @@ class _Proxy:
 
 class ServiceProxy(_Proxy):
     """A service seen from a :class:`~pyignite.client.Client`: ``proxy.method(*args)``
-    calls the method and returns its result.
+    calls the method and returns its result. Every public attribute is a method of the
+    service (the proxy has none of its own).
 
     :raises ServiceError: (from a call) no such service or method, arguments that match
      no method, or the exception the method raised (its message),

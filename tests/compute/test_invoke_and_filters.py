@@ -8,7 +8,7 @@ from collections import OrderedDict
 import pytest
 
 from pyignite import GenericObjectMeta
-from pyignite.datatypes import IntObject, String
+from pyignite.datatypes import IntObject, LongObject, String
 from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_NAME
 from pyignite.exceptions import EntryProcessorError, ParameterError
 from pyignite.monitoring import QueryEventListener
@@ -26,6 +26,11 @@ class KeyModuloPredicate(metaclass=GenericObjectMeta, type_name=JAVA + 'KeyModul
     pass
 
 
+class Visits(metaclass=GenericObjectMeta, type_name='InvokeVisits',
+             schema=OrderedDict([('page', String), ('count', LongObject)])):
+    pass
+
+
 class NotAProcessor(metaclass=GenericObjectMeta, type_name=JAVA + 'Point',
                     schema=OrderedDict([('x', IntObject)])):
     pass
@@ -39,6 +44,14 @@ def test_invoke_returns_the_old_value_and_increments(cache):
     assert cache.get(1) == 16
     assert cache.invoke(2, IncrementProcessor(), 3) is None  # a missing entry starts at 0
     assert cache.get(2) == 3
+
+
+def test_invoke_increments_a_field_of_a_complex_object(cache):
+    # a Python-only type: the processor works on it in binary form on the server
+    cache.put('home', Visits(page='home', count=5))
+    assert cache.invoke('home', IncrementProcessor(field='count'), 2) == 5
+    visits = cache.get('home')
+    assert (visits.page, visits.count) == ('home', 7)
 
 
 def test_invoke_all(cache):
