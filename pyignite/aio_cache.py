@@ -20,7 +20,7 @@ from typing import (
     TypeVar, Union,
 )
 
-from ._ops import cache_admin, key_value as kv
+from ._ops import cache_admin, invoke as inv, key_value as kv
 from ._ops.exchange import Call
 from ._protocol.request import Request, Response
 from ._base_cache import BaseCache
@@ -144,6 +144,40 @@ class AioCache(BaseCache):
         :param value_hint: (optional) the Ignite type to write the value as.
         """
         return kv.put(self._session, self, key, value, key_hint, value_hint)
+
+    @_operation
+    def invoke(self, key: Any, processor: Any, *args: Any) -> Op[Any]:
+        """Run an entry processor on the entry of ``key``, atomically, on the node that
+        holds it.
+
+        :param key: the key, or a ``(key, hint)`` tuple,
+        :param processor: a complex object (an instance of a
+         :class:`~pyignite.binary.GenericObjectMeta` class) whose type name is a Java class
+         deployed on the server nodes that implements ``javax.cache.processor.EntryProcessor``
+         (its fields are the object's),
+        :param args: the arguments handed to the processor's ``process`` method,
+        :return: what the processor returned,
+        :raises EntryProcessorError: the processor threw (the server's message), or the
+         server could not run it,
+        :raises NotSupportedByClusterError: the server has no thin-client invoke (before
+         Ignite 2.17).
+        """
+        return inv.invoke(self._session, self, key, processor, args)
+
+    @_operation
+    def invoke_all(self, keys: Iterable[Any], processor: Any, *args: Any) -> Op[Dict[Any, Any]]:
+        """Run an entry processor on the entries of ``keys``, each atomically.
+
+        :param keys: keys, or ``(key, hint)`` tuples,
+        :param processor: as :meth:`invoke`'s,
+        :param args: the arguments handed to the processor's ``process`` method,
+        :return: a dict of the keys whose processor returned something other than None
+         and what it returned,
+        :raises EntryProcessorError: the processor threw for some keys: its ``errors``
+         holds the server's message for each, its ``results`` what the others returned,
+        :raises NotSupportedByClusterError: the server has no thin-client invoke.
+        """
+        return inv.invoke_all(self._session, self, keys, processor, args)
 
     @_operation
     def get_all(self, keys: Iterable[Any]) -> Op[Dict[Any, Any]]:
@@ -298,7 +332,7 @@ class AioCache(BaseCache):
         return kv.get_size(self._session, self, peek_modes)
 
     def scan(self, page_size: int = 1, partitions: int = -1,
-             local: bool = False) -> 'AioScanCursor':
+             local: bool = False, filter: Any = None) -> 'AioScanCursor':
         """Iterate over all entries, a page at a time, with ``async with`` and ``async for``.
 
         :param page_size: (optional) entries per server round trip, 1 by default,
@@ -306,10 +340,14 @@ class AioCache(BaseCache):
         :param local: (optional) scan only what the node the query runs on holds: the
          connected node, or with ``partitions`` on a partition-aware client, that
          partition's primary node,
+        :param filter: (optional) only the entries this predicate passes come back: a
+         complex object (an instance of a :class:`~pyignite.binary.GenericObjectMeta` class)
+         whose type name is a Java class deployed on the server nodes that implements
+         ``org.apache.ignite.lang.IgniteBiPredicate`` (its fields are the object's),
         :return: a :class:`~pyignite.cursors.AioScanCursor` yielding ``(key, value)`` pairs.
         """
         from .cursors import AioScanCursor
-        return AioScanCursor(self._client, self, page_size, partitions, local)
+        return AioScanCursor(self._client, self, page_size, partitions, local, filter)
 
     async def continuous_query(self, listener: Optional['Listener'] = None, *,
                                remote_filter: Any = None,

@@ -24,6 +24,9 @@ from ._session.session import ConnectPlan
 from .connection.aio_connection import AioConnection
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .cluster_group import AioClusterGroup
+    from .compute import AioCompute
+    from .services import AioServices
     from .aio_cache import AioCache
     from .aio_cluster import AioCluster
     from .binary import GenericObjectMeta
@@ -462,6 +465,28 @@ class AioClient(BaseClient):
         """
         from .aio_cluster import AioCluster
         return AioCluster(self)
+
+    def compute(self, group: Optional['AioClusterGroup'] = None) -> 'AioCompute':
+        """Run compute tasks (Java ``ComputeTask`` classes deployed on the server).
+
+        :param group: (optional) a cluster group of this client (``get_cluster()`` and its
+         projections): the tasks' jobs run on its nodes only; every server node by default,
+        :return: :class:`~pyignite.compute.AioCompute`,
+        :raises ParameterError: ``group`` is not a group of this client.
+        """
+        from .compute import AioCompute
+        return AioCompute(self, group)
+
+    def services(self, group: Optional['AioClusterGroup'] = None) -> 'AioServices':
+        """Call the services deployed in the cluster.
+
+        :param group: (optional) a cluster group of this client: calls go to the service
+         instances on its nodes only; any node by default,
+        :return: :class:`~pyignite.services.AioServices`,
+        :raises ParameterError: ``group`` is not a group of this client.
+        """
+        from .services import AioServices
+        return AioServices(self, group)
 
     def tx_start(self, concurrency: Union['TransactionConcurrency', int, None] = None,
                  isolation: Union['TransactionIsolation', int, None] = None, timeout: int = 0,

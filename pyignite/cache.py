@@ -5,7 +5,7 @@ or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Union
 
-from ._ops import cache_admin, key_value as kv
+from ._ops import cache_admin, invoke as inv, key_value as kv
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
@@ -56,6 +56,40 @@ class Cache(BaseCache):
         :param value_hint: (optional) the Ignite type to write the value as.
         """
         self._client._run(kv.put(self._session, self, key, value, key_hint, value_hint))
+
+    def invoke(self, key: Any, processor: Any, *args: Any) -> Any:
+        """Run an entry processor on the entry of ``key``, atomically, on the node that
+        holds it.
+
+        :param key: the key, or a ``(key, hint)`` tuple,
+        :param processor: a complex object (an instance of a
+         :class:`~pyignite.binary.GenericObjectMeta` class) whose type name is a Java class
+         deployed on the server nodes that implements ``javax.cache.processor.EntryProcessor``
+         (its fields are the object's),
+        :param args: the arguments handed to the processor's ``process`` method,
+        :return: what the processor returned,
+        :raises EntryProcessorError: the processor threw (the server's message), or the
+         server could not run it,
+        :raises NotSupportedByClusterError: the server has no thin-client invoke (before
+         Ignite 2.17).
+        """
+        return self._client._run(inv.invoke(self._session, self, key, processor, args))
+
+    def invoke_all(self, keys: Iterable[Any], processor: Any, *args: Any) -> Dict[Any, Any]:
+        """Run an entry processor on the entries of ``keys``, each atomically.
+
+        :param keys: keys, or ``(key, hint)`` tuples,
+        :param processor: as :meth:`invoke`'s,
+        :param args: the arguments handed to the processor's ``process`` method,
+        :return: a dict of the keys whose processor returned something other than None
+         and what it returned,
+        :raises EntryProcessorError: the processor threw for some keys: its ``errors``
+         holds the server's message for each, its ``results`` what the others returned,
+        :raises NotSupportedByClusterError: the server has no thin-client invoke.
+        """
+        results: Dict[Any, Any] = self._client._run(inv.invoke_all(
+            self._session, self, keys, processor, args))
+        return results
 
     def get_all(self, keys: Iterable[Any]) -> Dict[Any, Any]:
         """Read several keys at once.
@@ -218,7 +252,8 @@ class Cache(BaseCache):
                 cache_config.get_settings(self._session, self))
         return settings
 
-    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False) -> 'ScanCursor':
+    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False,
+             filter: Any = None) -> 'ScanCursor':
         """Iterate over all entries, a page at a time.
 
         :param page_size: (optional) entries per server round trip, 1 by default,
@@ -226,10 +261,14 @@ class Cache(BaseCache):
         :param local: (optional) scan only what the node the query runs on holds: the
          connected node, or with ``partitions`` on a partition-aware client, that
          partition's primary node,
+        :param filter: (optional) only the entries this predicate passes come back: a
+         complex object (an instance of a :class:`~pyignite.binary.GenericObjectMeta` class)
+         whose type name is a Java class deployed on the server nodes that implements
+         ``org.apache.ignite.lang.IgniteBiPredicate`` (its fields are the object's),
         :return: a :class:`~pyignite.cursors.ScanCursor` yielding ``(key, value)`` tuples.
         """
         from .cursors import ScanCursor
-        return ScanCursor(self._client, self, page_size, partitions, local)
+        return ScanCursor(self._client, self, page_size, partitions, local, filter)
 
     def continuous_query(self, listener: 'Listener', *, remote_filter: Any = None,
                          initial_query: Optional['InitialQuery'] = None, buffer_size: int = 1,

@@ -19,6 +19,9 @@ from .connection import Connection
 from .exceptions import ReconnectError
 
 if TYPE_CHECKING:  # pragma: no cover
+    from .cluster_group import ClusterGroup
+    from .compute import Compute
+    from .services import Services
     from .binary import GenericObjectMeta
     from .cache import BaseCache, Cache
     from .cluster import Cluster
@@ -455,6 +458,28 @@ class Client(BaseClient):
         """
         from .cluster import Cluster
         return Cluster(self)
+
+    def compute(self, group: Optional['ClusterGroup'] = None) -> 'Compute':
+        """Run compute tasks (Java ``ComputeTask`` classes deployed on the server).
+
+        :param group: (optional) a cluster group of this client (``get_cluster()`` and its
+         projections): the tasks' jobs run on its nodes only; every server node by default,
+        :return: :class:`~pyignite.compute.Compute`,
+        :raises ParameterError: ``group`` is not a group of this client.
+        """
+        from .compute import Compute
+        return Compute(self, group)
+
+    def services(self, group: Optional['ClusterGroup'] = None) -> 'Services':
+        """Call the services deployed in the cluster.
+
+        :param group: (optional) a cluster group of this client: calls go to the service
+         instances on its nodes only; any node by default,
+        :return: :class:`~pyignite.services.Services`,
+        :raises ParameterError: ``group`` is not a group of this client.
+        """
+        from .services import Services
+        return Services(self, group)
 
     def tx_start(self, concurrency: Union['TransactionConcurrency', int, None] = None,
                  isolation: Union['TransactionIsolation', int, None] = None, timeout: int = 0,

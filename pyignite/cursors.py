@@ -123,14 +123,16 @@ class ScanCursor(_SyncCursor):
     :param cache: the :class:`~pyignite.cache.Cache` to scan,
     :param page_size: entries per server round trip,
     :param partitions: the one partition to scan; negative for all,
+    :param filter: a Java ``IgniteBiPredicate`` (a complex object) the server filters with,
     :param local: scan only what the node the query runs on holds (with ``partitions``
      on a partition-aware client: that partition's primary node).
     """
 
     def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int = 1,
-                 partitions: int = -1, local: bool = False) -> None:
+                 partitions: int = -1, local: bool = False, filter: Any = None) -> None:
         super().__init__(client)
-        client._run(query.scan(client._session, self._state, cache, page_size, partitions, local))
+        client._run(query.scan(client._session, self._state, cache, page_size, partitions, local,
+                               filter))
 
 
 class IndexQueryCursor(_SyncCursor):
@@ -260,14 +262,15 @@ class AioScanCursor(_AioCursor):
     :param cache: the :class:`~pyignite.aio_cache.AioCache` to scan,
     :param page_size: entries per server round trip,
     :param partitions: the one partition to scan; negative for all,
+    :param filter: a Java ``IgniteBiPredicate`` (a complex object) the server filters with,
     :param local: scan only what the node the query runs on holds (with ``partitions``
      on a partition-aware client: that partition's primary node).
     """
 
     def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int = 1,
-                 partitions: int = -1, local: bool = False) -> None:
+                 partitions: int = -1, local: bool = False, filter: Any = None) -> None:
         super().__init__(client, lambda state: query.scan(
-            client._session, state, cache, page_size, partitions, local))
+            client._session, state, cache, page_size, partitions, local, filter))
 
 
 class AioIndexQueryCursor(_AioCursor):

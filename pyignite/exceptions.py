@@ -6,12 +6,14 @@ network failure; everything the server reports is a :class:`CacheError`,
 :class:`ClusterError` or one of their subclasses.
 """
 import socket
-from typing import List, Optional, Tuple
+from concurrent.futures import CancelledError
+from typing import Any, Dict, List, Optional, Tuple
 
 __all__ = [
     'AuthenticationError', 'AuthenticationRequiredError', 'BinaryTypeError',
-    'CacheCreationError', 'CacheError', 'ClusterError', 'CursorError', 'DataStreamerError',
-    'HandshakeError',
+    'CacheCreationError', 'CacheError', 'ClusterError', 'ComputeError',
+    'ComputeTaskCancelledError', 'CursorError', 'DataStreamerError', 'EntryProcessorError',
+    'HandshakeError', 'ServiceError',
     'NotSupportedByClusterError', 'NotSupportedError', 'ParameterError', 'ParseError',
     'ReconnectError', 'SQLError', 'SocketError', 'connection_errors',
 ]
@@ -114,6 +116,43 @@ class CacheCreationError(CacheError):
 
 class SQLError(CacheError):
     """An SQL query failed."""
+
+
+class ComputeError(CacheError):
+    """A compute task could not run or failed: the message is the server's (the task's
+    exception message), or says what to configure when the server does not let thin
+    clients run tasks (status 100: set ``ThinClientConfiguration.
+    maxActiveComputeTasksPerConnection`` on the server nodes)."""
+
+
+class ComputeTaskCancelledError(ComputeError, CancelledError):
+    """A compute task was cancelled (the server reported ``"Task was cancelled"``).
+
+    It is also a :class:`concurrent.futures.CancelledError`, what the ``result()`` of a
+    cancelled future raises.
+    """
+
+
+class ServiceError(CacheError):
+    """A service call failed on the server: an unknown service or method, arguments that
+    match no method, or the exception the method raised (its message)."""
+
+
+class EntryProcessorError(CacheError):
+    """An entry processor threw on the server (status 1040), or could not be run.
+
+    From ``invoke_all``: the processor threw for some keys.
+
+    :ivar errors: ``invoke_all``: the server's message for each key it threw for,
+    :ivar results: ``invoke_all``: the results of the other keys (as it returns them).
+    """
+
+    def __init__(self, message: str = '', status: Optional[int] = None,
+                 errors: Optional[Dict[Any, str]] = None,
+                 results: Optional[Dict[Any, Any]] = None):
+        super().__init__(message, status)
+        self.errors: Dict[Any, str] = errors or {}
+        self.results: Dict[Any, Any] = results or {}
 
 
 class ClusterError(Exception):

@@ -33,6 +33,8 @@ import weakref
 from pyignite import AioClient, Client
 from pyignite.aio_cache import AioCache
 from pyignite.cluster_group import AioClusterGroup
+from pyignite.compute import AioCompute
+from pyignite.services import AioServiceProxy, AioServices
 from pyignite.connection.aio_connection import AioConnection
 from pyignite.cursors import _AioCursor
 from pyignite.atomic_long import AioAtomicLong
@@ -191,7 +193,7 @@ def _settle(value, loop):
     if isinstance(value, AioClient):
         return SyncedClient(value, loop)
     if isinstance(value, (AioConnection, AioClusterGroup, AioTransaction, AioDataStreamer,
-                          AioAtomicLong)):
+                          AioAtomicLong, AioCompute, AioServices, AioServiceProxy)):
         return Synced(value, loop)
     if isinstance(value, AioIgniteSet):
         return SyncedSet(value, loop)

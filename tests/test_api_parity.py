@@ -17,12 +17,14 @@ from pyignite.cache import Cache
 from pyignite.client import Client
 from pyignite.cluster import Cluster
 from pyignite.cluster_group import AioClusterGroup, ClusterGroup
+from pyignite.compute import AioCompute, Compute
 from pyignite.continuous_query import AioContinuousQuery, ContinuousQuery
 from pyignite.cursors import (
     AioIndexQueryCursor, AioScanCursor, AioSqlFieldsCursor, IndexQueryCursor, ScanCursor,
     SqlFieldsCursor,
 )
 from pyignite.data_streamer import AioDataStreamer, DataStreamer
+from pyignite.services import AioServiceProxy, AioServices, ServiceProxy, Services
 from pyignite.transaction import AioTransaction, Transaction
 
 PAIRS = [
@@ -37,11 +39,16 @@ PAIRS = [
     (DataStreamer, AioDataStreamer),
     (AtomicLong, AioAtomicLong),
     (ContinuousQuery, AioContinuousQuery),
+    (Compute, AioCompute),
+    (Services, AioServices),
+    (ServiceProxy, AioServiceProxy),
 ]
 
 #: public names only the sync class has
 SYNC_ONLY = {
     (Cache, 'select_row'),  # the deprecated SQL query API is not offered by AioCache
+    # a concurrent.futures.Future of a task: the async side awaits execute() in a task
+    (Compute, 'submit'),
 }
 
 #: parameters the async side makes optional (with this default): an async continuous query
@@ -67,6 +74,9 @@ PLAIN_ASYNC_METHODS = {
     (AioCache, 'scan'),  # returns an AioScanCursor
     (AioCache, 'index_query'),  # returns an AioIndexQueryCursor
     (AioCache, 'with_expire_policy'),
+    (AioClient, 'compute'),  # an AioCompute: nothing is sent
+    (AioClient, 'services'),  # an AioServices: nothing is sent
+    (AioServices, 'service_proxy'),  # a proxy: nothing is sent until a method is called
 } | {
     # cluster group projections describe a narrower group: nothing is sent
     (cls, name) for cls in (AioCluster, AioClusterGroup) for name in (

@@ -11,7 +11,8 @@ DOCS = ROOT / 'docs'
 PUBLIC_MODULES = (
     'pyignite.client', 'pyignite.aio_client', 'pyignite.cache', 'pyignite.aio_cache',
     'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.cluster_group', 'pyignite.transaction',
-    'pyignite.cursors', 'pyignite.continuous_query', 'pyignite.index_query',
+    'pyignite.cursors', 'pyignite.continuous_query', 'pyignite.index_query', 'pyignite.compute',
+    'pyignite.services',
     'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
     'pyignite.data_streamer', 'pyignite.atomic_long', 'pyignite.ignite_set',

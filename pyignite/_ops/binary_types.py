@@ -275,6 +275,9 @@ def register_binary_type(session: 'Session', data_class: GenericObjectMeta,
 
 #: the platform id of Java class names (OP_REGISTER_BINARY_TYPE_NAME)
 PLATFORM_JAVA_ID = 0
+#: the platform byte that follows an object the server runs (a scan filter, an entry
+#: processor): a Java class
+PLATFORM_JAVA = 1
 
 
 def register_java_class_name(session: 'Session', data_class: GenericObjectMeta) -> Operation:

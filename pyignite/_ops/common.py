@@ -22,6 +22,8 @@ class Session(Protocol):
 
     binary: BinaryRegistry
     router: Optional[Router]
+    #: the connections, one per node given to ``connect()`` (alive or not)
+    nodes: List[Any]
     abandoned: List[Tuple[Any, Any, int]]
 
     @property

@@ -36,7 +36,8 @@ from ..datatypes.sql import StatementType
 from ..datatypes.type_codes import TC_NULL
 from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
 from .affinity import refresh_partitions
-from .binary_types import read_fetching_types
+from ..binary import GenericObjectMeta
+from .binary_types import PLATFORM_JAVA, read_fetching_types, register_java_class_name
 from . import sql_extras
 from .common import Operation
 from .prepare import prepare
@@ -359,17 +360,29 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
 
 
 def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: int = 1,
-         partitions: int = -1, local: bool = False) -> Operation:
+         partitions: int = -1, local: bool = False, filter: Any = None) -> Operation:
     """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
 
-    :param partitions: the one partition to scan; negative for all.
+    :param partitions: the one partition to scan; negative for all,
+    :param filter: a complex object whose type name is a Java ``IgniteBiPredicate`` class
+     on the server, or None.
     """
     _int('page_size', page_size, 1)
     _int('partitions', partitions, -(1 << 31))
     local = _bool('local', local)
+    if filter is not None and not isinstance(type(filter), GenericObjectMeta):
+        raise ParameterError('filter must be a complex object (an instance of a '
+                             'GenericObjectMeta class named after a Java IgniteBiPredicate '
+                             'class deployed on the server), not {!r}'.format(filter))
     req = cache_request(OP_QUERY_SCAN, cache, CacheError, tx_aware=False)
     buf = req.buf
-    buf.append(0x65)  # no filter
+    if filter is None:
+        buf.append(0x65)
+    else:
+        write(buf, filter, None, session.binary)
+        buf.append(PLATFORM_JAVA)
+        # the node deserializes the filter into the Java class of its type name
+        yield from register_java_class_name(session, filter.__class__)
     buf += S.INT.pack(page_size)
     buf += S.INT.pack(partitions)
     buf.append(local)

@@ -19,7 +19,8 @@ when the inbox dealt with the frame itself:
   (op code, resource id) with :meth:`Inbox.subscribe`. A compute result may come
   before its listener registers (the task id arrives in a reply that another
   thread may still be reading): such notifications are kept until it does, up to
-  :data:`MAX_EARLY` of them. Continuous-query events for an unknown id are dropped,
+  :data:`MAX_EARLY` of them. A compute result ends its subscription (a task has one
+  result). Continuous-query events for an unknown id are dropped,
   as the protocol says, except while a client is opening a query on the connection
   (:meth:`Inbox.hold`): its first events may come right behind the reply that tells
   its id, before the opener had a chance to subscribe;
@@ -38,7 +39,7 @@ from collections import OrderedDict
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from .._codec import structs as S
-from .._protocol.opcodes import OP_RESOURCE_CLOSE
+from .._protocol.opcodes import OP_COMPUTE_TASK_FINISHED, OP_RESOURCE_CLOSE
 from .._protocol.wire import FLAG_NOTIFICATION, parse_response_header
 from .._protocol.request import RELEASE_FROM_REPLY, Request
 from ..exceptions import CacheError, ParseError
@@ -50,8 +51,9 @@ _unpack_h = S.SHORT.unpack_from
 _pack_q = S.LONG.pack
 
 #: notifications kept for a resource before its listener registers
-OP_COMPUTE_TASK_FINISHED = 6001
 _KEPT_EARLY = frozenset((OP_COMPUTE_TASK_FINISHED,))
+#: notifications that end their resource: the subscription ends with the first one
+_LAST = frozenset((OP_COMPUTE_TASK_FINISHED,))
 #: at most this many early notifications are kept (a hostile or buggy server could
 #: otherwise fill memory with them); the oldest go first
 MAX_EARLY = 1024
@@ -146,10 +148,14 @@ class Inbox:
         with those that came before it registered; call ``on_end(error)`` if the session
         ends while subscribed."""
         key = (op_code, resource_id)
+        early = self.early.pop(key, None)
+        if early and op_code in _LAST:
+            listener(early[0])
+            return
         self.listeners[key] = listener
         if on_end is not None:
             self.on_end[key] = on_end
-        for frame in self.early.pop(key, ()):
+        for frame in early or ():
             listener(frame)
 
     def unsubscribe(self, op_code: int, resource_id: int) -> None:
@@ -182,7 +188,11 @@ class Inbox:
             key = (_unpack_h(frame, 10)[0], _unpack_q(frame, 0)[0])
         except struct.error:
             raise ParseError('malformed notification: {} bytes'.format(len(frame))) from None
-        listener = self.listeners.get(key)
+        if key[0] in _LAST:
+            listener = self.listeners.pop(key, None)
+            self.on_end.pop(key, None)
+        else:
+            listener = self.listeners.get(key)
         if listener is not None:
             listener(frame)
         elif key[0] in _KEPT_EARLY or key[0] in self.holding:

@@ -310,3 +310,23 @@ def test_the_blocking_transport_sorts_the_stream(cut):
     finally:
         ours.close()
         node.close()
+
+
+def test_a_compute_result_ends_its_subscription():
+    ended = []
+    for early in (False, True):
+        inbox = Inbox()
+        results = []
+        frame = notification(5, OP_COMPUTE_TASK_FINISHED, b'result')[4:]
+        if early:
+            inbox.sort(frame)
+        inbox.subscribe(OP_COMPUTE_TASK_FINISHED, 5, results.append, ended.append)
+        if not early:
+            inbox.sort(frame)
+        # a task has one result: nothing is left to deliver or to tell at the end
+        assert [f[12:] for f in results] == [b'result']
+        assert inbox.listeners == {} and inbox.on_end == {} and not inbox.early
+        inbox.sort(frame)  # a repeat (a confused server) goes nowhere
+        assert len(results) == 1
+        inbox.close()
+    assert ended == []

@@ -170,6 +170,8 @@ class IgniteCluster:
     :param die_with_parent: on Linux, have the kernel SIGKILL each JVM when the thread that
         started it ends (so even a SIGKILLed test run leaves no node behind); turn off when
         starting nodes from a short-lived thread.
+    :param thin_compute: thin clients may run compute tasks (False: Ignite's default,
+        compute disabled for them).
     """
 
     def __init__(self, name: str, nodes: int = 1, *, slots: Optional[int] = None,
@@ -179,7 +181,8 @@ class IgniteCluster:
                  tx_aware_queries: bool = False,
                  run_dir: Optional[os.PathLike] = None, version: Optional[str] = None,
                  failure_detection_timeout: int = 5000, start_timeout: Optional[float] = None,
-                 jvm_options: Sequence[str] = (), die_with_parent: bool = True):
+                 jvm_options: Sequence[str] = (), die_with_parent: bool = True,
+                 thin_compute: bool = True):
         if not re.fullmatch(r'[A-Za-z0-9_.-]+', name):
             raise ValueError(f'cluster name {name!r}: use letters, digits, ".", "_", "-"')
         if ssl not in SSL_MODES:
@@ -197,6 +200,7 @@ class IgniteCluster:
         self.auth = auth
         self.compact_footer = compact_footer
         self.tx_aware_queries = tx_aware_queries
+        self.thin_compute = thin_compute
         self.run_dir = Path(run_dir or default_run_dir()).resolve()
         self.version = version
         self.failure_detection_timeout = failure_detection_timeout
@@ -467,7 +471,8 @@ class IgniteCluster:
             self.discovery_range, self.communication_port, ssl_mode=self.ssl,
             ssl_files=self._ssl_files or None, auth=self.auth,
             failure_detection_timeout=self.failure_detection_timeout,
-            compact_footer=self.compact_footer, tx_aware_queries=self.tx_aware_queries))
+            compact_footer=self.compact_footer, tx_aware_queries=self.tx_aware_queries,
+            thin_compute=self.thin_compute, services=self.test_jar is not None))
         node.log_path.parent.mkdir(parents=True, exist_ok=True)
         node.log_offset = node.log_path.stat().st_size if node.log_path.exists() else 0
         env = dict(os.environ)

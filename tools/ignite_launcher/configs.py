@@ -25,9 +25,9 @@ _CONFIG_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
         <property name="host" value="{host}"/>
         <property name="port" value="{client_port}"/>
         <property name="portRange" value="0"/>
-        <property name="threadPoolSize" value="100"/>{ssl}
+        <property name="threadPoolSize" value="100"/>{ssl}{thin_client}
       </bean>
-    </property>
+    </property>{services}
     <property name="cacheConfiguration">
       <list>
         <!-- Template (name ends in *): caches created by a name starting with "parts1000"
@@ -124,6 +124,27 @@ _SSL_BLOCK = """
           </bean>
         </property>"""
 
+# thin clients may run compute tasks (Ignite's default is 0: compute disabled for them)
+_THIN_COMPUTE_BLOCK = """
+        <property name="thinClientConfiguration">
+          <bean class="org.apache.ignite.configuration.ThinClientConfiguration">
+            <property name="maxActiveComputeTasksPerConnection" value="1000"/>
+          </bean>
+        </property>"""
+
+# services of the test jar (tools/java), deployed by every node's configuration
+_SERVICES_BLOCK = """
+    <property name="serviceConfiguration">
+      <list>
+        <bean class="org.apache.ignite.services.ServiceConfiguration">
+          <property name="name" value="pyignite_counter"/>
+          <property name="service"><bean class="org.pyignite.tests.CounterService"/></property>
+          <property name="totalCount" value="1"/>
+          <property name="maxPerNodeCount" value="1"/>
+        </bean>
+      </list>
+    </property>"""
+
 SSL_MODES = (None, 'server', 'client-auth')
 
 
@@ -132,7 +153,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
                   communication_range: Optional[int] = None, ssl_mode: Optional[str] = None,
                   ssl_files: Optional[Dict[str, Path]] = None, auth: bool = False,
                   failure_detection_timeout: int = 5000, host: str = HOST,
-                  compact_footer: bool = True, tx_aware_queries: bool = False) -> str:
+                  compact_footer: bool = True, tx_aware_queries: bool = False,
+                  thin_compute: bool = True, services: bool = False) -> str:
     """Spring XML for one server node.
 
     :param node: instance name and consistent id.
@@ -146,6 +168,10 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         footers (``BinaryConfiguration.compactFooter``).
     :param tx_aware_queries: SQL may run inside transactions
         (``TransactionConfiguration.txAwareQueriesEnabled``, Ignite 2.17 and later).
+    :param thin_compute: thin clients may run compute tasks (False keeps Ignite's default:
+        compute disabled for them).
+    :param services: deploy the test jar's services (``tools/java``; the jar must be on the
+        node's classpath).
     """
     if ssl_mode not in SSL_MODES:
         raise ValueError(f'ssl_mode must be one of {SSL_MODES}, not {ssl_mode!r}')
@@ -170,6 +196,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         transactions=_TX_AWARE_QUERIES_BLOCK if tx_aware_queries else '',
         client_port=client_port,
         ssl=ssl_block,
+        thin_client=_THIN_COMPUTE_BLOCK if thin_compute else '',
+        services=_SERVICES_BLOCK if services else '',
         discovery_port=discovery_port,
         # Discovery binds ports localPort..localPort+localPortRange (inclusive).
         discovery_port_range=discovery_range - 1,
