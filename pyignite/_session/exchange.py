@@ -46,7 +46,8 @@ class Exchange:
     :ivar result: the operation's result, once ``req`` is None.
     """
 
-    __slots__ = ('session', 'op', 'req', 'reader', 'result', 'observing', 'started')
+    # ``tries`` (requests sent again) is set only once one is: the common path never pays
+    __slots__ = ('session', 'op', 'req', 'reader', 'result', 'observing', 'started', 'tries')
 
     def __init__(self, session: Any, op: Any):
         self.session = session
@@ -92,10 +93,15 @@ class Exchange:
 
     def failed(self, req: Request, error: BaseException) -> Optional[Request]:
         """Sending ``req`` or waiting for its reply raised ``error``; return the next
-        request (the operation may handle it), or raise."""
+        request (``req`` again if the session says to retry it; else the operation may
+        handle the error), or raise."""
         started = self.started
         if started is not None:
             self._report(started, req, repr(error))
+        tries = getattr(self, 'tries', 0)
+        if self.session.should_retry(req, error, tries):
+            self.tries = tries + 1
+            return req  # the same request, on whatever connection routing gives now
         if self.op is None:
             raise error
         return self._step(self.op.throw, error)
