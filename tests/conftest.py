@@ -135,6 +135,23 @@ def full_footer_node():
 
 
 # =============================================================================================
+# Cluster-smart client (tests/cluster/test_smart_*.py): a persistent node, a node with an idle
+# timeout.
+# =============================================================================================
+
+@pytest.fixture(scope='session')
+def persistent_node():
+    """A persistent node on 10850, already active (WAL control)."""
+    yield from _serve('persistent')
+
+
+@pytest.fixture(scope='session')
+def idle_timeout_node():
+    """An in-memory node on 10860 whose client connector drops connections idle for 2 s."""
+    yield from _serve('idle-timeout')
+
+
+# =============================================================================================
 # (Next section: add other fixtures below this line.)
 # =============================================================================================
 

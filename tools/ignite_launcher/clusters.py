@@ -55,6 +55,8 @@ class Layout:
     ssl: Optional[str] = None
     auth: bool = False
     compact_footer: bool = True
+    persistence: bool = False
+    idle_timeout: int = 0
 
 
 _LAYOUTS = (
@@ -75,6 +77,11 @@ _LAYOUTS = (
     Layout('full-footer', 'one in-memory node writing full schema footers (compactFooter=false)',
            client_port=10830, discovery_port=47740, communication_port=47340,
            compact_footer=False),
+    Layout('persistent', 'one persistent node, activated (WAL control)',
+           client_port=10850, discovery_port=47750, communication_port=47350, persistence=True),
+    Layout('idle-timeout', 'one in-memory node that drops client connections idle for 2 s',
+           client_port=10860, discovery_port=47760, communication_port=47360,
+           idle_timeout=2000),
 )
 
 
@@ -95,7 +102,8 @@ def cluster_for_layout(name: str, **overrides) -> 'IgniteCluster':
     kwargs = dict(nodes=layout.nodes, slots=layout.slots, client_port=layout.client_port,
                   discovery_port=layout.discovery_port, discovery_range=layout.discovery_range,
                   communication_port=layout.communication_port, ssl=layout.ssl, auth=layout.auth,
-                  compact_footer=layout.compact_footer)
+                  compact_footer=layout.compact_footer, persistence=layout.persistence,
+                  idle_timeout=layout.idle_timeout)
     kwargs.update(overrides)
     return IgniteCluster(name, **kwargs)
 
@@ -153,6 +161,9 @@ class IgniteCluster:
     :param auth: authentication with user ignite/ignite; the cluster is persistent and is
         activated by :meth:`start`.
     :param compact_footer: False: the nodes write binary objects with full schema footers.
+    :param persistence: a persistent default region (the cluster is activated by
+        :meth:`start`, as with ``auth``).
+    :param idle_timeout: the client connector's idle timeout, ms (0: none).
     :param run_dir: folder for logs, configs, work dirs, TLS material and pidfiles.
     :param version: Ignite version (see :func:`resolve_libs`).
     :param failure_detection_timeout: ms; 5000 instead of Ignite's 10000 so failover tests
@@ -169,6 +180,7 @@ class IgniteCluster:
                  client_port: int = 10800, discovery_port: int = 47500,
                  discovery_range: Optional[int] = None, communication_port: int = 47100,
                  ssl: Optional[str] = None, auth: bool = False, compact_footer: bool = True,
+                 persistence: bool = False, idle_timeout: int = 0,
                  run_dir: Optional[os.PathLike] = None, version: Optional[str] = None,
                  failure_detection_timeout: int = 5000, start_timeout: Optional[float] = None,
                  jvm_options: Sequence[str] = (), die_with_parent: bool = True):
@@ -188,6 +200,8 @@ class IgniteCluster:
         self.ssl = ssl
         self.auth = auth
         self.compact_footer = compact_footer
+        self.persistence = persistence
+        self.idle_timeout = idle_timeout
         self.run_dir = Path(run_dir or default_run_dir()).resolve()
         self.version = version
         self.failure_detection_timeout = failure_detection_timeout
@@ -329,7 +343,7 @@ class IgniteCluster:
             try:
                 for idx in range(self.nodes):
                     self._start_node(idx)
-                if self.auth:
+                if self.auth or self.persistence:
                     self.activate()
             except BaseException:
                 self.stop(grace=0)
@@ -348,7 +362,7 @@ class IgniteCluster:
                 self._ssl_files = ensure_ssl_material(self.run_dir / 'ssl')
             _register(self)
             self._start_node(idx)
-            if self.auth:
+            if self.auth or self.persistence:
                 self.activate()
 
     def kill_node(self, idx: int) -> None:
@@ -451,7 +465,8 @@ class IgniteCluster:
             self.discovery_range, self.communication_port, ssl_mode=self.ssl,
             ssl_files=self._ssl_files or None, auth=self.auth,
             failure_detection_timeout=self.failure_detection_timeout,
-            compact_footer=self.compact_footer))
+            compact_footer=self.compact_footer, persistence=self.persistence,
+            idle_timeout=self.idle_timeout))
         node.log_path.parent.mkdir(parents=True, exist_ok=True)
         node.log_offset = node.log_path.stat().st_size if node.log_path.exists() else 0
         env = dict(os.environ)
