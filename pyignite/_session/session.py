@@ -106,6 +106,8 @@ class Session:
         self.given: Set[Tuple[str, int]] = set()
         #: a topology change was seen: ask for the endpoints with the next maintenance
         self.discovery_due = False
+        #: the newest major topology version seen (from the endpoints or reply headers)
+        self.topology_major = -1
         #: (host, port) -> clock times of the latest connection attempts (throttling)
         self._attempts: Dict[Tuple[str, int], Deque[float]] = {}
         #: heartbeat bookkeeping: connection -> requests sent at the last tick; the server's
@@ -213,19 +215,16 @@ class Session:
     def on_topology_change(self, conn: Any, topology: Any) -> None:
         """A reply said the cluster's topology changed."""
         router = self.router
-        if router is not None and router.on_topology_change(topology):
-            if self.discovery and self.partition_aware:
-                # nodes may have joined or left: ask for the endpoints before the next call
-                self.discovery_due = True
-                self.retry.soon()
-            elif any(not c.alive for c in self.nodes):
-                # maybe a node we lost is back: try it on the next operation
-                self.retry.soon()
-        elif router is None and self.discovery and self.partition_aware and \
-                topology is not None and self.nodes:
-            # connected to one node so far: a second one may have joined
+        if self.discovery and self.partition_aware and topology[0] > self.topology_major:
+            # a node joined or left (a new major version; a new cache only makes a minor
+            # one): ask for the endpoints before the next call
+            self.topology_major = topology[0]
             self.discovery_due = True
             self.retry.soon()
+        if router is not None and router.on_topology_change(topology):
+            # maybe a node we lost is back: try it on the next operation
+            if any(not c.alive for c in self.nodes):
+                self.retry.soon()
 
     # --- what connections report ------------------------------------------------------
 
@@ -375,7 +374,8 @@ class Session:
         if isinstance(reply, BaseException):
             self.discovery_due = True  # try again with the next maintenance
             return
-        _, endpoints = reply
+        version, endpoints = reply
+        self.topology_major = max(self.topology_major, version)
         ids = {e.node_id for e in endpoints}
         reported = {(host, e.port) for e in endpoints for host in e.addresses}
         # discovered connections whose node left: the node is gone, or lives elsewhere now
@@ -510,6 +510,7 @@ class Session:
         self.router = None
         self.retry.clear()
         self.discovery_due = False
+        self.topology_major = -1
         self._hb_seen.clear()
         self._hb_idle.clear()
         self._hb_out.clear()
