@@ -444,6 +444,8 @@ class Session:
         interval = self.heartbeat_interval
         if interval is None:
             return None
+        if not self._hb_out <= self._hb_idle.keys():
+            return HEARTBEAT_FLOOR  # an idle timeout is being asked: tick again soon
         idle = [t / 3 for t in self._hb_idle.values() if t > 0]
         return max(min([interval] + idle), HEARTBEAT_FLOOR)
 

@@ -3,6 +3,7 @@ attributes, WAL control): each test that takes ``connect`` runs with both client
 import pytest
 
 from _dual_mode import *  # noqa: F401,F403 (the fixtures of both API modes)
+from robustness.doubles import FaultProxy
 
 from .helpers import Events
 
@@ -10,3 +11,11 @@ from .helpers import Events
 @pytest.fixture
 def events():
     return Events()
+
+
+@pytest.fixture
+def proxy(ignite_node):
+    """A :class:`~robustness.doubles.FaultProxy` in front of the single node."""
+    proxy = FaultProxy(ignite_node.host, ignite_node.port)
+    yield proxy
+    proxy.close()
