@@ -11,7 +11,8 @@ DOCS = ROOT / 'docs'
 PUBLIC_MODULES = (
     'pyignite.client', 'pyignite.aio_client', 'pyignite.cache', 'pyignite.aio_cache',
     'pyignite.cluster', 'pyignite.aio_cluster', 'pyignite.transaction', 'pyignite.cursors',
-    'pyignite.binary', 'pyignite.monitoring', 'pyignite.exceptions', 'pyignite.datatypes',
+    'pyignite.binary', 'pyignite.monitoring', 'pyignite.retry', 'pyignite.exceptions',
+    'pyignite.datatypes',
     'pyignite.datatypes.prop_codes', 'pyignite.datatypes.cache_config',
 )
 

@@ -215,7 +215,8 @@ class Session:
     def on_topology_change(self, conn: Any, topology: Any) -> None:
         """A reply said the cluster's topology changed."""
         router = self.router
-        if self.discovery and self.partition_aware and topology[0] > self.topology_major:
+        if self.discovery and self.partition_aware and topology[0] > self.topology_major \
+                and self.new_connection is not None:
             # a node joined or left (a new major version; a new cache only makes a minor
             # one): ask for the endpoints before the next call
             self.topology_major = topology[0]
@@ -361,8 +362,10 @@ class Session:
         self.discovery_due = False
         asked = self.current if self.current is not None and self.current.alive else \
             next((c for c in self.nodes if c.alive), None)
-        if asked is None or self.new_connection is None:
-            self.discovery_due = True
+        if self.new_connection is None:
+            return  # no client to make connections (a session on its own, in tests)
+        if asked is None:
+            self.discovery_due = True  # nobody to ask now: with the next maintenance
             return
         ctx = asked.protocol_context
         if ctx is None or not ctx.is_discovery_supported():
