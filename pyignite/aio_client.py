@@ -13,7 +13,7 @@ Many requests may be in flight at once, also on one connection::
 import asyncio
 from typing import (
     TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence,
-    Tuple, Union,
+    Set, Tuple, Union,
 )
 
 from ._base_client import BaseClient, parse_nodes
@@ -137,6 +137,8 @@ class AioClient(BaseClient):
         self._connect_lock: Optional[asyncio.Lock] = None
         self._retry_task: Optional['asyncio.Task[None]'] = None
         self._heartbeat_task: Optional['asyncio.Task[None]'] = None
+        # the heartbeats under way: the loop keeps only weak references to tasks
+        self._heartbeats: Set['asyncio.Task[None]'] = set()
         self._session.new_connection = lambda host, port: self._connections(
             [(host, port)], AioConnection)[0]
 
@@ -152,9 +154,10 @@ class AioClient(BaseClient):
         With partition awareness the client connects to every node of the list at once
         and sends each key operation to the node holding the key; otherwise it uses one
         node at a time. If a connection breaks, every request in flight on it raises an
-        :class:`OSError`; later calls go to the other nodes, reconnecting in list order,
-        and :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be
-        reached.
+        :class:`OSError`, unless the retry policy sends it again to another node; later
+        calls go to the other nodes, reconnecting in list order, and
+        :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be reached.
+        With cluster discovery the client also connects to the nodes it was not given.
 
         :param args: nothing (``localhost:10800``), a host and a port, or a list of
          ``(host, port)`` pairs,
@@ -235,7 +238,9 @@ class AioClient(BaseClient):
                 conn.abort(session.heartbeat_aborted(conn))
             for op in ops:
                 # each a task of its own: one silent node must not hold up the others
-                loop.create_task(self._heartbeat(op))
+                task = loop.create_task(self._heartbeat(op))
+                self._heartbeats.add(task)
+                task.add_done_callback(self._heartbeats.discard)
             period = session.heartbeat_period()
 
     async def _heartbeat(self, op: Call) -> None:

@@ -135,9 +135,10 @@ class Client(BaseClient):
         With partition awareness the client connects to every node of the list and
         sends each key operation to the node holding the key; otherwise it uses one
         node at a time. If a connection breaks, the call that was using it raises the
-        original :class:`OSError`; later calls go to the other nodes, reconnecting in
-        list order, and :class:`~pyignite.exceptions.ReconnectError` is raised when no
-        node can be reached.
+        original :class:`OSError`, unless the retry policy sends it again to another node;
+        later calls go to the other nodes, reconnecting in list order, and
+        :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be reached.
+        With cluster discovery the client also connects to the nodes it was not given.
 
         :param args: nothing (``localhost:10800``), a host and a port, or a list of
          ``(host, port)`` pairs,

@@ -387,6 +387,9 @@ class Session:
             (not c.alive and (c.host, c.port) not in reported))]
         if gone:
             self.nodes = nodes = [c for c in nodes if c not in gone]
+            for conn in gone:
+                self._hb_seen.pop(conn, None)
+                self._hb_idle.pop(conn, None)
             self.events.nodes_left(gone)
             yield Closing(gone)
         joined = []
@@ -496,7 +499,7 @@ class Session:
         result or the exception it raised (the connection then closed itself)."""
         self._hb_out.discard(conn)
         self._hb_seen[conn] = conn.requests_sent()
-        if isinstance(outcome, BaseException):
+        if isinstance(outcome, BaseException) and conn in self.nodes:  # not closed since
             self.events.heartbeat_failed(conn, outcome)
 
     def heartbeat_aborted(self, conn: Any) -> BaseException:

@@ -14,7 +14,7 @@ import pytest
 from cluster_util import restore, unique
 
 from _aio_adapter import Synced
-from _dual_mode import api, connect  # noqa: F401 (fixtures: both clients)
+import _dual_mode
 from pyignite.datatypes.cache_config import CacheMode, WriteSynchronizationMode
 from pyignite.datatypes.prop_codes import (
     PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME, PROP_WRITE_SYNCHRONIZATION_MODE,
@@ -23,6 +23,10 @@ from pyignite.exceptions import ReconnectError
 from pyignite.retry import RetryAllPolicy, RetryNonePolicy
 
 pytestmark = pytest.mark.slow
+
+# the fixtures that run a test with both clients (this folder's conftest has a sync client)
+api = _dual_mode.api
+connect = _dual_mode.connect
 
 
 def _pause(client, seconds):
