@@ -114,7 +114,7 @@ class Session:
         #: idle timeout (s, 0 none); the connections whose heartbeat is still out
         self._hb_seen: Dict[Any, int] = {}
         self._hb_idle: Dict[Any, float] = {}
-        self._hb_out: Set[Any] = set()
+        self._hb_out: Dict[Any, int] = {}
 
     @property
     def protocol_context(self) -> Optional[P.ProtocolContext]:
@@ -450,7 +450,7 @@ class Session:
         interval = self.heartbeat_interval
         if interval is None:
             return None
-        if not self._hb_out <= self._hb_idle.keys():
+        if not self._hb_out.keys() <= self._hb_idle.keys():
             return HEARTBEAT_FLOOR  # an idle timeout is being asked: tick again soon
         idle = [t / 3 for t in self._hb_idle.values() if t > 0]
         return max(min([interval] + idle), HEARTBEAT_FLOOR)
@@ -458,16 +458,19 @@ class Session:
     def heartbeat_tick(self) -> Tuple[List[Any], List[Any]]:
         """What a heartbeat timer does now: ``(connections to abort, operations to run)``.
 
-        A connection whose previous heartbeat got no reply within a whole period is taken
-        as dead (aborted, so the next call reconnects instead of waiting on it). A live
-        connection that sent nothing since the last tick gets a heartbeat; one whose
-        server idle timeout is not known yet is asked for it first.
+        A connection whose heartbeat got no reply within two ticks is taken as dead
+        (aborted, so the next call reconnects instead of waiting on it). A live connection
+        that sent nothing since the last tick gets a heartbeat; one whose server idle
+        timeout is not known yet is asked for it first.
         """
-        abort = [c for c in self._hb_out if c.alive]
+        out = self._hb_out
+        for conn in out:
+            out[conn] += 1
+        abort = [c for c, ticks in out.items() if ticks >= 2 and c.alive]
         ops = []
         seen = self._hb_seen
         for conn in self.alive_nodes():
-            if conn in self._hb_out:
+            if conn in out:
                 continue
             ctx = conn.protocol_context
             if ctx is None or not ctx.is_heartbeat_supported():
@@ -480,7 +483,7 @@ class Session:
             else:
                 seen[conn] = sent
                 continue
-            self._hb_out.add(conn)
+            out[conn] = 0
         return abort, ops
 
     def _ask_idle_timeout(self, conn: Any) -> Any:
@@ -497,17 +500,16 @@ class Session:
     def heartbeat_done(self, conn: Any, outcome: Any) -> None:
         """A heartbeat (or idle timeout request) of ``conn`` ended: ``outcome`` is its
         result or the exception it raised (the connection then closed itself)."""
-        self._hb_out.discard(conn)
+        reported = self._hb_out.pop(conn, None) is None  # aborted (and reported) already
         self._hb_seen[conn] = conn.requests_sent()
-        if isinstance(outcome, BaseException) and conn in self.nodes:  # not closed since
+        if isinstance(outcome, BaseException) and not reported and conn in self.nodes:
             self.events.heartbeat_failed(conn, outcome)
 
     def heartbeat_aborted(self, conn: Any) -> BaseException:
-        """The error ``conn`` is closed with: its heartbeat got no reply in a period."""
-        self._hb_out.discard(conn)
-        error = ConnectionError('no reply from {}:{} to a heartbeat within {:.1f}s: taken as '
-                                'dead'.format(conn.host, conn.port,
-                                              self.heartbeat_period() or 0.0))
+        """The error ``conn`` is closed with: its heartbeat got no reply in two ticks."""
+        self._hb_out.pop(conn, None)
+        error = ConnectionError('no reply from {}:{} to a heartbeat within two heartbeat '
+                                'periods: taken as dead'.format(conn.host, conn.port))
         self.events.heartbeat_failed(conn, error)
         return error
 

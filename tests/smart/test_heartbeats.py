@@ -68,7 +68,7 @@ def test_heartbeats_find_a_silent_node(connect, proxy, events):
     try:
         assert client.get_cache_names() is not None
         proxy.tamper_all(lambda body: (b'', False))  # swallow every reply from now on
-        idle(client, 4)
+        idle(client, 6)
         assert events.of('heartbeat_fail')
         assert not client._session.nodes[0].alive
         proxy.reset()

@@ -110,6 +110,7 @@ def test_heartbeat_ticks():
     assert s.heartbeat_tick() == ([], [])  # not idle
     aborted, ops = s.heartbeat_tick()
     assert [op.req.op_code for op in ops] == [OP_HEARTBEAT]
-    aborted, ops = s.heartbeat_tick()  # no reply within a period: taken as dead
+    assert s.heartbeat_tick() == ([], [])  # no reply yet: one tick is all right
+    aborted, ops = s.heartbeat_tick()  # no reply within two: taken as dead
     assert aborted == [a] and ops == []
     assert isinstance(s.heartbeat_aborted(a), ConnectionError)
