@@ -3,14 +3,15 @@ read from the session. The decisions live in :class:`~pyignite._session.session.
 each client adds only its driver (how bytes move) and its API's sync or async form.
 """
 import random
-from typing import Any, Callable, List, Optional, Sequence, Tuple
+from typing import Any, Callable, List, Mapping, Optional, Sequence, Tuple
 
 from ._protocol import wire as P
 from ._session.session import Session
 from .constants import CONNECTION_ARGS, IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT
 from .exceptions import ParameterError, ReconnectError
+from .retry import RetryPolicy
 
-__all__ = ['BaseClient', 'check_credential', 'parse_nodes']
+__all__ = ['BaseClient', 'check_credential', 'check_cluster_settings', 'parse_nodes']
 
 
 def parse_nodes(args: Sequence[Any]) -> List[Tuple[str, int]]:
@@ -50,6 +51,42 @@ def check_credential(name: str, value: Optional[str]) -> None:
                              'index {}, which has no UTF-8 form'.format(name, e.start)) from None
 
 
+def _non_negative_int(name: str, value: Any) -> None:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ParameterError('{} should be a non-negative int, not {!r}'.format(name, value))
+
+
+def check_cluster_settings(retry_policy: Any, retry_limit: Any, address_filter: Any,
+                           heartbeat_interval: Any, user_attributes: Any,
+                           throttling_period: Any, throttling_retries: Any) -> None:
+    """Check the failover, discovery and heartbeat settings of a client.
+
+    :raises ParameterError: one of them is of the wrong kind or out of range.
+    """
+    if retry_policy is not None and not callable(getattr(retry_policy, 'should_retry', None)):
+        raise ParameterError('retry_policy should be a pyignite.retry.RetryPolicy, not '
+                             '{!r}'.format(retry_policy))
+    _non_negative_int('retry_limit', retry_limit)
+    _non_negative_int('reconnect_throttling_retries', throttling_retries)
+    if address_filter is not None and not callable(address_filter):
+        raise ParameterError('address_filter should be a callable (host, port) -> bool')
+    for name, value in (('heartbeat_interval', heartbeat_interval),
+                        ('reconnect_throttling_period', throttling_period)):
+        if value is not None and (isinstance(value, bool) or
+                                  not isinstance(value, (int, float)) or value < 0):
+            raise ParameterError('{} should be a non-negative number of seconds, not '
+                                 '{!r}'.format(name, value))
+    if throttling_period is None or throttling_period <= 0:
+        raise ParameterError('reconnect_throttling_period should be positive')
+    if user_attributes is not None:
+        if not isinstance(user_attributes, Mapping) or not all(
+                isinstance(k, str) and isinstance(v, str) for k, v in user_attributes.items()):
+            raise ParameterError('user_attributes should be a mapping of str to str')
+        for name, value in user_attributes.items():
+            check_credential('user attribute name', name)
+            check_credential('user attribute {!r}'.format(name), value)
+
+
 class BaseClient:
     """The settings and the session of a client. It does no I/O.
 
@@ -63,7 +100,17 @@ class BaseClient:
     _run: Callable[..., Any]
 
     def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
-                 event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any):
+                 event_listeners: Optional[Sequence[Any]] = None,
+                 retry_policy: Optional[RetryPolicy] = None, retry_limit: int = 0,
+                 cluster_discovery: bool = True,
+                 address_filter: Optional[Callable[[str, int], bool]] = None,
+                 heartbeat_interval: Optional[float] = None,
+                 user_attributes: Optional[Mapping[str, str]] = None,
+                 reconnect_throttling_period: float = 30.0,
+                 reconnect_throttling_retries: int = 0, **kwargs: Any):
+        check_cluster_settings(retry_policy, retry_limit, address_filter, heartbeat_interval,
+                               user_attributes, reconnect_throttling_period,
+                               reconnect_throttling_retries)
         unknown = set(kwargs) - CONNECTION_ARGS
         if unknown:
             raise ParameterError('Unexpected parameter(s) for connection initialization: '
@@ -76,7 +123,10 @@ class BaseClient:
         for name in ('username', 'password'):
             check_credential(name, kwargs.get(name))
         self._connection_args = kwargs
-        self._session = Session(compact_footer, partition_aware, event_listeners)
+        self._session = Session(
+            compact_footer, partition_aware, event_listeners, retry_policy, retry_limit,
+            bool(cluster_discovery), address_filter, user_attributes, heartbeat_interval,
+            reconnect_throttling_period, reconnect_throttling_retries)
 
     @property
     def compact_footer(self) -> Optional[bool]:

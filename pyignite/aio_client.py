@@ -12,15 +12,15 @@ Many requests may be in flight at once, also on one connection::
 """
 import asyncio
 from typing import (
-    TYPE_CHECKING, Any, Dict, Generator, Iterable, List, Mapping, Optional, Sequence, Tuple,
-    Union,
+    TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, List, Mapping, Optional, Sequence,
+    Set, Tuple, Union,
 )
 
 from ._base_client import BaseClient, parse_nodes
 from ._ops import cache_admin
 from ._ops.common import Operation
 from ._ops.exchange import Call
-from ._session.session import ConnectPlan
+from ._session.session import Closing, ConnectPlan
 from .connection.aio_connection import AioConnection
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .atomic_long import AioAtomicLong
     from .datatypes.structures import AtomicConfiguration, CollectionConfiguration
     from .ignite_set import AioIgniteSet
+    from .retry import RetryPolicy
     from .transaction import AioTransaction
 
 __all__ = ['AioClient']
@@ -81,6 +82,25 @@ class AioClient(BaseClient):
     :param partition_aware: (optional) send key operations straight to the node that
      holds the key (True by default); the nodes are then connected concurrently,
     :param event_listeners: (optional) :mod:`pyignite.monitoring` listeners,
+    :param retry_policy: (optional) a :class:`~pyignite.retry.RetryPolicy`: whether a
+     request whose connection broke is sent again on another node instead of raising;
+     :class:`~pyignite.retry.RetryNonePolicy` (never) by default,
+    :param retry_limit: (optional) the most times one request is sent again; 0 (default):
+     once per node the client knows,
+    :param cluster_discovery: (optional) with partition awareness, ask the cluster for its
+     nodes' addresses and connect to the nodes ``connect()`` was not given, following
+     nodes that join and leave (True by default; False keeps to the given nodes),
+    :param address_filter: (optional) ``(host, port) -> bool``: which discovered addresses
+     the client may connect to (e.g. only those reachable through a NAT),
+    :param heartbeat_interval: (optional) seconds: send a heartbeat on every connection that
+     sent nothing for that long, at least every third of the server's idle timeout, so that
+     the server keeps idle connections and a silent node is found before a call waits on
+     it; None (default) or 0: no heartbeats,
+    :param user_attributes: (optional) a dict of str to str sent to the server in the
+     handshake (protocol 1.7.0): server-side code and security plugins see it,
+    :param reconnect_throttling_period: (optional) seconds of the throttling window (30.0),
+    :param reconnect_throttling_retries: (optional) at most this many attempts to connect
+     to one address within the window; 0 (default): no throttling,
     :param timeout: (optional) time limit of every request, seconds, counted from before
      it is sent; None (default) or 0: no limit. A request with no reply in time raises
      ``TimeoutError`` (an :class:`OSError`, also an :class:`asyncio.TimeoutError`). As with
@@ -109,11 +129,26 @@ class AioClient(BaseClient):
     """
 
     def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
-                 event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any) -> None:
-        super().__init__(compact_footer, partition_aware, event_listeners, **kwargs)
+                 event_listeners: Optional[Sequence[Any]] = None,
+                 retry_policy: Optional['RetryPolicy'] = None, retry_limit: int = 0,
+                 cluster_discovery: bool = True,
+                 address_filter: Optional[Callable[[str, int], bool]] = None,
+                 heartbeat_interval: Optional[float] = None,
+                 user_attributes: Optional[Mapping[str, str]] = None,
+                 reconnect_throttling_period: float = 30.0,
+                 reconnect_throttling_retries: int = 0, **kwargs: Any) -> None:
+        super().__init__(compact_footer, partition_aware, event_listeners, retry_policy,
+                         retry_limit, cluster_discovery, address_filter, heartbeat_interval,
+                         user_attributes, reconnect_throttling_period,
+                         reconnect_throttling_retries, **kwargs)
         # serialises (re)connecting; made on first use, inside the loop that uses it
         self._connect_lock: Optional[asyncio.Lock] = None
         self._retry_task: Optional['asyncio.Task[None]'] = None
+        self._heartbeat_task: Optional['asyncio.Task[None]'] = None
+        # the heartbeats under way: the loop keeps only weak references to tasks
+        self._heartbeats: Set['asyncio.Task[None]'] = set()
+        self._session.new_connection = lambda host, port: self._connections(
+            [(host, port)], AioConnection)[0]
 
     async def __aenter__(self) -> 'AioClient':
         return self
@@ -127,9 +162,10 @@ class AioClient(BaseClient):
         With partition awareness the client connects to every node of the list at once
         and sends each key operation to the node holding the key; otherwise it uses one
         node at a time. If a connection breaks, every request in flight on it raises an
-        :class:`OSError`; later calls go to the other nodes, reconnecting in list order,
-        and :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be
-        reached.
+        :class:`OSError`, unless the retry policy sends it again to another node; later
+        calls go to the other nodes, reconnecting in list order, and
+        :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be reached.
+        With cluster discovery the client also connects to the nodes it was not given.
 
         :param args: nothing (``localhost:10800``), a host and a port, or a list of
          ``(host, port)`` pairs,
@@ -156,28 +192,68 @@ class AioClient(BaseClient):
                 for conn in connections:
                     await conn.close()
                 raise
+        if self._session.heartbeat_interval is not None:
+            self._heartbeat_task = asyncio.get_running_loop().create_task(
+                self._heartbeat_timer())
         return self
 
     async def close(self) -> None:
-        """Close every connection."""
+        """Close every connection (and stop the heartbeats)."""
         self._connect_lock = None
-        task, self._retry_task = self._retry_task, None
-        if task is not None:
-            task.cancel()
+        for task in (self._retry_task, self._heartbeat_task):
+            if task is not None:
+                task.cancel()
+        self._retry_task = self._heartbeat_task = None
         for conn in self._session.close():
             await conn.close()
 
     # --- the driver: moves bytes, the session decides -------------------------------------
 
-    @staticmethod
-    async def _carry_out(plan: ConnectPlan) -> Any:
-        """Connect what a connection plan asks for, each batch at once; return its result."""
+    async def _carry_out(self, plan: ConnectPlan) -> Any:
+        """Do what a connection plan asks for (connect, each batch at once; close; run an
+        operation); return its result."""
         try:
-            batch = next(plan)
+            step = next(plan)
             while True:
-                batch = plan.send(await asyncio.gather(*map(_try_connect, batch)))
+                if step.__class__ is Closing:
+                    for conn in step:
+                        await conn.close()
+                    step = plan.send(None)
+                elif isinstance(step, list):
+                    step = plan.send(await asyncio.gather(*map(_try_connect, step)))
+                else:
+                    step = plan.send(await self._try_run(step))
         except StopIteration as done:
             return done.value
+
+    async def _try_run(self, op: Union[Call, Operation]) -> Any:
+        """Run an operation; return its result, or the exception it raised."""
+        try:
+            return await self._run(op)
+        except Exception as e:
+            return e
+
+    # --- heartbeats: a task of the client's own, the session decides what to send ---------
+
+    async def _heartbeat_timer(self) -> None:
+        session = self._session
+        loop = asyncio.get_running_loop()
+        period: Optional[float] = 0.0  # the first tick asks the nodes' idle timeouts
+        while period is not None:
+            await asyncio.sleep(period)
+            aborted, ops = session.heartbeat_tick()
+            for conn in aborted:
+                conn.abort(session.heartbeat_aborted(conn))
+            for op in ops:
+                # each a task of its own: one silent node must not hold up the others
+                task = loop.create_task(self._heartbeat(op))
+                self._heartbeats.add(task)
+                task.add_done_callback(self._heartbeats.discard)
+            period = session.heartbeat_period()
+
+    async def _heartbeat(self, op: Call) -> None:
+        conn = op.pinned_to  # read before the run: a call forgets its request once done
+        self._session.heartbeat_done(conn, await self._try_run(op))
 
     async def _reconnect(self) -> AioConnection:
         """A live connection after every one broke."""

@@ -1,13 +1,16 @@
-"""The cluster facade of the asyncio client: the cluster state (activation), and the
-whole cluster as an :class:`~pyignite.cluster_group.AioClusterGroup`."""
+"""The cluster facade of the asyncio client: the cluster state (activation), the WAL of
+persistent caches, and the whole cluster as an
+:class:`~pyignite.cluster_group.AioClusterGroup`."""
 from typing import TYPE_CHECKING, Union
 
 from ._ops import cluster as ops
+from .cluster import _cache_name
 from .cluster_group import AioClusterGroup
 from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
+    from .cache import BaseCache
 
 __all__ = ['AioCluster']
 
@@ -47,3 +50,38 @@ class AioCluster(AioClusterGroup):
         :raises ValueError: ``state`` is not a ClusterState value.
         """
         await self._client._run(ops.set_state(self._client._session, state))
+
+    async def disable_wal(self, cache: Union[str, 'BaseCache']) -> bool:
+        """Disable the write-ahead log of a persistent cache (e.g. for a fast initial load;
+        a node that fails meanwhile may lose the cache's data).
+
+        :param cache: the cache or its name,
+        :return: True if the WAL was enabled and is now disabled, False if it was so already,
+        :raises ClusterError: the server refused (the cache does not exist, or is not
+         persistent).
+        """
+        changed: bool = await self._client._run(ops.change_wal_state(
+            self._client._session, _cache_name(cache), False))
+        return changed
+
+    async def enable_wal(self, cache: Union[str, 'BaseCache']) -> bool:
+        """Enable the write-ahead log of a persistent cache again (returns once the data
+        written meanwhile is checkpointed).
+
+        :param cache: the cache or its name,
+        :return: True if the WAL was disabled and is now enabled, False if it was so already,
+        :raises ClusterError: the server refused.
+        """
+        changed: bool = await self._client._run(ops.change_wal_state(
+            self._client._session, _cache_name(cache), True))
+        return changed
+
+    async def is_wal_enabled(self, cache: Union[str, 'BaseCache']) -> bool:
+        """Whether the write-ahead log of a cache is enabled.
+
+        :param cache: the cache or its name,
+        :raises ClusterError: the server refused (e.g. no such cache).
+        """
+        enabled: bool = await self._client._run(ops.get_wal_state(
+            self._client._session, _cache_name(cache)))
+        return enabled

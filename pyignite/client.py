@@ -7,14 +7,15 @@ classes with :meth:`Client.register_binary_type`.
 """
 import threading
 from typing import (
-    TYPE_CHECKING, Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union,
+    TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple,
+    Union,
 )
 
 from ._base_client import BaseClient, check_credential, parse_nodes  # noqa: F401
 from ._ops import cache_admin
 from ._ops.common import Operation
 from ._ops.exchange import Call, Exchange
-from ._session.session import ConnectPlan
+from ._session.session import Closing, ConnectPlan
 from .connection import Connection
 from .exceptions import ReconnectError
 
@@ -32,6 +33,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from .atomic_long import AtomicLong
     from .datatypes.structures import AtomicConfiguration, CollectionConfiguration
     from .ignite_set import IgniteSet
+    from .retry import RetryPolicy
     from .transaction import Transaction
 
 __all__ = ['Client', 'BaseClient']
@@ -67,6 +69,25 @@ class Client(BaseClient):
     :param partition_aware: (optional) send key operations straight to the node that
      holds the key (True by default),
     :param event_listeners: (optional) :mod:`pyignite.monitoring` listeners,
+    :param retry_policy: (optional) a :class:`~pyignite.retry.RetryPolicy`: whether a
+     request whose connection broke is sent again on another node instead of raising;
+     :class:`~pyignite.retry.RetryNonePolicy` (never) by default,
+    :param retry_limit: (optional) the most times one request is sent again; 0 (default):
+     once per node the client knows,
+    :param cluster_discovery: (optional) with partition awareness, ask the cluster for its
+     nodes' addresses and connect to the nodes ``connect()`` was not given, following
+     nodes that join and leave (True by default; False keeps to the given nodes),
+    :param address_filter: (optional) ``(host, port) -> bool``: which discovered addresses
+     the client may connect to (e.g. only those reachable through a NAT),
+    :param heartbeat_interval: (optional) seconds: send a heartbeat on every connection that
+     sent nothing for that long, at least every third of the server's idle timeout, so that
+     the server keeps idle connections and a silent node is found before a call waits on
+     it; None (default) or 0: no heartbeats,
+    :param user_attributes: (optional) a dict of str to str sent to the server in the
+     handshake (protocol 1.7.0): server-side code and security plugins see it,
+    :param reconnect_throttling_period: (optional) seconds of the throttling window (30.0),
+    :param reconnect_throttling_retries: (optional) at most this many attempts to connect
+     to one address within the window; 0 (default): no throttling,
     :param timeout: (optional) time limit of every request, seconds, counted from before
      it is sent; None (default) or 0: no limit. A request with no reply in time raises
      ``socket.timeout`` (an :class:`OSError`, the built-in ``TimeoutError`` on Python
@@ -92,10 +113,24 @@ class Client(BaseClient):
     """
 
     def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
-                 event_listeners: Optional[Sequence[Any]] = None, **kwargs: Any) -> None:
-        super().__init__(compact_footer, partition_aware, event_listeners, **kwargs)
+                 event_listeners: Optional[Sequence[Any]] = None,
+                 retry_policy: Optional['RetryPolicy'] = None, retry_limit: int = 0,
+                 cluster_discovery: bool = True,
+                 address_filter: Optional[Callable[[str, int], bool]] = None,
+                 heartbeat_interval: Optional[float] = None,
+                 user_attributes: Optional[Mapping[str, str]] = None,
+                 reconnect_throttling_period: float = 30.0,
+                 reconnect_throttling_retries: int = 0, **kwargs: Any) -> None:
+        super().__init__(compact_footer, partition_aware, event_listeners, retry_policy,
+                         retry_limit, cluster_discovery, address_filter, heartbeat_interval,
+                         user_attributes, reconnect_throttling_period,
+                         reconnect_throttling_retries, **kwargs)
         # serialises (re)connecting: a Connection must not be connected by two threads
         self._connect_lock = threading.Lock()
+        self._session.new_connection = lambda host, port: self._connections(
+            [(host, port)], Connection)[0]
+        #: set to stop the heartbeat thread of the current connect()
+        self._heartbeats: Optional[threading.Event] = None
 
     def __enter__(self) -> 'Client':
         return self
@@ -109,9 +144,10 @@ class Client(BaseClient):
         With partition awareness the client connects to every node of the list and
         sends each key operation to the node holding the key; otherwise it uses one
         node at a time. If a connection breaks, the call that was using it raises the
-        original :class:`OSError`; later calls go to the other nodes, reconnecting in
-        list order, and :class:`~pyignite.exceptions.ReconnectError` is raised when no
-        node can be reached.
+        original :class:`OSError`, unless the retry policy sends it again to another node;
+        later calls go to the other nodes, reconnecting in list order, and
+        :class:`~pyignite.exceptions.ReconnectError` is raised when no node can be reached.
+        With cluster discovery the client also connects to the nodes it was not given.
 
         :param args: nothing (``localhost:10800``), a host and a port, or a list of
          ``(host, port)`` pairs,
@@ -128,24 +164,68 @@ class Client(BaseClient):
                 for conn in connections:
                     conn.close()
                 raise
+        self._start_heartbeats()
         return _Connected(self)
 
     def close(self) -> None:
-        """Close every connection."""
+        """Close every connection (and stop the heartbeats)."""
+        stop, self._heartbeats = self._heartbeats, None
+        if stop is not None:
+            stop.set()
         for conn in self._session.close():
             conn.close()
 
     # --- the driver: moves bytes, the session decides -------------------------------------
 
-    @staticmethod
-    def _carry_out(plan: ConnectPlan) -> Any:
-        """Connect what a connection plan asks for, one after the other; return its result."""
+    def _carry_out(self, plan: ConnectPlan) -> Any:
+        """Do what a connection plan asks for (connect, one after the other; close; run an
+        operation); return its result."""
         try:
-            batch = next(plan)
+            step = next(plan)
             while True:
-                batch = plan.send([_try_connect(conn) for conn in batch])
+                if step.__class__ is Closing:
+                    for conn in step:
+                        conn.close()
+                    step = plan.send(None)
+                elif isinstance(step, list):
+                    step = plan.send([_try_connect(conn) for conn in step])
+                else:
+                    step = plan.send(self._try_run(step))
         except StopIteration as done:
             return done.value
+
+    def _try_run(self, op: Union[Call, Operation]) -> Any:
+        """Run an operation; return its result, or the exception it raised."""
+        try:
+            return self._run(op)
+        except Exception as e:
+            return e
+
+    # --- heartbeats: a thread of the client's own, the session decides what to send --------
+
+    def _start_heartbeats(self) -> None:
+        if self._session.heartbeat_interval is None:
+            return
+        stop = self._heartbeats = threading.Event()
+        threading.Thread(target=self._heartbeat_timer, args=(stop,), daemon=True,
+                         name='pyignite-heartbeats').start()
+
+    def _heartbeat_timer(self, stop: threading.Event) -> None:
+        session = self._session
+        period: Optional[float] = 0.0  # the first tick asks the nodes' idle timeouts
+        while period is not None and not stop.wait(period):
+            aborted, ops = session.heartbeat_tick()
+            for conn in aborted:
+                conn.abort(session.heartbeat_aborted(conn))
+            for op in ops:
+                # each in a thread of its own: one silent node must not hold up the others
+                threading.Thread(target=self._heartbeat, args=(op,), daemon=True,
+                                 name='pyignite-heartbeat').start()
+            period = session.heartbeat_period()
+
+    def _heartbeat(self, op: Call) -> None:
+        conn = op.pinned_to  # read before the run: a call forgets its request once done
+        self._session.heartbeat_done(conn, self._try_run(op))
 
     def _reconnect(self) -> Connection:
         """A live connection after every one broke."""

@@ -1,6 +1,6 @@
-"""The cluster facade of the sync client: the cluster state (activation), and the whole
-cluster as a :class:`~pyignite.cluster_group.ClusterGroup`."""
-from typing import TYPE_CHECKING, Union
+"""The cluster facade of the sync client: the cluster state (activation), the WAL of
+persistent caches, and the whole cluster as a :class:`~pyignite.cluster_group.ClusterGroup`."""
+from typing import TYPE_CHECKING, Any, Union
 
 from ._ops import cluster as ops
 from .cluster_group import ClusterGroup
@@ -8,8 +8,15 @@ from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
+    from .cache import BaseCache
 
 __all__ = ['Cluster']
+
+
+def _cache_name(cache: Any) -> Any:
+    """The name of a cache given by name or as a cache object (the op checks the type)."""
+    name = getattr(cache, 'name', None)
+    return name if isinstance(name, str) and not isinstance(cache, str) else cache
 
 
 class Cluster(ClusterGroup):
@@ -47,3 +54,38 @@ class Cluster(ClusterGroup):
         :raises ValueError: ``state`` is not a ClusterState value.
         """
         self._client._run(ops.set_state(self._client._session, state))
+
+    def disable_wal(self, cache: Union[str, 'BaseCache']) -> bool:
+        """Disable the write-ahead log of a persistent cache (e.g. for a fast initial load;
+        a node that fails meanwhile may lose the cache's data).
+
+        :param cache: the cache or its name,
+        :return: True if the WAL was enabled and is now disabled, False if it was so already,
+        :raises ClusterError: the server refused (the cache does not exist, or is not
+         persistent).
+        """
+        changed: bool = self._client._run(ops.change_wal_state(
+            self._client._session, _cache_name(cache), False))
+        return changed
+
+    def enable_wal(self, cache: Union[str, 'BaseCache']) -> bool:
+        """Enable the write-ahead log of a persistent cache again (returns once the data
+        written meanwhile is checkpointed).
+
+        :param cache: the cache or its name,
+        :return: True if the WAL was disabled and is now enabled, False if it was so already,
+        :raises ClusterError: the server refused.
+        """
+        changed: bool = self._client._run(ops.change_wal_state(
+            self._client._session, _cache_name(cache), True))
+        return changed
+
+    def is_wal_enabled(self, cache: Union[str, 'BaseCache']) -> bool:
+        """Whether the write-ahead log of a cache is enabled.
+
+        :param cache: the cache or its name,
+        :raises ClusterError: the server refused (e.g. no such cache).
+        """
+        enabled: bool = self._client._run(ops.get_wal_state(
+            self._client._session, _cache_name(cache)))
+        return enabled

@@ -30,8 +30,8 @@ __all__ = [
     'ConnectionEventListener', 'QueryEventListener',
     'HandshakeStartEvent', 'HandshakeSuccessEvent', 'HandshakeFailedEvent',
     'AuthenticationFailedEvent', 'ConnectionClosedEvent', 'ConnectionLostEvent',
-    'QueryStartEvent', 'QuerySuccessEvent', 'QueryFailEvent',
-    'ContinuousQueryListenerFailEvent',
+    'QueryStartEvent', 'QuerySuccessEvent', 'QueryFailEvent', 'QueryRetryEvent',
+    'ContinuousQueryListenerFailEvent', 'NodeJoinedEvent', 'NodeLeftEvent', 'HeartbeatFailedEvent',
 ]
 
 
@@ -170,6 +170,54 @@ class ConnectionLostEvent(ConnectionClosedEvent):
         self._set(error_msg=error_msg)
 
 
+class NodeJoinedEvent(ConnectionClosedEvent):
+    """Endpoint discovery found a node the client had no connection to, and connected it.
+
+    :ivar host: the address the client connected to,
+    :ivar port: the node's client port,
+    :ivar node_uuid: the node id, a str.
+    """
+
+    __slots__ = ()
+
+
+class NodeLeftEvent(ConnectionClosedEvent):
+    """Endpoint discovery says a node the client found by discovery left the cluster; its
+    connection is closed and forgotten (same fields as :class:`NodeJoinedEvent`)."""
+
+    __slots__ = ()
+
+
+class HeartbeatFailedEvent(ConnectionLostEvent):
+    """A heartbeat failed, or got no reply within a heartbeat period: the connection is
+    closed, and the next call reconnects (same fields as :class:`ConnectionLostEvent`)."""
+
+    __slots__ = ()
+
+
+class QueryRetryEvent(_Event):
+    """A request whose connection broke is sent again, as the retry policy decided.
+
+    :ivar op_code: the operation code,
+    :ivar op_name: the operation name, e.g. ``OP_CACHE_GET``,
+    :ivar operation: its :class:`pyignite.retry.ClientOperationType` name, e.g. ``CACHE_GET``,
+    :ivar iteration: how many times it was sent again before (0 for the first retry),
+    :ivar err_msg: ``repr`` of the connection error.
+    """
+
+    __slots__ = ('op_code', 'op_name', 'operation', 'iteration', 'err_msg')
+    op_code: int
+    op_name: str
+    operation: str
+    iteration: int
+    err_msg: str
+
+    def __init__(self, op_code: int, op_name: str, operation: str, iteration: int,
+                 err_msg: str):
+        self._set(op_code=op_code, op_name=op_name, operation=operation,
+                  iteration=iteration, err_msg=err_msg)
+
+
 class _QueryEvent(_NodeEvent):
     __slots__ = ('node_uuid', 'query_id', 'op_code', 'op_name')
     node_uuid: Optional[str]
@@ -272,6 +320,15 @@ class ConnectionEventListener:
     def on_connection_lost(self, event: ConnectionLostEvent) -> None:
         """A connection broke."""
 
+    def on_node_joined(self, event: NodeJoinedEvent) -> None:
+        """Discovery found a node and the client connected to it."""
+
+    def on_node_left(self, event: NodeLeftEvent) -> None:
+        """Discovery says a discovered node left: its connection is dropped."""
+
+    def on_heartbeat_fail(self, event: HeartbeatFailedEvent) -> None:
+        """A heartbeat failed: its connection is closed."""
+
 
 class QueryEventListener:
     """Base class of request event listeners: every handler does nothing."""
@@ -288,3 +345,6 @@ class QueryEventListener:
     def on_continuous_query_listener_fail(self, event: ContinuousQueryListenerFailEvent,
                                           ) -> None:
         """The listener of a continuous query raised."""
+
+    def on_query_retry(self, event: QueryRetryEvent) -> None:
+        """A request that failed on a broken connection is sent again (retry policy)."""

@@ -136,9 +136,26 @@ def full_footer_node():
 
 @pytest.fixture(scope='session')
 def tx_sql_node():
-    """In-memory node on 10850 with transaction-aware SQL enabled
+    """In-memory node on 10870 with transaction-aware SQL enabled
     (``TransactionConfiguration.txAwareQueriesEnabled``; Ignite 2.17 and later)."""
     yield from _serve('tx-sql')
+
+
+# =============================================================================================
+# Cluster-smart client (tests/cluster/test_smart_*.py): a persistent node, a node with an idle
+# timeout.
+# =============================================================================================
+
+@pytest.fixture(scope='session')
+def persistent_node():
+    """A persistent node on 10880, already active (WAL control)."""
+    yield from _serve('persistent')
+
+
+@pytest.fixture(scope='session')
+def idle_timeout_node():
+    """An in-memory node on 10885 whose client connector drops connections idle for 2 s."""
+    yield from _serve('idle-timeout')
 
 
 # =============================================================================================

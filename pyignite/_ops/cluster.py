@@ -1,11 +1,17 @@
-"""Cluster state: OP_CLUSTER_GET_STATE and OP_CLUSTER_CHANGE_STATE."""
-from typing import TYPE_CHECKING, Any
+"""Cluster state: OP_CLUSTER_GET_STATE and OP_CLUSTER_CHANGE_STATE; the WAL of a cache:
+OP_CLUSTER_CHANGE_WAL_STATE and OP_CLUSTER_GET_WAL_STATE."""
+from typing import TYPE_CHECKING, Any, Tuple
 
-from .._protocol.opcodes import OP_CLUSTER_CHANGE_STATE, OP_CLUSTER_GET_STATE
+from .._codec.encoder import write_string
+from .._protocol.opcodes import (
+    OP_CLUSTER_CHANGE_STATE, OP_CLUSTER_CHANGE_WAL_STATE, OP_CLUSTER_GET_STATE,
+    OP_CLUSTER_GET_WAL_STATE,
+)
 from .._protocol.request import Request
 from ..datatypes.cluster_state import ClusterState
-from ..exceptions import ClusterError, NotSupportedByClusterError
+from ..exceptions import ClusterError, NotSupportedByClusterError, ParameterError
 from .common import Operation
+from .exchange import Call
 
 if TYPE_CHECKING:
     from .common import Session
@@ -50,3 +56,30 @@ def set_state(session: 'Session', state: Any) -> Operation:
     req = Request(OP_CLUSTER_CHANGE_STATE, ClusterError)
     req.buf.append(state)
     yield req
+
+
+def _read_bool(data: bytes, pos: int, registry: Any) -> Tuple[bool, int]:
+    return data[pos] != 0, pos + 1
+
+
+def _wal_request(op_code: int, cache_name: Any) -> Request:
+    if not isinstance(cache_name, str):
+        raise ParameterError('the cache name must be a str, not {!r}'.format(cache_name))
+    req = Request(op_code, ClusterError)
+    write_string(req.buf, cache_name)
+    return req
+
+
+def change_wal_state(session: 'Session', cache_name: Any, enable: bool) -> Call:
+    """Enable or disable the WAL of a (persistent) cache.
+
+    :return: whether the state changed (False: it was so already).
+    """
+    req = _wal_request(OP_CLUSTER_CHANGE_WAL_STATE, cache_name)
+    req.buf.append(1 if enable else 0)
+    return Call(req, _read_bool)
+
+
+def get_wal_state(session: 'Session', cache_name: Any) -> Call:
+    """:return: whether the WAL of the cache is enabled."""
+    return Call(_wal_request(OP_CLUSTER_GET_WAL_STATE, cache_name), _read_bool)

@@ -46,7 +46,8 @@ class Exchange:
     """
     # ``started`` (the request being reported) is only set and read when ``observing``
 
-    __slots__ = ('session', 'op', 'req', 'reader', 'result', 'observing', 'started')
+    # ``tries`` (requests sent again) is set only once one is: the common path never pays
+    __slots__ = ('session', 'op', 'req', 'reader', 'result', 'observing', 'started', 'tries')
     started: Tuple[Any, int, float]
 
     def __init__(self, session: Any, op: Operation):
@@ -85,9 +86,14 @@ class Exchange:
 
     def failed(self, req: Request, error: BaseException) -> Optional[Request]:
         """Sending ``req`` or waiting for its reply raised ``error``; return the next
-        request (the operation may handle it), or raise."""
+        request (``req`` again if the session says to retry it; else the operation may
+        handle the error), or raise."""
         if self.observing:
             self._report(req, repr(error))
+        tries = getattr(self, 'tries', 0)
+        if self.session.should_retry(req, error, tries):
+            self.tries = tries + 1
+            return req  # the same request, on whatever connection routing gives now
         if self.op is None:
             raise error
         return self._step(self.op.throw, error)
@@ -138,6 +144,12 @@ class Call(Exchange):
         self.req = req
         self.reader = reader
         self.op = None
+
+    @property
+    def pinned_to(self) -> Any:
+        """The connection the call's request must go to (None: any), until it runs."""
+        req = self.req
+        return None if req is None else req.conn
 
     def start(self, session: Any) -> Exchange:
         """The exchange that runs this call for ``session``."""

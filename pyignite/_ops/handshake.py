@@ -1,5 +1,5 @@
 """The handshake, with protocol version fallback, as a generator of raw frames."""
-from typing import Generator, Optional, Tuple
+from typing import Generator, Mapping, Optional, Tuple
 
 from .._protocol import wire as P
 from ..exceptions import AuthenticationError, AuthenticationRequiredError, HandshakeError
@@ -7,8 +7,12 @@ from ..exceptions import AuthenticationError, AuthenticationRequiredError, Hands
 
 def handshake(username: Optional[str] = None, password: Optional[str] = None,
               version: P.Version = P.LATEST,
+              user_attributes: Optional[Mapping[str, str]] = None,
               ) -> Generator[bytes, bytes, Tuple[P.Version, P.HandshakeResult]]:
     """Yield handshake frames to send, receive reply bodies; return ``(version, result)``.
+
+    ``user_attributes`` go to the server with protocol 1.7.0 (older ones have no place for
+    them).
 
     :raises AuthenticationError: the server rejected the credentials we sent,
     :raises HandshakeError: no protocol version both sides speak, or the server refused
@@ -19,7 +23,7 @@ def handshake(username: Optional[str] = None, password: Optional[str] = None,
     sends_credentials = bool(username) and password is not None
     tried = {version}
     while True:
-        body = yield P.handshake_request(version, username, password)
+        body = yield P.handshake_request(version, username, password, user_attributes)
         result = P.parse_handshake_response(body, version)
         if result.success:
             return version, result

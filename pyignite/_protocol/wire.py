@@ -8,7 +8,7 @@ status and, on error, a message. The length prefix is consumed by the
 transport; everything here works on the frame body.
 """
 import struct
-from typing import AbstractSet, FrozenSet, Iterable, NamedTuple, Optional, Tuple
+from typing import AbstractSet, FrozenSet, Iterable, Mapping, NamedTuple, Optional, Tuple
 from uuid import UUID
 
 from .._codec import structs as S
@@ -22,8 +22,10 @@ PROTOCOL_VERSIONS = ((1, 7, 0), (1, 6, 0), (1, 5, 0), (1, 4, 0), (1, 3, 0), (1, 
 LATEST = PROTOCOL_VERSIONS[0]
 
 # feature bits (ClientBitmaskFeature) this client implements
+FEATURE_USER_ATTRIBUTES = 0
 FEATURE_EXECUTE_TASK_BY_NAME = 1
 FEATURE_CLUSTER_STATES = 2
+FEATURE_CLUSTER_GROUP_GET_NODES_ENDPOINTS = 3
 FEATURE_CLUSTER_GROUPS = 4
 FEATURE_SERVICE_INVOKE = 5
 FEATURE_DEFAULT_QUERY_TIMEOUT = 6
@@ -32,17 +34,20 @@ FEATURE_BINARY_CONFIGURATION = 8
 FEATURE_GET_SERVICE_DESCRIPTORS = 9
 #: the service call request gains a trailing map of call-context attributes
 FEATURE_SERVICE_INVOKE_CALLCTX = 10
+FEATURE_HEARTBEAT = 11
 FEATURE_INDEX_QUERY = 14
 FEATURE_INDEX_QUERY_LIMIT = 15
 FEATURE_SERVICE_TOPOLOGY = 16
 FEATURE_CACHE_INVOKE = 17
 FEATURE_TX_AWARE_QUERIES = 18
-CLIENT_FEATURES = (FEATURE_EXECUTE_TASK_BY_NAME, FEATURE_CLUSTER_STATES, FEATURE_CLUSTER_GROUPS,
+#: what every handshake offers; USER_ATTRIBUTES is added when there are attributes to send
+CLIENT_FEATURES = (FEATURE_EXECUTE_TASK_BY_NAME, FEATURE_CLUSTER_STATES,
+                   FEATURE_CLUSTER_GROUP_GET_NODES_ENDPOINTS, FEATURE_CLUSTER_GROUPS,
                    FEATURE_SERVICE_INVOKE, FEATURE_DEFAULT_QUERY_TIMEOUT,
                    FEATURE_QUERY_PARTITIONS_BATCH_SIZE, FEATURE_BINARY_CONFIGURATION,
                    FEATURE_GET_SERVICE_DESCRIPTORS, FEATURE_SERVICE_INVOKE_CALLCTX,
-                   FEATURE_INDEX_QUERY, FEATURE_INDEX_QUERY_LIMIT, FEATURE_SERVICE_TOPOLOGY,
-                   FEATURE_CACHE_INVOKE, FEATURE_TX_AWARE_QUERIES)
+                   FEATURE_HEARTBEAT, FEATURE_INDEX_QUERY, FEATURE_INDEX_QUERY_LIMIT,
+                   FEATURE_SERVICE_TOPOLOGY, FEATURE_CACHE_INVOKE, FEATURE_TX_AWARE_QUERIES)
 
 FLAG_ERROR = 0x1
 FLAG_AFFINITY_TOPOLOGY_CHANGED = 0x2
@@ -141,6 +146,12 @@ class ProtocolContext:
     def is_tx_aware_queries_supported(self) -> bool:
         return FEATURE_TX_AWARE_QUERIES in self.features
 
+    def is_discovery_supported(self) -> bool:
+        return FEATURE_CLUSTER_GROUP_GET_NODES_ENDPOINTS in self.features
+
+    def is_heartbeat_supported(self) -> bool:
+        return FEATURE_HEARTBEAT in self.features
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, ProtocolContext) and \
             (self.version, self.features) == (other.version, other.features)
@@ -162,18 +173,32 @@ def _credential(name: str, value: str) -> bytes:
     return b'\x09' + S.INT.pack(len(data)) + data
 
 
+def _user_attributes(attributes: Mapping[str, str]) -> bytes:
+    """A typed Map of String to String (the handshake's user attributes)."""
+    out = bytearray(b'\x19') + S.INT.pack(len(attributes)) + b'\x01'  # a HashMap
+    for name, value in attributes.items():
+        out += _credential('user attribute name', name)
+        out += _credential('user attribute {!r}'.format(name), value)
+    return bytes(out)
+
+
 def handshake_request(version: Version, username: Optional[str] = None,
-                      password: Optional[str] = None) -> bytes:
+                      password: Optional[str] = None,
+                      user_attributes: Optional[Mapping[str, str]] = None) -> bytes:
     """The whole handshake frame, length prefix included.
 
-    :raises ParameterError: the credentials cannot be written as UTF-8 strings.
+    :param user_attributes: (optional) sent from protocol 1.7.0 on (feature USER_ATTRIBUTES),
+    :raises ParameterError: the credentials or attributes cannot be written as UTF-8 strings.
     """
     body = bytearray(b'\x01')
     body += S.SHORT.pack(version[0]) + S.SHORT.pack(version[1]) + S.SHORT.pack(version[2])
     body.append(2)  # thin client
     if version >= (1, 7, 0):
-        features = features_to_bytes(CLIENT_FEATURES)
+        bits = CLIENT_FEATURES + ((FEATURE_USER_ATTRIBUTES,) if user_attributes else ())
+        features = features_to_bytes(bits)
         body += b'\x0c' + S.INT.pack(len(features)) + features
+        if user_attributes:
+            body += _user_attributes(user_attributes)
     if username and password is not None and version >= (1, 1, 0):
         body += _credential('username', username)
         body += _credential('password', password)

@@ -16,7 +16,8 @@ from ..exceptions import AuthenticationError
 from ..monitoring import (
     AuthenticationFailedEvent, ConnectionClosedEvent, ConnectionEventListener, ConnectionLostEvent,
     ContinuousQueryListenerFailEvent, HandshakeFailedEvent, HandshakeStartEvent,
-    HandshakeSuccessEvent, QueryEventListener, QueryFailEvent, QueryStartEvent, QuerySuccessEvent,
+    HandshakeSuccessEvent, HeartbeatFailedEvent, NodeJoinedEvent, NodeLeftEvent,
+    QueryEventListener, QueryFailEvent, QueryRetryEvent, QueryStartEvent, QuerySuccessEvent,
 )
 
 __all__ = ['Events', 'log', 'qlog']
@@ -107,7 +108,43 @@ class Events:
             self._emit(self.connection_listeners, 'on_connection_lost',
                        ConnectionLostEvent(conn.host, conn.port, conn.uuid, repr(error)))
 
+    # --- the cluster: discovery, heartbeats ---------------------------------------------
+
+    def nodes_joined(self, conns: Sequence[Any]) -> None:
+        for conn in conns:
+            log.info('Discovered node(address=%s, port=%d, node_uuid=%s): connected',
+                     conn.host, conn.port, conn.uuid)
+            if self.connection_listeners:
+                self._emit(self.connection_listeners, 'on_node_joined',
+                           NodeJoinedEvent(conn.host, conn.port, conn.uuid))
+
+    def nodes_left(self, conns: Sequence[Any]) -> None:
+        for conn in conns:
+            log.info('Node(address=%s, port=%d, node_uuid=%s) left the cluster: connection '
+                     'dropped', conn.host, conn.port, conn.uuid)
+            if self.connection_listeners:
+                self._emit(self.connection_listeners, 'on_node_left',
+                           NodeLeftEvent(conn.host, conn.port, conn.uuid))
+
+    def heartbeat_failed(self, conn: Any, error: BaseException) -> None:
+        log.info('Heartbeat to node(address=%s, port=%d) failed: %r', conn.host, conn.port,
+                 error)
+        if self.connection_listeners:
+            self._emit(self.connection_listeners, 'on_heartbeat_fail',
+                       HeartbeatFailedEvent(conn.host, conn.port, conn.uuid, repr(error)))
+
     # --- requests -----------------------------------------------------------------------
+
+    def retrying(self, context: Any) -> None:
+        """A request is sent again after its connection broke (``context``: a
+        :class:`pyignite.retry.RetryPolicyContext`)."""
+        op_name = OP_NAMES.get(context.op_code, str(context.op_code))
+        qlog.debug('Query retried(op=%s, iteration=%d, error=%r)', op_name, context.iteration,
+                   context.error)
+        if self.query_listeners:
+            self._emit(self.query_listeners, 'on_query_retry', QueryRetryEvent(
+                context.op_code, op_name, context.operation.name, context.iteration,
+                repr(context.error)))
 
     def observing(self) -> bool:
         """Whether requests must be reported (listeners, or DEBUG logging on)."""

@@ -293,7 +293,7 @@ class AioConnection(NodeConnection):
     async def _open(self, context: Optional['ssl.SSLContext'],
                     ) -> Tuple[P.Version, P.HandshakeResult]:
         loop = self._loop = asyncio.get_running_loop()
-        steps = handshake(self.username, self.password)
+        steps = handshake(self.username, self.password, user_attributes=self.user_attributes)
         frame = next(steps)
         while True:
             transport, proto = await loop.create_connection(
@@ -348,6 +348,13 @@ class AioConnection(NodeConnection):
                 raise
         if was_alive:
             self.session.connection_closed(self, None)
+
+    def abort(self, error: BaseException) -> None:
+        """Close the connection as broken by ``error`` (a heartbeat found the node silent):
+        requests waiting on it get that error, the next call reconnects."""
+        proto = self._proto
+        if proto is not None and proto.transport is not None:
+            proto._broken(error)
 
     def _lost(self, proto: _FrameProtocol, error: BaseException) -> None:
         """The transport of ``proto`` went away (called by the protocol)."""

@@ -1,6 +1,6 @@
 """What a blocking and an asyncio connection to one node have in common."""
 import itertools
-from typing import Any, Optional, Protocol
+from typing import Any, Mapping, Optional, Protocol
 from uuid import UUID
 
 from .._protocol import wire as P
@@ -17,6 +17,9 @@ class Owner(Protocol):
     def handshake_succeeded(self, conn: Any) -> None: ...
 
     def connection_closed(self, conn: Any, error: Optional[BaseException]) -> None: ...
+
+    #: sent in the handshake (protocol 1.7.0, feature USER_ATTRIBUTES), or None
+    user_attributes: Optional[Mapping[str, str]]
 
 
 class NodeConnection:
@@ -36,6 +39,7 @@ class NodeConnection:
                  password: Optional[str] = None, timeout: Optional[float] = None,
                  handshake_timeout: float = 10.0, **ssl_params: Any):
         self.session = session
+        self.user_attributes = getattr(session, "user_attributes", None)
         self.host = host
         self.port = port
         self.username = username
@@ -49,6 +53,12 @@ class NodeConnection:
         self.alive = False
         self.closed = True
         self._ids = itertools.count(1)
+
+    def requests_sent(self) -> int:
+        """How many request ids the connection handed out so far (a heartbeat timer tells
+        an idle connection by it without a clock read on every request)."""
+        # repr of itertools.count is 'count(N)', N the next id: peeking does not take one
+        return int(repr(self._ids)[6:-1]) - 1
 
     @staticmethod
     def handshake_lost(error: ConnectionError, tls: bool) -> ConnectionError:

@@ -456,7 +456,7 @@ class Connection(NodeConnection):
     def _open(self, context: Optional[ssl.SSLContext],
               ) -> Tuple[_Stream, P.Version, P.HandshakeResult]:
         deadline = monotonic() + self.handshake_timeout
-        steps = handshake(self.username, self.password)
+        steps = handshake(self.username, self.password, user_attributes=self.user_attributes)
         frame = next(steps)
         while True:
             stream = self._dial(context, deadline)
@@ -509,6 +509,13 @@ class Connection(NodeConnection):
             self.host, self.port)))
         if was_alive:
             self.session.connection_closed(self, None)
+
+    def abort(self, error: BaseException) -> None:
+        """Close the connection as broken by ``error`` (a heartbeat found the node silent):
+        requests waiting on it get a :class:`ConnectionError`, the next call reconnects."""
+        stream = self._stream
+        if stream is not None:
+            self._break(stream, error)
 
     def _break(self, stream: _Stream, error: BaseException) -> None:
         """Close a stream after ``error`` left its position unknown."""

@@ -163,9 +163,16 @@ def test_unknown_type_code_and_truncation_raise_parse_error():
 
 
 def test_handshake_request_bytes():
-    # version 1.7.0 with the features this client implements (bits 1, 2, 4-10, 14-18)
+    # version 1.7.0 with the features this client implements (bits 1-11, 14-18)
     assert handshake_request((1, 7, 0)) == bytes.fromhex(
-        '10 00 00 00 01 01 00 07 00 00 00 02 0c 03 00 00 00 f6 c7 07')
+        '10 00 00 00 01 01 00 07 00 00 00 02 0c 03 00 00 00 fe cf 07')
+    # user attributes: bit 0 too, and a typed Map (a HashMap) of typed Strings
+    assert handshake_request((1, 7, 0), user_attributes={'a': 'b'}) == bytes.fromhex(
+        '22 00 00 00 01 01 00 07 00 00 00 02 0c 03 00 00 00 ff cf 07'
+        ' 19 01 00 00 00 01 09 01 00 00 00 61 09 01 00 00 00 62')
+    # no place for them before 1.7.0
+    assert handshake_request((1, 6, 0), user_attributes={'a': 'b'}) == bytes.fromhex(
+        '08 00 00 00 01 01 00 06 00 00 00 02')
     assert handshake_request((1, 2, 0), 'ignite', 'ignite') == bytes.fromhex(
         '1e 00 00 00 01 01 00 02 00 00 00 02'
         ' 09 06 00 00 00 69 67 6e 69 74 65 09 06 00 00 00 69 67 6e 69 74 65')

@@ -57,6 +57,8 @@ class Layout:
     auth: bool = False
     compact_footer: bool = True
     tx_aware_queries: bool = False
+    persistence: bool = False
+    idle_timeout: int = 0
 
 
 _LAYOUTS = (
@@ -79,8 +81,13 @@ _LAYOUTS = (
            compact_footer=False),
     Layout('tx-sql', 'one in-memory node with transaction-aware SQL '
            '(TransactionConfiguration.txAwareQueriesEnabled)',
-           client_port=10850, discovery_port=47750, communication_port=47350,
+           client_port=10870, discovery_port=47770, communication_port=47370,
            tx_aware_queries=True),
+    Layout('persistent', 'one persistent node, activated (WAL control)',
+           client_port=10880, discovery_port=47780, communication_port=47380, persistence=True),
+    Layout('idle-timeout', 'one in-memory node that drops client connections idle for 2 s',
+           client_port=10885, discovery_port=47790, communication_port=47390,
+           idle_timeout=2000),
 )
 
 
@@ -101,7 +108,8 @@ def cluster_for_layout(name: str, **overrides) -> 'IgniteCluster':
     kwargs = dict(nodes=layout.nodes, slots=layout.slots, client_port=layout.client_port,
                   discovery_port=layout.discovery_port, discovery_range=layout.discovery_range,
                   communication_port=layout.communication_port, ssl=layout.ssl, auth=layout.auth,
-                  compact_footer=layout.compact_footer, tx_aware_queries=layout.tx_aware_queries)
+                  compact_footer=layout.compact_footer, tx_aware_queries=layout.tx_aware_queries,
+                  persistence=layout.persistence, idle_timeout=layout.idle_timeout)
     kwargs.update(overrides)
     return IgniteCluster(name, **kwargs)
 
@@ -160,6 +168,9 @@ class IgniteCluster:
         activated by :meth:`start`.
     :param compact_footer: False: the nodes write binary objects with full schema footers.
     :param tx_aware_queries: SQL may run inside client transactions (Ignite 2.17 and later).
+    :param persistence: a persistent default region (the cluster is activated by
+        :meth:`start`, as with ``auth``).
+    :param idle_timeout: the client connector's idle timeout, ms (0: none).
     :param run_dir: folder for logs, configs, work dirs, TLS material and pidfiles.
     :param version: Ignite version (see :func:`resolve_libs`).
     :param failure_detection_timeout: ms; 5000 instead of Ignite's 10000 so failover tests
@@ -178,7 +189,8 @@ class IgniteCluster:
                  client_port: int = 10800, discovery_port: int = 47500,
                  discovery_range: Optional[int] = None, communication_port: int = 47100,
                  ssl: Optional[str] = None, auth: bool = False, compact_footer: bool = True,
-                 tx_aware_queries: bool = False,
+                 tx_aware_queries: bool = False, persistence: bool = False,
+                 idle_timeout: int = 0,
                  run_dir: Optional[os.PathLike] = None, version: Optional[str] = None,
                  failure_detection_timeout: int = 5000, start_timeout: Optional[float] = None,
                  jvm_options: Sequence[str] = (), die_with_parent: bool = True,
@@ -201,6 +213,8 @@ class IgniteCluster:
         self.compact_footer = compact_footer
         self.tx_aware_queries = tx_aware_queries
         self.thin_compute = thin_compute
+        self.persistence = persistence
+        self.idle_timeout = idle_timeout
         self.run_dir = Path(run_dir or default_run_dir()).resolve()
         self.version = version
         self.failure_detection_timeout = failure_detection_timeout
@@ -345,7 +359,7 @@ class IgniteCluster:
             try:
                 for idx in range(self.nodes):
                     self._start_node(idx)
-                if self.auth:
+                if self.auth or self.persistence:
                     self.activate()
             except BaseException:
                 self.stop(grace=0)
@@ -365,7 +379,7 @@ class IgniteCluster:
                 self._ssl_files = ensure_ssl_material(self.run_dir / 'ssl')
             _register(self)
             self._start_node(idx)
-            if self.auth:
+            if self.auth or self.persistence:
                 self.activate()
 
     def kill_node(self, idx: int) -> None:
@@ -472,7 +486,8 @@ class IgniteCluster:
             ssl_files=self._ssl_files or None, auth=self.auth,
             failure_detection_timeout=self.failure_detection_timeout,
             compact_footer=self.compact_footer, tx_aware_queries=self.tx_aware_queries,
-            thin_compute=self.thin_compute, services=self.test_jar is not None))
+            thin_compute=self.thin_compute, services=self.test_jar is not None,
+            persistence=self.persistence, idle_timeout=self.idle_timeout))
         node.log_path.parent.mkdir(parents=True, exist_ok=True)
         node.log_offset = node.log_path.stat().st_size if node.log_path.exists() else 0
         env = dict(os.environ)

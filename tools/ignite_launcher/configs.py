@@ -25,7 +25,7 @@ _CONFIG_TEMPLATE = """<?xml version="1.0" encoding="UTF-8"?>
         <property name="host" value="{host}"/>
         <property name="port" value="{client_port}"/>
         <property name="portRange" value="0"/>
-        <property name="threadPoolSize" value="100"/>{ssl}{thin_client}
+        <property name="threadPoolSize" value="100"/>{idle_timeout}{ssl}{thin_client}
       </bean>
     </property>{services}
     <property name="cacheConfiguration">
@@ -111,6 +111,9 @@ _WAL_BLOCK = """
 _PERSISTENCE_BLOCK = """
             <property name="persistenceEnabled" value="true"/>"""
 
+_IDLE_TIMEOUT_BLOCK = """
+        <property name="idleTimeout" value="{ms}"/>"""
+
 _SSL_BLOCK = """
         <property name="sslEnabled" value="true"/>
         <property name="useIgniteSslContextFactory" value="false"/>
@@ -154,7 +157,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
                   ssl_files: Optional[Dict[str, Path]] = None, auth: bool = False,
                   failure_detection_timeout: int = 5000, host: str = HOST,
                   compact_footer: bool = True, tx_aware_queries: bool = False,
-                  thin_compute: bool = True, services: bool = False) -> str:
+                  thin_compute: bool = True, services: bool = False,
+                  persistence: bool = False, idle_timeout: int = 0) -> str:
     """Spring XML for one server node.
 
     :param node: instance name and consistent id.
@@ -172,6 +176,10 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         compute disabled for them).
     :param services: deploy the test jar's services (``tools/java``; the jar must be on the
         node's classpath).
+    :param persistence: make the default region persistent (with a small WAL), as ``auth``
+        does; the cluster then starts inactive.
+    :param idle_timeout: the client connector's ``idleTimeout``, ms: the node closes a
+        client connection idle for that long (0: never, Ignite's default).
     """
     if ssl_mode not in SSL_MODES:
         raise ValueError(f'ssl_mode must be one of {SSL_MODES}, not {ssl_mode!r}')
@@ -195,6 +203,7 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         binary='' if compact_footer else _FULL_FOOTER_BLOCK,
         transactions=_TX_AWARE_QUERIES_BLOCK if tx_aware_queries else '',
         client_port=client_port,
+        idle_timeout=_IDLE_TIMEOUT_BLOCK.format(ms=idle_timeout) if idle_timeout else '',
         ssl=ssl_block,
         thin_client=_THIN_COMPUTE_BLOCK if thin_compute else '',
         services=_SERVICES_BLOCK if services else '',
@@ -204,8 +213,8 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         discovery_last=discovery_port + discovery_range - 1,
         communication_port=communication_port,
         communication_port_range=communication_range or discovery_range,
-        wal=_WAL_BLOCK if auth else '',
+        wal=_WAL_BLOCK if auth or persistence else '',
         default_region_size=256 * MB,
-        persistence=_PERSISTENCE_BLOCK if auth else '',
+        persistence=_PERSISTENCE_BLOCK if auth or persistence else '',
         small_region_size=20 * MB,
     )

@@ -1,0 +1,85 @@
+"""The failover scenario of the documentation with retry policies (on this folder's own
+cluster, whose nodes are killed with SIGKILL one by one while a client puts).
+
+What a user relies on, with both clients:
+* ``RetryAllPolicy``: while a node is left, no call raises; no acknowledged write is lost
+  (FULL_SYNC cache with two backups); once no node is left, ``ReconnectError``;
+* ``RetryNonePolicy`` (the default): the errors are the documented ones, an ``OSError`` on
+  the call whose connection died, ``ReconnectError`` once no node is left.
+"""
+import threading
+import time
+
+import pytest
+from cluster_util import restore, unique
+
+from _aio_adapter import Synced
+import _dual_mode
+from pyignite.datatypes.cache_config import CacheMode, WriteSynchronizationMode
+from pyignite.datatypes.prop_codes import (
+    PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME, PROP_WRITE_SYNCHRONIZATION_MODE,
+)
+from pyignite.exceptions import ReconnectError
+from pyignite.retry import RetryAllPolicy, RetryNonePolicy
+
+pytestmark = pytest.mark.slow
+
+# the fixtures that run a test with both clients (this folder's conftest has a sync client)
+api = _dual_mode.api
+connect = _dual_mode.connect
+
+
+def _pause(client, seconds):
+    if isinstance(client, Synced):
+        import asyncio
+        client._loop.run_until_complete(asyncio.sleep(seconds))
+    else:
+        time.sleep(seconds)
+
+
+@pytest.mark.parametrize('policy', [RetryAllPolicy(), RetryNonePolicy()],
+                         ids=['retry all', 'retry none'])
+def test_kill_nodes_one_by_one_while_putting(api, connect, own_cluster, policy):
+    restore(own_cluster)
+    client = connect.new(retry_policy=policy)
+    client.connect(own_cluster.endpoints[:3])
+    try:
+        cache = client.create_cache({
+            PROP_NAME: unique('smart-failover'), PROP_CACHE_MODE: CacheMode.PARTITIONED,
+            PROP_BACKUPS_NUMBER: 2,
+            PROP_WRITE_SYNCHRONIZATION_MODE: WriteSynchronizationMode.FULL_SYNC,
+        })
+        acked, errors = {}, []
+        # nodes 0 and 1 die while the puts go on; node 2 is left
+        killer = threading.Thread(target=lambda: [
+            (time.sleep(1.5), own_cluster.kill_node(i)) for i in (0, 1)])
+        killer.start()
+        n = 0
+        while killer.is_alive() or n < 100:
+            n += 1
+            try:
+                cache.put(n, n * 7)
+                acked[n] = n * 7
+            except Exception as e:
+                errors.append(e)
+            _pause(client, 0.005)
+        killer.join()
+        if isinstance(policy, RetryAllPolicy):
+            assert errors == []
+        else:
+            assert all(isinstance(e, OSError) for e in errors), errors
+            if api == 'sync':  # the async client may see the death before its next put
+                assert errors
+        assert len(acked) > 50
+        assert cache.get_all(list(acked)) == acked  # every acknowledged write is there
+        own_cluster.kill_node(2)
+        with pytest.raises((ReconnectError, OSError)) as raised:
+            for i in range(3):
+                cache.put(-i, -i)
+        if isinstance(policy, RetryAllPolicy):
+            assert raised.type is ReconnectError
+        with pytest.raises(ReconnectError):
+            cache.put(-1, -1)
+    finally:
+        client.close()
+        restore(own_cluster)
