@@ -18,8 +18,7 @@ from typing import TYPE_CHECKING, Any, Optional
 from ._ops import atomic_long as ops
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
-    from .client import Client
+    from ._base_client import BaseClient
 
 __all__ = ['AtomicLong', 'AioAtomicLong']
 
@@ -54,7 +53,7 @@ class AtomicLong(_Base):
     :param group_name: (optional) its cache group, None for the default one.
     """
 
-    def __init__(self, client: 'Client', name: str, group_name: Optional[str] = None) -> None:
+    def __init__(self, client: 'BaseClient', name: str, group_name: Optional[str] = None) -> None:
         super().__init__(client, name, group_name)
 
     def get(self) -> int:
@@ -119,7 +118,7 @@ class AioAtomicLong(_Base):
     :param group_name: (optional) its cache group, None for the default one.
     """
 
-    def __init__(self, client: 'AioClient', name: str,
+    def __init__(self, client: 'BaseClient', name: str,
                  group_name: Optional[str] = None) -> None:
         super().__init__(client, name, group_name)
 

@@ -22,8 +22,7 @@ from ._ops.compute import TaskHandle
 from .exceptions import ComputeError, ParameterError, ReconnectError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
-    from .client import Client
+    from ._base_client import BaseClient
 
 __all__ = ['Compute', 'AioCompute', 'ComputeFuture']
 
@@ -50,7 +49,7 @@ class _Settler:
     callbacks (user code, which may call the client) must not run, and decoding it may
     need to ask the server for a binary type."""
 
-    def __init__(self, client: 'Client') -> None:
+    def __init__(self, client: 'BaseClient') -> None:
         self._client = client
         self._queue: 'queue.SimpleQueue[Tuple[ComputeFuture, Any]]' = queue.SimpleQueue()
         self._lock = threading.Lock()
@@ -90,7 +89,7 @@ _SETTLERS: 'weakref.WeakKeyDictionary[Any, _Settler]' = weakref.WeakKeyDictionar
 _SETTLERS_LOCK = threading.Lock()
 
 
-def _settler(client: 'Client') -> _Settler:
+def _settler(client: 'BaseClient') -> _Settler:
     with _SETTLERS_LOCK:
         settler = _SETTLERS.get(client._session)
         if settler is None:
@@ -107,7 +106,7 @@ class ComputeFuture(Future):  # type: ignore[type-arg]
     :meth:`cancel` cancels the task on the server, too (while it has not ended).
     """
 
-    def __init__(self, client: 'Client', handle: TaskHandle) -> None:
+    def __init__(self, client: 'BaseClient', handle: TaskHandle) -> None:
         super().__init__()
         self._client = client
         self._handle = handle
@@ -207,7 +206,7 @@ class AioCompute(_Compute):
     <pyignite.aio_client.AioClient.compute>`.
     """
 
-    _client: 'AioClient'
+    _client: 'BaseClient'
 
     async def execute(self, task_name: str, arg: Any = None, *,
                       timeout: Optional[float] = None, no_failover: bool = False,

@@ -29,8 +29,7 @@ from .datatypes.cache_events import CacheEntryEvent, EventType
 from .exceptions import ParameterError, ReconnectError
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_cache import AioCache
-    from .cache import Cache
+    from ._base_cache import BaseCache
     from .cursors import AioScanCursor, AioSqlFieldsCursor, ScanCursor, SqlFieldsCursor
 
 __all__ = ['EventType', 'CacheEntryEvent', 'ScanQuery', 'SqlFieldsQuery', 'ContinuousQuery',
@@ -166,7 +165,7 @@ class ContinuousQuery(_Query):
     :ivar initial: the cursor over the results of the initial query, or None.
     """
 
-    def __init__(self, cache: 'Cache', listener: Optional[Listener],
+    def __init__(self, cache: 'BaseCache', listener: Optional[Listener],
                  on_disconnect: Optional[Disconnect] = None) -> None:
         if listener is None:
             raise ParameterError('listener is required (a function of a list of events)')
@@ -268,7 +267,7 @@ class AioContinuousQuery(_Query):
     :ivar initial: the cursor over the results of the initial query, or None.
     """
 
-    def __init__(self, cache: 'AioCache', listener: Optional[Listener],
+    def __init__(self, cache: 'BaseCache', listener: Optional[Listener],
                  on_disconnect: Optional[Disconnect] = None) -> None:
         super().__init__(cache, listener, on_disconnect)
         self._frames: 'asyncio.Queue[Any]' = asyncio.Queue()

@@ -36,8 +36,7 @@ from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Tuple, Union
 from ._ops.streamer import DEFAULT_BUFFER_SIZE, DEFAULT_PARALLEL_OPERATIONS, Batch, StreamerState
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
-    from .client import Client
+    from ._base_client import BaseClient
 
 __all__ = ['DataStreamer', 'AioDataStreamer']
 
@@ -97,7 +96,7 @@ class DataStreamer(_Base):
     raised).
     """
 
-    def __init__(self, client: 'Client', cache: Any, allow_overwrite: bool = False,
+    def __init__(self, client: 'BaseClient', cache: Any, allow_overwrite: bool = False,
                  skip_store: bool = False, per_node_buffer_size: int = DEFAULT_BUFFER_SIZE,
                  per_node_parallel_operations: int = DEFAULT_PARALLEL_OPERATIONS,
                  flush_interval: Optional[float] = None, receiver: Any = None) -> None:
@@ -229,7 +228,7 @@ class AioDataStreamer(_Base):
     if the block raised).
     """
 
-    def __init__(self, client: 'AioClient', cache: Any, allow_overwrite: bool = False,
+    def __init__(self, client: 'BaseClient', cache: Any, allow_overwrite: bool = False,
                  skip_store: bool = False, per_node_buffer_size: int = DEFAULT_BUFFER_SIZE,
                  per_node_parallel_operations: int = DEFAULT_PARALLEL_OPERATIONS,
                  flush_interval: Optional[float] = None, receiver: Any = None) -> None:

@@ -28,8 +28,7 @@ from ._ops import ignite_set as ops
 from ._ops.resources import abandon
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
-    from .client import Client
+    from ._base_client import BaseClient
 
 __all__ = ['IgniteSet', 'AioIgniteSet', 'DEFAULT_PAGE_SIZE']
 
@@ -74,7 +73,7 @@ class IgniteSet(_Base, MutableSet):  # type: ignore[type-arg]
     :param ref: the set's identity on the server.
     """
 
-    def __init__(self, client: 'Client', ref: ops.SetRef) -> None:
+    def __init__(self, client: 'BaseClient', ref: ops.SetRef) -> None:
         super().__init__(client, ref)
 
     @classmethod
@@ -177,7 +176,7 @@ class AioIgniteSet(_Base):
     :param ref: the set's identity on the server.
     """
 
-    def __init__(self, client: 'AioClient', ref: ops.SetRef) -> None:
+    def __init__(self, client: 'BaseClient', ref: ops.SetRef) -> None:
         super().__init__(client, ref)
 
     async def _run(self, op: Any) -> Any:

@@ -21,8 +21,7 @@ from ._ops.services import ServiceDescriptor, ServiceRef
 from .compute import _steps_of
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
-    from .client import Client
+    from ._base_client import BaseClient
 
 __all__ = ['Services', 'AioServices', 'ServiceProxy', 'AioServiceProxy', 'ServiceDescriptor']
 
@@ -57,7 +56,7 @@ class ServiceProxy(_Proxy):
      services.
     """
 
-    _client: 'Client'
+    _client: 'BaseClient'
 
     def __getattr__(self, method: str) -> Callable[..., Any]:
         if method.startswith('__'):
@@ -75,7 +74,7 @@ class AioServiceProxy(_Proxy):
     ``await proxy.method(*args)`` calls the method and returns its result (errors as
     :class:`ServiceProxy`'s)."""
 
-    _client: 'AioClient'
+    _client: 'BaseClient'
 
     def __getattr__(self, method: str) -> Callable[..., Coroutine[Any, Any, Any]]:
         if method.startswith('__'):

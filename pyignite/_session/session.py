@@ -169,6 +169,11 @@ class Session:
             conn = router.connection_for(self.binary, req.cache_id, req.buf, req.key_pos)
             if conn is not None:
                 return conn
+        return self._current_live()
+
+    def _current_live(self) -> Any:
+        """The current connection if it is alive, else the first live one (which becomes
+        current), or None."""
         conn = self.current
         if conn is not None and conn.alive:
             return conn
@@ -187,14 +192,7 @@ class Session:
         is the connection the client keeps busy and watched anyway, and the one it
         reconnects first; a query on it fails over no worse than on any other.
         """
-        conn = self.current
-        if conn is not None and conn.alive:
-            return conn
-        for conn in self.nodes:
-            if conn.alive:
-                self.current = conn
-                return conn
-        return None
+        return self._current_live()
 
     def should_retry(self, req: Any, error: BaseException, tries: int) -> bool:
         """Whether ``req``, whose connection broke with ``error``, is sent again.

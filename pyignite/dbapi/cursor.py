@@ -6,7 +6,7 @@ lists of column values.
 """
 import datetime
 from typing import (
-    TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple,
+    TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple,
 )
 
 from .._ops import query
@@ -20,9 +20,24 @@ from .types import type_name
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..client import Client
-    from .connection import Connection
 
 __all__ = ['Cursor']
+
+
+class ConnectionLike(Protocol):
+    """What a cursor uses of its :class:`pyignite.dbapi.connection.Connection` (which
+    imports this module, so it is not imported back)."""
+
+    schema: str
+    page_size: int
+
+    @property
+    def client(self) -> 'Client': ...
+
+    def _live(self) -> None: ...
+
+    def _forget_cursor(self, cursor: 'Cursor') -> None: ...
+
 
 #: one column of ``Cursor.description``
 Column = Tuple[str, str, None, None, None, None, None]
@@ -136,8 +151,8 @@ class Cursor:
     :ivar arraysize: how many rows :meth:`fetchmany` returns by default (1).
     """
 
-    def __init__(self, connection: 'Connection') -> None:
-        self._connection: Optional['Connection'] = connection
+    def __init__(self, connection: 'ConnectionLike') -> None:
+        self._connection: Optional['ConnectionLike'] = connection
         self._result: Optional[_Result] = None
         self._description: Optional[List[Column]] = None
         self._rowcount = -1
@@ -146,7 +161,7 @@ class Cursor:
     # --- attributes -------------------------------------------------------------------------
 
     @property
-    def connection(self) -> 'Connection':
+    def connection(self) -> 'ConnectionLike':
         """:return: the connection the cursor belongs to."""
         return self._live()
 
@@ -238,7 +253,7 @@ class Cursor:
         self._rowcount = total if _statements.kind(operation) == _statements.DML else -1
         return self
 
-    def _update_count(self, connection: 'Connection', sql: str, args: List[Any]) -> int:
+    def _update_count(self, connection: 'ConnectionLike', sql: str, args: List[Any]) -> int:
         result = self._run(connection, sql, args)
         rows = result.take(2)
         result.close()
@@ -246,7 +261,7 @@ class Cursor:
             return int(rows[0][0])
         return -1
 
-    def _run(self, connection: 'Connection', sql: str, args: Optional[List[Any]]) -> _Result:
+    def _run(self, connection: 'ConnectionLike', sql: str, args: Optional[List[Any]]) -> _Result:
         try:
             return _Result(connection.client, sql, args, connection.schema, connection.page_size)
         except Error:
@@ -338,7 +353,7 @@ class Cursor:
             except Exception:
                 pass  # the server drops a cursor of a lost connection by itself
 
-    def _live(self) -> 'Connection':
+    def _live(self) -> 'ConnectionLike':
         connection = self._connection
         if connection is None:
             raise InterfaceError('the cursor is closed')
