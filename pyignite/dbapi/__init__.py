@@ -16,7 +16,7 @@ values. Statements commit as they run (see :mod:`pyignite.dbapi.connection`).
 from typing import Any, Iterable, Optional, Tuple
 
 from .. import exceptions as _exc
-from .connection import Connection, tx_unsupported
+from .connection import Connection, tx_supported, tx_unsupported
 from .cursor import Cursor
 from .exceptions import (
     DatabaseError, DataError, Error, IntegrityError, InterfaceError, InternalError,
@@ -55,7 +55,8 @@ def connect(host: str = '127.0.0.1', port: int = 10800, *,
     :param page_size: (optional) rows per server round trip, 1024 by default,
     :param timeout: (optional) time limit of each request, seconds (the client's
      ``timeout``); None for none,
-    :param autocommit: (optional) must be True (see :mod:`pyignite.dbapi.connection`),
+    :param autocommit: (optional) True (default); False only on a server with
+     transaction-aware queries (see :mod:`pyignite.dbapi.connection`),
     :param client: (optional) an already connected :class:`~pyignite.client.Client` to use
      instead of connecting: then no other connection parameter may be given, and closing
      the DB-API connection leaves the client open,
@@ -64,7 +65,8 @@ def connect(host: str = '127.0.0.1', port: int = 10800, *,
     :return: a :class:`~pyignite.dbapi.connection.Connection`,
     :raises ~pyignite.dbapi.exceptions.OperationalError: no node could be reached, or
      authentication failed,
-    :raises ~pyignite.dbapi.exceptions.NotSupportedError: ``autocommit=False``,
+    :raises ~pyignite.dbapi.exceptions.NotSupportedError: ``autocommit=False`` and the
+     server runs no SQL in transactions,
     :raises ~pyignite.dbapi.exceptions.ProgrammingError: bad parameters.
     """
     if not isinstance(schema, str) or not schema:
@@ -78,9 +80,11 @@ def connect(host: str = '127.0.0.1', port: int = 10800, *,
         if given:
             raise ProgrammingError('connect(client=...) takes no connection parameters: '
                                    '{}'.format(', '.join(given)))
-        if not autocommit:
+        if not autocommit and not tx_supported(client):
             raise NotSupportedError(tx_unsupported(client))
-        return Connection(client, False, schema, page_size)
+        conn = Connection(client, False, schema, page_size)
+        conn.autocommit = autocommit
+        return conn
     from ..client import Client
     try:
         new = Client(timeout=timeout, **client_kwargs)
@@ -91,11 +95,13 @@ def connect(host: str = '127.0.0.1', port: int = 10800, *,
             new.connect(list(nodes))
         else:
             new.connect(host, port)
-        if not autocommit:
+        if not autocommit and not tx_supported(new):
             raise NotSupportedError(tx_unsupported(new))
     except BaseException as e:
         new.close()
         if isinstance(e, Exception) and not isinstance(e, Error):
             raise translate(e) from e
         raise
-    return Connection(new, True, schema, page_size)
+    conn = Connection(new, True, schema, page_size)
+    conn.autocommit = autocommit
+    return conn

@@ -36,6 +36,8 @@ class ConnectionLike(Protocol):
 
     def _live(self) -> None: ...
 
+    def _begin(self) -> None: ...
+
     def _forget_cursor(self, cursor: 'Cursor') -> None: ...
 
 
@@ -262,6 +264,7 @@ class Cursor:
         return -1
 
     def _run(self, connection: 'ConnectionLike', sql: str, args: Optional[List[Any]]) -> _Result:
+        connection._begin()
         try:
             return _Result(connection.client, sql, args, connection.schema, connection.page_size)
         except Error:

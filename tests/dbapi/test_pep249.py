@@ -108,6 +108,56 @@ def test_autocommit_false_is_refused(ignite_node, conn):
     assert conn.autocommit is True
 
 
+def test_autocommit_off_runs_statements_in_a_transaction(tx_sql_node, sql_engine):
+    """On a server with transaction-aware queries, autocommit=False means a real
+    transaction: another connection sees nothing until commit, rollback and close undo.
+    The H2 engine (2.17) refuses SQL in transactions: a clear error, no fake commit."""
+    table = 'DBAPI_TX_' + uuid.uuid4().hex[:8].upper()
+    admin = dbapi.connect(tx_sql_node.host, tx_sql_node.port)
+    seen = admin.cursor()
+
+    def visible():
+        seen.execute('SELECT id FROM {} ORDER BY id'.format(table))
+        return [row[0] for row in seen.fetchall()]
+
+    try:
+        seen.execute('CREATE TABLE {} (id INT PRIMARY KEY, name VARCHAR) '
+                     'WITH "ATOMICITY=TRANSACTIONAL"'.format(table))
+        conn = dbapi.connect(tx_sql_node.host, tx_sql_node.port, autocommit=False)
+        assert conn.autocommit is False
+        cur = conn.cursor()
+        insert = 'INSERT INTO {} (id, name) VALUES (?, ?)'.format(table)
+        if sql_engine == 'h2':
+            with pytest.raises(dbapi.NotSupportedError, match='not supported'):
+                cur.execute(insert, [1, 'a'])
+            conn.close()
+            assert visible() == []
+            return
+        cur.execute(insert, [1, 'a'])
+        cur.execute('SELECT id FROM {}'.format(table))
+        assert [row[0] for row in cur.fetchall()] == [1]  # its own writes, inside
+        assert visible() == []
+        conn.rollback()
+        assert visible() == []
+        cur.execute(insert, [2, 'b'])
+        cur.executemany(insert, [[3, 'c'], [4, 'd']])
+        assert visible() == []
+        conn.commit()
+        assert visible() == [2, 3, 4]
+        cur.execute(insert, [5, 'e'])
+        conn.autocommit = True  # turning it back on commits what is pending
+        assert visible() == [2, 3, 4, 5]
+        cur.execute(insert, [6, 'f'])  # autocommit: at once
+        assert visible() == [2, 3, 4, 5, 6]
+        conn.autocommit = False
+        cur.execute(insert, [7, 'g'])
+        conn.close()  # closing without a commit rolls back
+        assert visible() == [2, 3, 4, 5, 6]
+    finally:
+        seen.execute('DROP TABLE IF EXISTS {}'.format(table))
+        admin.close()
+
+
 def test_commit_and_rollback_have_nothing_pending(conn, cur, table):
     cur.execute('INSERT INTO t (id, name) VALUES (1, ?)', ['a'])
     conn.rollback()  # the insert committed when it ran: nothing to undo
