@@ -198,13 +198,17 @@ class Client(BaseClient):
                 req = ex.failed(req, e)
         return None
 
-    def _finish(self, started: Tuple[Exchange, Any]) -> Any:
-        """Wait for an operation :meth:`_start` began to end; return its result."""
+    def _finish(self, started: Tuple[Exchange, Any], clock_from_now: bool = False) -> Any:
+        """Wait for an operation :meth:`_start` began to end; return its result.
+
+        :param clock_from_now: the ``timeout`` of the request under way counts from now,
+         not from when it was sent.
+        """
         ex, sent = started
         while sent is not None:
             conn, req, ticket = sent
             try:
-                reply, header = conn.collect(ticket)
+                reply, header = conn.collect(ticket, clock_from_now)
             except BaseException as e:
                 ex.failed(req, e)
             else:

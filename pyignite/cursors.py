@@ -5,6 +5,12 @@ paging itself (requests, decoding, ``max_rows``, closing) is written once in
 :mod:`pyignite._ops.query`; the classes here only drive it, with
 ``client._run(op)`` (sync) or ``await client._run(op)`` (async).
 
+A cursor asks for its next page before it decodes the current one, so the server
+works on page N+1 while the client decodes and hands out page N; it is never more than
+one page ahead, and no page is asked for past the last one (its ``has_more`` byte ends
+the reply, so it is known before decoding) or past ``max_rows``. Closing a cursor waits
+for the page asked for ahead, then releases the server-side cursor if it is still open.
+
 Sync cursors run the query when they are built, so DDL and DML take effect
 without iterating. Async cursors run it when awaited, entered with
 ``async with`` or first iterated.
@@ -14,17 +20,20 @@ simply by dropping it: the server-side cursor is then released by the next
 operation of the client (a cursor's ``__del__`` cannot do I/O safely), so
 abandoned cursors never pile up against the server's per-connection limit.
 """
+import asyncio
 from typing import (
     TYPE_CHECKING, Any, Callable, Generator, Iterable, Optional, TypeVar, Union,
 )
 
 from ._ops import query
+from ._protocol.request import Response
 from ._ops.common import Operation
 from ._ops.query import CursorState
 from ._ops.resources import abandon
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
+    from .client import Client
     from ._base_cache import BaseCache
     from .connection.base import NodeConnection
 
@@ -32,6 +41,13 @@ __all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSq
 
 _Sync = TypeVar('_Sync', bound='_SyncCursor')
 _Aio = TypeVar('_Aio', bound='_AioCursor')
+
+
+def _observed(ahead: 'asyncio.Future[Any]') -> None:
+    # a page asked for ahead and never waited for (the cursor was dropped) must not make
+    # asyncio log "exception never retrieved"; its failure broke the cursor already
+    if not ahead.cancelled():
+        ahead.exception()
 
 
 class BaseCursor:
@@ -77,7 +93,7 @@ class BaseCursor:
 class _SyncCursor(BaseCursor):
     """Iteration and context management of the sync cursors."""
 
-    _client: 'BaseClient'
+    _client: 'Client'
 
     def __iter__(self: _Sync) -> _Sync:
         return self
@@ -89,15 +105,35 @@ class _SyncCursor(BaseCursor):
         if i < len(rows):  # the hot path, inline
             state.index = i + 1
             return rows[i]
-        client = self._client
         while True:
             row = query.next_row(state)
             if row is query.NEED_PAGE:
-                client._run(query.fetch_page(client._session, state))
+                self._page(None)
             elif row is query.END:
                 raise StopIteration
             else:
                 return row
+
+    def _page(self, page: Optional[Response]) -> None:
+        """Make ``page`` (or, for None, the next page) current, asking for the one after it
+        first, so that the server works on it while this one is decoded and read."""
+        client = self._client
+        session = client._session
+        state = self._state
+        if page is None:
+            ahead, state.ahead = state.ahead, None
+            if isinstance(ahead, Exception):
+                raise ahead
+            if ahead is None:
+                ahead = client._start(query.request_page(session, state))
+            page = client._finish(ahead, True)
+        if page is not None and query.wants_next(state, page):
+            try:
+                state.ahead = client._start(query.request_page(session, state))
+            except Exception as e:
+                # it broke the cursor, but this page is whole: raised when it is needed
+                state.ahead = e
+        client._run(query.take_page(session, state, page))
 
     def __enter__(self: _Sync) -> _Sync:
         return self
@@ -108,7 +144,14 @@ class _SyncCursor(BaseCursor):
     def close(self) -> None:
         """Stop iterating and release the server-side cursor if it is still open."""
         self._forget_rows()
-        if query.needs_close(self._state):
+        state = self._state
+        ahead, state.ahead = state.ahead, None
+        if ahead is not None and not isinstance(ahead, Exception):
+            try:
+                query.drop_page(state, self._client._finish(ahead, True))
+            except Exception:
+                pass  # the page request broke the cursor, and released it
+        if query.needs_close(state):
             try:
                 self._client._run(query.close_cursor(self._client._session, self._state))
             except OSError:
@@ -129,7 +172,8 @@ class ScanCursor(_SyncCursor):
     def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int = 1,
                  partitions: int = -1, local: bool = False) -> None:
         super().__init__(client)
-        client._run(query.scan(client._session, self._state, cache, page_size, partitions, local))
+        self._page(client._run(query.scan(
+            client._session, self._state, cache, page_size, partitions, local)))
 
 
 class SqlCursor(_SyncCursor):
@@ -151,8 +195,9 @@ class SqlCursor(_SyncCursor):
                  query_args: Optional[Iterable[Any]] = None, distributed_joins: bool = False,
                  replicated_only: bool = False, local: bool = False, timeout: int = 0) -> None:
         super().__init__(client)
-        client._run(query.sql(client._session, self._state, cache, query_str, page_size, query_args,
-                              distributed_joins, replicated_only, local, timeout))
+        self._page(client._run(query.sql(
+            client._session, self._state, cache, query_str, page_size, query_args,
+            distributed_joins, replicated_only, local, timeout)))
 
 
 class SqlFieldsCursor(_SyncCursor):
@@ -170,10 +215,10 @@ class SqlFieldsCursor(_SyncCursor):
                  lazy: bool = False, include_field_names: bool = False, max_rows: int = -1,
                  timeout: int = 0, cache: Union[int, str, 'BaseCache', None] = None) -> None:
         super().__init__(client)
-        client._run(query.sql_fields(
+        self._page(client._run(query.sql_fields(
             client._session, self._state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
-            include_field_names, max_rows, timeout, cache))
+            include_field_names, max_rows, timeout, cache)))
 
 
 class _AioCursor(BaseCursor):
@@ -186,14 +231,66 @@ class _AioCursor(BaseCursor):
         super().__init__(client)
         self._op_factory: Optional[Callable[[CursorState], Operation]] = op_factory
         self._opened = False
+        # a page whose taking was cancelled after the one behind it was asked for
+        self._held: Optional[Response] = None
 
     async def _open(self: _Aio) -> _Aio:
         if not self._opened:
             self._opened = True
             # the factory is there until the cursor is opened, once
             op, self._op_factory = self._op_factory(self._state), None  # type: ignore[misc]
-            await self._client._run(op)
+            page = await self._client._run(op)
+            # the first page is taken without yielding to the loop (a cursor whose opener
+            # gave up there would be left to its __del__): page 2 goes out at the caller's
+            # next await
+            self._ask_ahead(page)
+            await self._client._run(query.take_page(self._client._session, self._state, page))
         return self
+
+    def _ask_ahead(self, page: Optional[Response]) -> bool:
+        """Ask for the page after ``page`` if there is one; True if it was."""
+        state = self._state
+        if page is None or not query.wants_next(state, page):
+            return False
+        client = self._client
+        ahead = state.ahead = asyncio.ensure_future(
+            client._run(query.request_page(client._session, state)))
+        ahead.add_done_callback(_observed)
+        return True
+
+    async def _wait_ahead(self) -> Optional[Response]:
+        """The page asked for ahead (asked for now if it was not)."""
+        state = self._state
+        ahead = state.ahead
+        if ahead is None:
+            client = self._client
+            ahead = state.ahead = asyncio.ensure_future(
+                client._run(query.request_page(client._session, state)))
+        try:
+            page: Optional[Response] = await ahead
+        except BaseException:
+            # a page that failed or was given up on broke the cursor (the next call says
+            # so); one that came as our caller gave up is kept for the next call
+            if ahead.done() and (ahead.cancelled() or ahead.exception() is not None):
+                state.ahead = None
+            raise
+        state.ahead = None
+        return page
+
+    async def _page(self) -> None:
+        """Make the next page current, asking for the one after it first, so that the
+        server works on it while this one is decoded and read."""
+        page, self._held = self._held, None
+        if page is None:  # (a held page's successor was asked for already)
+            page = await self._wait_ahead()
+            if self._ask_ahead(page):
+                try:
+                    await asyncio.sleep(0)  # let the request go out before decoding
+                except BaseException:
+                    self._held = page
+                    raise
+        client = self._client
+        await client._run(query.take_page(client._session, self._state, page))
 
     def __await__(self: _Aio) -> Generator[Any, None, _Aio]:
         return self._open().__await__()
@@ -216,11 +313,10 @@ class _AioCursor(BaseCursor):
         if i < len(rows):  # the hot path, inline
             state.index = i + 1
             return rows[i]
-        client = self._client
         while True:
             row = query.next_row(state)
             if row is query.NEED_PAGE:
-                await client._run(query.fetch_page(client._session, state))
+                await self._page()
             elif row is query.END:
                 raise StopAsyncIteration
             else:
@@ -229,7 +325,17 @@ class _AioCursor(BaseCursor):
     async def close(self) -> None:
         """Stop iterating and release the server-side cursor if it is still open."""
         self._forget_rows()
-        if query.needs_close(self._state):
+        state = self._state
+        held, self._held = self._held, None
+        query.drop_page(state, held)
+        ahead, state.ahead = state.ahead, None
+        if ahead is not None:
+            if not ahead.done():
+                # (asyncio.wait: a cancelled close leaves the page request alone)
+                await asyncio.wait((ahead,))
+            if not ahead.cancelled() and ahead.exception() is None:
+                query.drop_page(state, ahead.result())
+        if query.needs_close(state):
             try:
                 await self._client._run(query.close_cursor(self._client._session, self._state))
             except OSError:

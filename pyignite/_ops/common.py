@@ -23,6 +23,7 @@ class Session(Protocol):
     binary: BinaryRegistry
     router: Optional[Router]
     abandoned: List[Tuple[Any, Any, int]]
+    nodes: List[Any]
 
     @property
     def protocol_context(self) -> Optional[ProtocolContext]: ...

@@ -30,10 +30,12 @@ from .._protocol.opcodes import (
 )
 from .._protocol.wire import STATUS_RESOURCE_DOES_NOT_EXIST
 from .._codec.registry import MissingBinaryType
-from .._protocol.request import RELEASE_FROM_REPLY, Request, cache_request
+from .._protocol.request import RELEASE_FROM_REPLY, Request, Response, cache_request
 from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
-from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
+from ..exceptions import (
+    CacheError, CursorError, ParameterError, ParseError, ReconnectError, SQLError,
+)
 from .affinity import refresh_partitions
 from .binary_types import read_fetching_types
 from .common import Operation
@@ -68,11 +70,13 @@ class CursorState:
     :ivar more: the server holds more pages (and so the cursor is open there),
     :ivar limit: rows still allowed by ``max_rows``, or -1 for no limit,
     :ivar broken: why a page never came (a timeout, a cancellation, a lost connection),
-     or None: a broken cursor can't hand out its remaining rows.
+     or None: a broken cursor can't hand out its remaining rows,
+    :ivar ahead: the next page, asked for before the current one was decoded: the
+     driver's handle of the request under way (or of its outcome), or None.
     """
 
     __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
-                 'page_op', 'reader', 'error', 'field_names', 'broken')
+                 'page_op', 'reader', 'error', 'field_names', 'broken', 'ahead')
 
     def __init__(self) -> None:
         self.cursor_id: Optional[int] = None
@@ -87,6 +91,7 @@ class CursorState:
         self.error: Type[BaseException] = CacheError
         self.field_names: Optional[List[Optional[str]]] = None
         self.broken: Optional[BaseException] = None
+        self.ahead: Any = None
 
 
 def _same_session(state: CursorState) -> bool:
@@ -214,10 +219,13 @@ def _take_page(session: 'Session', state: CursorState, rows: List[Any], more: bo
     if limit >= 0:
         if len(rows) < limit:
             state.limit = limit - len(rows)
-            return
-        del rows[limit:]
-        state.limit = 0
-        yield from close_cursor(session, state)
+        else:
+            del rows[limit:]
+            state.limit = 0
+            yield from close_cursor(session, state)
+    if state.field_names is not None:  # the first page, of a query asked for its names
+        rows.insert(0, state.field_names)
+        state.field_names = None
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -288,7 +296,8 @@ def _cache_id(cache: Any) -> int:
 
 def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
           fields: bool) -> Operation:
-    """Send the first request of a query and take its first page."""
+    """Send the first request of a query; return its first page, not decoded yet (the
+    cursor hands it to :func:`take_page`, after it asked for the next one)."""
     if session.needs_prepare(req):
         yield from prepare(session, req)
     # given up before its reply is read, the request's cursor is closed by the inbox
@@ -319,8 +328,7 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
     except (IndexError, struct.error) as e:
         raise ParseError('malformed query response: {!r}'.format(e)) from None
     state.page_op = page_op
-    (rows, more), _ = yield from _decode_page(session, state.reader, data, pos)
-    yield from _take_page(session, state, rows, more)
+    return Response(data, pos, resp.conn)
 
 
 def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: int = 1,
@@ -347,7 +355,7 @@ def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: i
         if session.stale(cache_id):
             yield from refresh_partitions(session, cache_id)
         req.conn = router.connection_for_partition(cache_id, partitions)
-    yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
+    return (yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False))
 
 
 def sql_type_name(value_type_name: str) -> str:
@@ -400,7 +408,7 @@ def sql(session: 'Session', state: CursorState, cache: 'CacheRef', query_str: st
     buf += S.INT.pack(page_size)
     buf += _pack_q(timeout)
     state.error = SQLError
-    yield from _open(session, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False)
+    return (yield from _open(session, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False))
 
 
 def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size: int = 1024,
@@ -451,17 +459,16 @@ def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size
     state.error = SQLError
     if include_field_names:
         state.field_names = []
-    yield from _open(session, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True)
-    if include_field_names:
-        state.rows.insert(0, state.field_names)
+    return (yield from _open(session, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True))
 
 
 # --- paging and closing -------------------------------------------------------------------
 
 
 def next_row(state: CursorState) -> Any:
-    """The next row of the current page, or :data:`NEED_PAGE` (fetch one with
-    :func:`fetch_page`), or :data:`END`.
+    """The next row of the current page, or :data:`NEED_PAGE` (the page asked for ahead
+    must be waited for, or one fetched with :func:`request_page`, then decoded with
+    :func:`take_page`), or :data:`END`.
 
     :raises CursorError: a page of the cursor never came, so the rest are lost.
     """
@@ -470,6 +477,8 @@ def next_row(state: CursorState) -> Any:
     if i < len(rows):
         state.index = i + 1
         return rows[i]
+    if state.ahead is not None:
+        return NEED_PAGE  # waiting for it tells how it went
     if state.broken is not None:
         raise CursorError('the cursor is broken: a page request failed ({!r}), so its '
                           'remaining rows are lost; run the query again'.format(
@@ -482,29 +491,28 @@ NEED_PAGE = object()
 END = object()
 
 
-def fetch_page(session: 'Session', state: CursorState) -> Operation:
-    """Fetch the next page of an open cursor into ``state``.
+def request_page(session: 'Session', state: CursorState) -> Operation:
+    """Ask for the next page of an open cursor; return its reply, not decoded yet (or None
+    when the server holds no more). The current page stays: the cursor may ask for the
+    next one while its rows are still handed out (see :func:`wants_next`).
 
     A page that does not come (an error, a timeout, a cancellation) breaks the cursor:
     the server has moved past it, so it cannot be asked for again. The cursor is
     released (by the inbox, when the late reply comes) and :func:`next_row` raises.
     """
     if not state.more:
-        state.rows, state.index = [], 0
-        return
+        return None
     yield from close_abandoned(session)
     if not _same_session(state):
         state.more = False
-        state.rows, state.index = [], 0
         raise ConnectionError('the connection of the cursor was lost; the server dropped '
                               'the cursor with it')
     req = Request(state.page_op, state.error)
     req.buf += _pack_q(state.cursor_id)
     req.conn = state.conn
     req.release = state.cursor_id
-    state.rows, state.index = [], 0
     try:
-        resp = yield req
+        resp: Response = yield req
     except CacheError as e:
         # a page that failed (a query cancelled by its timeout...) leaves the cursor
         # registered on the server
@@ -518,11 +526,56 @@ def fetch_page(session: 'Session', state: CursorState) -> Operation:
         # the late reply, if any, closes the cursor (req.release)
         state.broken = e
         state.more = False
+        if isinstance(e, OSError) and not session.nodes:
+            # asked for ahead, then the client was closed: say that, as for any call
+            raise ReconnectError('The client is not connected: call connect() first') from e
         raise
-    # an open cursor has its reader (and its id, below)
-    (rows, more), _ = yield from _decode_page(
-        session, state.reader, resp.data, resp.pos)  # type: ignore[arg-type]
+    return resp
+
+
+def wants_next(state: CursorState, page: Response) -> bool:
+    """Whether to ask for the page after ``page`` before decoding ``page``.
+
+    A page ends with its ``has_more`` byte, which is the last byte of the reply: so the
+    answer is known without decoding the page. No page is asked for past ``max_rows``.
+    """
+    data = page.data
+    if not state.more or state.broken is not None or not data or data[-1] == 0:
+        return False
+    limit = state.limit
+    return limit < 0 or _page_header(data, page.pos) < limit
+
+
+def take_page(session: 'Session', state: CursorState, page: Optional[Response]) -> Operation:
+    """Decode ``page`` (a reply :func:`request_page` or a query returned) into the
+    cursor's current page, fetching the binary types it does not know.
+
+    A page that cannot be decoded (or whose type fetch is given up on) breaks the cursor:
+    its rows are lost, and the cursor must not go on as if they were not.
+    """
+    state.rows, state.index = [], 0
+    if page is None:
+        return
+    data = page.data
+    try:
+        # an open cursor has its reader
+        (rows, more), end = yield from _decode_page(
+            session, state.reader, data, page.pos)  # type: ignore[arg-type]
+        if end != len(data):
+            # the byte wants_next read as has_more was not the page's end
+            raise ParseError('malformed cursor page: {} bytes after its end'.format(
+                len(data) - end))
+    except BaseException as e:
+        state.broken = e
+        raise
     yield from _take_page(session, state, rows, more)
+
+
+def drop_page(state: CursorState, page: Optional[Response]) -> None:
+    """Forget a page asked for ahead that nobody will read (the cursor is being closed);
+    if it was the last one, the server freed the cursor already."""
+    if page is not None and (not page.data or page.data[-1] == 0):
+        state.more = False
 
 
 def needs_close(state: CursorState) -> bool:
