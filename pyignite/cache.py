@@ -5,7 +5,7 @@ or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Union
 
-from ._ops import cache_admin, key_value as kv
+from ._ops import cache_admin, key_value as kv, multi_key
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
@@ -62,7 +62,7 @@ class Cache(BaseCache):
         :param keys: keys, or ``(key, key_hint)`` tuples,
         :return: a dict of the keys found and their values.
         """
-        values: Dict[Any, Any] = self._client._run(kv.get_all(self._session, self, keys))
+        values: Dict[Any, Any] = self._client._fan_out(multi_key.get_all(self._session, self, keys))
         return values
 
     def put_all(self, pairs: Mapping[Any, Any]) -> None:
@@ -70,7 +70,7 @@ class Cache(BaseCache):
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
         """
-        self._client._run(kv.put_all(self._session, self, pairs))
+        self._client._fan_out(multi_key.put_all(self._session, self, pairs))
 
     def replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
                 value_hint: Optional[Hint] = None) -> bool:
@@ -87,7 +87,7 @@ class Cache(BaseCache):
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
         """
-        self._client._run(kv.clear(self._session, self, keys))
+        self._client._fan_out(multi_key.clear(self._session, self, keys))
 
     def clear_key(self, key: Any, key_hint: Optional[Hint] = None) -> None:
         """Clear one key without notifying listeners or writers."""
@@ -98,7 +98,7 @@ class Cache(BaseCache):
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        self._client._run(kv.clear_keys(self._session, self, keys))
+        self._client._fan_out(multi_key.clear_keys(self._session, self, keys))
 
     def contains_key(self, key: Any, key_hint: Optional[Hint] = None) -> bool:
         """:return: True if the key is in the cache."""
@@ -107,7 +107,7 @@ class Cache(BaseCache):
 
     def contains_keys(self, keys: Iterable[Any]) -> bool:
         """:return: True if all the keys are in the cache."""
-        found: bool = self._client._run(kv.contains_keys(self._session, self, keys))
+        found: bool = self._client._fan_out(multi_key.contains_keys(self._session, self, keys))
         return found
 
     def get_and_put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
@@ -167,7 +167,7 @@ class Cache(BaseCache):
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        self._client._run(kv.remove_keys(self._session, self, keys))
+        self._client._fan_out(multi_key.remove_keys(self._session, self, keys))
 
     def remove_all(self) -> None:
         """Remove every entry, notifying listeners and writers."""

@@ -216,6 +216,30 @@ class Client(BaseClient):
             sent = self._send_next(ex)
         return ex.result
 
+    def _fan_out(self, plan: Operation) -> Any:
+        """Run a multi-key operation (:mod:`pyignite._ops.multi_key`): plan it, send every
+        part at once, then collect the replies; return its result."""
+        fan = self._run(plan)
+        calls = fan.calls
+        if len(calls) == 1:
+            return fan.result([self._run(calls[0])])
+        started: List[Any] = []
+        for call in calls:
+            try:
+                started.append(self._start(call))
+            except Exception as e:
+                started.append(e)
+        outcomes: List[Any] = []
+        for part in started:
+            if isinstance(part, Exception):
+                outcomes.append(part)
+                continue
+            try:
+                outcomes.append(self._finish(part))
+            except Exception as e:
+                outcomes.append(e)
+        return fan.result(outcomes)
+
     @property
     def random_node(self) -> Connection:
         """A random live connection (not a stable API)."""
