@@ -20,7 +20,7 @@ from typing import (
     TypeVar, Union,
 )
 
-from ._ops import cache_admin, key_value as kv, multi_key
+from ._ops import cache_admin, key_value as kv, multi_key, query
 from ._ops.exchange import Call
 from ._protocol.request import Request, Response
 from ._base_cache import BaseCache
@@ -31,7 +31,7 @@ from .exceptions import ParameterError
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
     from .continuous_query import AioContinuousQuery, Disconnect, InitialQuery, Listener
-    from .cursors import AioScanCursor
+    from .cursors import AioParallelScanCursor, AioScanCursor
 
 __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
 
@@ -313,8 +313,8 @@ class AioCache(BaseCache):
         """
         return kv.get_size(self._session, self, peek_modes)
 
-    def scan(self, page_size: int = 1, partitions: int = -1,
-             local: bool = False) -> 'AioScanCursor':
+    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False,
+             parallel: bool = False) -> Union['AioScanCursor', 'AioParallelScanCursor']:
         """Iterate over all entries, a page at a time, with ``async with`` and ``async for``.
 
         :param page_size: (optional) entries per server round trip, 1 by default,
@@ -322,9 +322,17 @@ class AioCache(BaseCache):
         :param local: (optional) scan only what the node the query runs on holds: the
          connected node, or with ``partitions`` on a partition-aware client, that
          partition's primary node,
+        :param parallel: (optional) on a partition-aware client, scan every node's
+         primary partitions at once, each partition on its primary node, and hand out
+         pages as they arrive (a :class:`~pyignite.cursors.AioParallelScanCursor`);
+         without a partition map of the cache it is an ordinary scan. Not with
+         ``partitions`` or ``local``,
         :return: a :class:`~pyignite.cursors.AioScanCursor` yielding ``(key, value)`` pairs.
         """
-        from .cursors import AioScanCursor
+        from .cursors import AioParallelScanCursor, AioScanCursor
+        if parallel:
+            query.check_parallel(page_size, partitions, local)
+            return AioParallelScanCursor(self._client, self, page_size)
         return AioScanCursor(self._client, self, page_size, partitions, local)
 
     async def continuous_query(self, listener: Optional['Listener'] = None, *,

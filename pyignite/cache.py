@@ -5,7 +5,7 @@ or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Union
 
-from ._ops import cache_admin, key_value as kv, multi_key
+from ._ops import cache_admin, key_value as kv, multi_key, query
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
@@ -13,7 +13,7 @@ from .datatypes.expiry_policy import ExpiryPolicy
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
     from .continuous_query import ContinuousQuery, Disconnect, InitialQuery, Listener
-    from .cursors import ScanCursor, SqlCursor
+    from .cursors import ParallelScanCursor, ScanCursor, SqlCursor
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
 
@@ -217,7 +217,8 @@ class Cache(BaseCache):
                 cache_config.get_settings(self._session, self))
         return settings
 
-    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False) -> 'ScanCursor':
+    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False,
+             parallel: bool = False) -> Union['ScanCursor', 'ParallelScanCursor']:
         """Iterate over all entries, a page at a time.
 
         :param page_size: (optional) entries per server round trip, 1 by default,
@@ -225,9 +226,18 @@ class Cache(BaseCache):
         :param local: (optional) scan only what the node the query runs on holds: the
          connected node, or with ``partitions`` on a partition-aware client, that
          partition's primary node,
+        :param parallel: (optional) on a partition-aware client, scan every node's
+         primary partitions at once, each partition on its primary node (a
+         :class:`~pyignite.cursors.ParallelScanCursor`); without a partition map of the
+         cache it is an ordinary scan. Not with ``partitions`` or ``local``,
         :return: a :class:`~pyignite.cursors.ScanCursor` yielding ``(key, value)`` tuples.
         """
-        from .cursors import ScanCursor
+        from .cursors import ParallelScanCursor, ScanCursor
+        if parallel:
+            query.check_parallel(page_size, partitions, local)
+            lanes = self._client._run(query.scan_lanes(self._session, self))
+            if lanes is not None:
+                return ParallelScanCursor(self._client, self, page_size, lanes)
         return ScanCursor(self._client, self, page_size, partitions, local)
 
     def continuous_query(self, listener: 'Listener', *, remote_filter: Any = None,

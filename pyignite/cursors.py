@@ -22,11 +22,13 @@ abandoned cursors never pile up against the server's per-connection limit.
 """
 import asyncio
 from typing import (
-    TYPE_CHECKING, Any, Callable, Generator, Iterable, Optional, TypeVar, Union,
+    TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, TypeVar,
+    Union,
 )
 
 from ._ops import query
 from ._protocol.request import Response
+from .exceptions import CacheError
 from ._ops.common import Operation
 from ._ops.query import CursorState
 from ._ops.resources import abandon
@@ -37,7 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._base_cache import BaseCache
     from .connection.base import NodeConnection
 
-__all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor']
+__all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'AioScanCursor', 'AioSqlFieldsCursor',
+           'ParallelScanCursor', 'AioParallelScanCursor']
 
 _Sync = TypeVar('_Sync', bound='_SyncCursor')
 _Aio = TypeVar('_Aio', bound='_AioCursor')
@@ -378,3 +381,207 @@ class AioSqlFieldsCursor(_AioCursor):
             client._session, state, query_str, page_size, query_args, schema, statement_type,
             distributed_joins, local, replicated_only, enforce_join_order, collocated, lazy,
             include_field_names, max_rows, timeout, cache))
+
+
+# --- partition-parallel scans -------------------------------------------------------------
+
+
+def _release(client: 'Client', lane: query.ScanLane, handle: Any) -> None:
+    """Wait for the request a lane has under way and release its partition's cursor."""
+    state = lane.state
+    if state is None:
+        return
+    if handle is not None:
+        try:
+            query.drop_page(state, client._finish(handle, True))
+        except Exception:
+            return  # the request failed: it broke and released the cursor
+    if query.needs_close(state):
+        try:
+            client._run(query.close_cursor(client._session, state))
+        except (OSError, CacheError):
+            pass  # gone with its connection, or already
+
+
+class ParallelScanCursor:
+    """The entries of a cache, scanned by primary node, every node at once; see
+    :meth:`Cache.scan` with ``parallel=True``.
+
+    Each node's primary partitions are scanned one after the other, a request under way
+    to every node at a time: while the client decodes a page of one node, the others
+    work on theirs. Entries come in no particular order (as in any scan), a node's pages
+    in turn with the others'.
+    """
+
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int,
+                 lanes: List[List[int]]) -> None:
+        self._client: 'Client' = client  # type: ignore[assignment]  # the sync one
+        self._rows: Iterator[Any] = iter(())
+        self._lanes = [query.ScanLane(client._session, cache, page_size, parts)
+                       for parts in lanes]
+        #: lane -> its request under way (what Client._finish takes)
+        self._pending: Dict[query.ScanLane, Any] = {}
+        self._turn: List[query.ScanLane] = []
+        try:
+            for lane in self._lanes:
+                op = lane.next_op(None)
+                if op is not None:
+                    self._pending[lane] = self._client._start(op)
+        except BaseException:
+            self.close()
+            raise
+        self._turn = list(self._pending)
+
+    def __iter__(self) -> 'ParallelScanCursor':
+        return self
+
+    def __next__(self) -> Any:
+        for row in self._rows:
+            return row
+        client = self._client
+        session = client._session
+        while self._turn:
+            lane = self._turn.pop(0)
+            state = lane.state
+            assert state is not None
+            try:
+                page = client._finish(self._pending.pop(lane), True)
+                op = lane.next_op(page)
+                if op is not None:
+                    self._pending[lane] = client._start(op)
+                    self._turn.append(lane)
+                client._run(query.take_page(session, state, page))
+            except BaseException:
+                self.close()
+                raise
+            self._rows = iter(state.rows)
+            for row in self._rows:
+                return row
+        raise StopIteration
+
+    def __enter__(self) -> 'ParallelScanCursor':
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop, and release the server-side cursors still open."""
+        self._rows = iter(())
+        self._turn = []
+        pending, self._pending = self._pending, {}
+        for lane in self._lanes:
+            _release(self._client, lane, pending.get(lane))
+        self._lanes = []
+
+
+class AioParallelScanCursor:
+    """:class:`ParallelScanCursor` for the asyncio client: a task per node scans its
+    primary partitions, and pages are handed out as they arrive; see
+    :meth:`AioCache.scan` with ``parallel=True``.
+
+    The scan starts when the cursor is awaited, entered with ``async with`` or first
+    iterated.
+    """
+
+    def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int) -> None:
+        self._client = client
+        self._cache = cache
+        self._page_size = page_size
+        self._lanes: List[query.ScanLane] = []
+        self._tasks: List['asyncio.Task[None]'] = []
+        self._pages: 'Optional[asyncio.Queue[Any]]' = None
+        self._running = 0
+        self._rows: Iterator[Any] = iter(())
+        self._fallback: Optional[AioScanCursor] = None
+        self._opened = False
+
+    async def _open(self) -> 'AioParallelScanCursor':
+        if self._opened:
+            return self
+        self._opened = True
+        client = self._client
+        lanes = await client._run(query.scan_lanes(client._session, self._cache))
+        if lanes is None:
+            self._fallback = await AioScanCursor(client, self._cache, self._page_size)
+            return self
+        # at most a page per node waits to be read
+        self._pages = asyncio.Queue(len(lanes))
+        self._lanes = [query.ScanLane(client._session, self._cache, self._page_size, parts)
+                       for parts in lanes]
+        self._running = len(self._lanes)
+        self._tasks = [asyncio.ensure_future(self._scan(lane)) for lane in self._lanes]
+        return self
+
+    async def _scan(self, lane: query.ScanLane) -> None:
+        client = self._client
+        pages = self._pages
+        assert pages is not None
+        try:
+            op = lane.next_op(None)
+            while op is not None:
+                state = lane.state
+                assert state is not None
+                page = await client._run(op)
+                op = lane.next_op(page)
+                await client._run(query.take_page(client._session, state, page))
+                await pages.put(state.rows)
+        except Exception as e:
+            await pages.put(e)
+            return
+        # (a lane cancelled by close() puts nothing: nobody reads any more)
+        await pages.put(None)
+
+    def __await__(self) -> Generator[Any, None, 'AioParallelScanCursor']:
+        return self._open().__await__()
+
+    async def __aenter__(self) -> 'AioParallelScanCursor':
+        return await self._open()
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def __aiter__(self) -> 'AioParallelScanCursor':
+        return self
+
+    async def __anext__(self) -> Any:
+        for row in self._rows:
+            return row
+        if not self._opened:
+            await self._open()
+        if self._fallback is not None:
+            return await self._fallback.__anext__()
+        pages = self._pages
+        while self._running and pages is not None:
+            rows = await pages.get()
+            if rows is None:
+                self._running -= 1
+                continue
+            if isinstance(rows, BaseException):
+                await self.close()
+                raise rows
+            self._rows = iter(rows)
+            for row in self._rows:
+                return row
+        raise StopAsyncIteration
+
+    async def close(self) -> None:
+        """Stop, and release the server-side cursors still open."""
+        self._rows = iter(())
+        self._running = 0
+        if self._fallback is not None:
+            await self._fallback.close()
+        tasks, self._tasks = self._tasks, []
+        for task in tasks:
+            task.cancel()  # a request given up on releases what it opened (see docs)
+        if tasks:
+            await asyncio.wait(tasks)
+        client = self._client
+        for lane in self._lanes:
+            state = lane.state
+            if state is not None and query.needs_close(state):
+                try:
+                    await client._run(query.close_cursor(client._session, state))
+                except (OSError, CacheError):
+                    pass
+        self._lanes = []

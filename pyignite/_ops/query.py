@@ -597,3 +597,66 @@ def close_cursor(session: 'Session', state: CursorState) -> Operation:
     except CacheError as e:
         if e.status != STATUS_RESOURCE_DOES_NOT_EXIST:
             raise
+
+
+# --- partition-parallel scans -------------------------------------------------------------
+
+
+def check_parallel(page_size: Any, partitions: Any, local: Any) -> None:
+    """Check the parameters of a parallel scan.
+
+    :raises ParameterError: a bad page size, or ``partitions``/``local`` given with it.
+    """
+    _int('page_size', page_size, 1)
+    if _bool('local', local) or _int('partitions', partitions, -(1 << 31)) >= 0:
+        raise ParameterError('a parallel scan reads every partition on its primary node: '
+                             'it takes neither partitions nor local')
+
+
+def scan_lanes(session: 'Session', cache: 'CacheRef') -> Operation:
+    """The partitions of a cache grouped by primary node, for a parallel scan: a list of
+    partition lists, one per node; or None when the client has no partition map for the
+    cache (not partition-aware, a replicated cache...)."""
+    router = session.router
+    if router is None:
+        return None
+    cache_id = cache._cache_id
+    if session.stale(cache_id):
+        yield from refresh_partitions(session, cache_id)
+    owners = router.partition_connections(cache_id)
+    if not owners:
+        return None
+    lanes: Dict[Any, List[int]] = {}
+    for partition, conn in enumerate(owners):
+        # partitions of a node we are not connected to go wherever requests go
+        lanes.setdefault(conn, []).append(partition)
+    return list(lanes.values())
+
+
+class ScanLane:
+    """One node's share of a parallel scan: its partitions, scanned one after the other
+    (each scan of a partition goes to the partition's primary node).
+
+    :ivar state: the cursor of the partition being scanned, or None before the first.
+    """
+
+    def __init__(self, session: 'Session', cache: 'CacheRef', page_size: int,
+                 partitions: List[int]) -> None:
+        self.session = session
+        self.cache = cache
+        self.page_size = page_size
+        self.todo = list(reversed(partitions))
+        self.state: Optional[CursorState] = None
+
+    def next_op(self, page: Optional[Response]) -> Optional[Operation]:
+        """What to ask for after ``page`` (a page of :attr:`state`, None at the start):
+        the next page of the partition, the first of the next partition, or None when the
+        lane is done. Ask for it before decoding ``page`` into the cursor it came from
+        (taken before this call, as this may move :attr:`state` on)."""
+        state = self.state
+        if page is not None and state is not None and wants_next(state, page):
+            return request_page(self.session, state)
+        if not self.todo:
+            return None
+        self.state = state = CursorState()
+        return scan(self.session, state, self.cache, self.page_size, self.todo.pop(), False)

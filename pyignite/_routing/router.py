@@ -178,6 +178,14 @@ class Router:
             return conn
         return None
 
+    def partition_connections(self, cache_id: int) -> Optional[List[Optional['NodeConnection']]]:
+        """The connection to the primary node of each partition of a cache (None where it
+        is unknown or dead), or None without a fresh map."""
+        entry = self._tables.get(cache_id)
+        if entry is None or not self._fresh:
+            return None
+        return [conn if conn is not None and conn.alive else None for conn in entry[2]]
+
     def node_for_key(self, registry: Any, cache_id: int, data: ByteData,
                      key_pos: int) -> Optional[UUID]:
         """The primary node id of a key, or None if it cannot be told."""
