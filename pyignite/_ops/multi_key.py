@@ -148,36 +148,45 @@ def _split(session: 'Session', cache: 'CacheRef', op_code: int, reader: Any, key
     router = session.router
     assert router is not None
     ctx = session.binary
-    cache_id = cache._cache_id
+    # every key written once, one after the other; then routed in one pass
     scratch = Frame()
-    #: connection (None: the client's default) -> [request, key count]
-    groups: Dict[Any, List[Any]] = {}
-    count_pos = 0
+    bounds = []
     for key in keys:
-        del scratch[:]
+        bounds.append(len(scratch))
         write(scratch, key, None, ctx)
-        if scratch.pending or scratch.guessed:
-            return None  # a complex key to register first: one request does it once
-        conn = router.connection_for(ctx, cache_id, scratch, 0)
+    if scratch.pending or scratch.guessed:
+        return None  # a complex key to register first: one request does it once
+    bounds.append(len(scratch))
+    conns = router.connections_for(ctx, cache._cache_id, scratch, bounds[:-1])
+    if conns is None:
+        return None
+    #: connection (None: the client's default) -> indexes of its keys
+    groups: Dict[Any, List[int]] = {}
+    for i, conn in enumerate(conns):
         group = groups.get(conn)
         if group is None:
-            req = cache_request(op_code, cache)
-            count_pos = len(req.buf)
-            req.buf += S.INT.pack(0)
-            # the request goes where its first key goes, like a one-key request
-            req.key_pos = len(req.buf)
-            group = groups[conn] = [req, 0]
-        buf = group[0].buf
-        buf += scratch
-        if values is not None:
-            write(buf, values[key], None, ctx)
-        group[1] += 1
+            groups[conn] = [i]
+        else:
+            group.append(i)
     if len(groups) < 2:
         return None
+    view = memoryview(scratch)
     calls = []
-    for req, count in groups.values():
-        S.INT.pack_into(req.buf, count_pos, count)
+    for indexes in groups.values():
+        req = cache_request(op_code, cache)
+        buf = req.buf
+        buf += S.INT.pack(len(indexes))
+        # the request goes where its first key goes, like a one-key request
+        req.key_pos = len(buf)
+        if values is None:
+            for i in indexes:
+                buf += view[bounds[i]:bounds[i + 1]]
+        else:
+            for i in indexes:
+                buf += view[bounds[i]:bounds[i + 1]]
+                write(buf, values[keys[i]], None, ctx)
         calls.append(Call(req, reader))
+    view.release()
     return calls
 
 
