@@ -22,8 +22,8 @@ abandoned cursors never pile up against the server's per-connection limit.
 """
 import asyncio
 from typing import (
-    TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, TypeVar,
-    Union,
+    TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, Tuple,
+    TypeVar, Union,
 )
 
 from ._ops import query
@@ -407,18 +407,19 @@ class ParallelScanCursor:
     """The entries of a cache, scanned by primary node, every node at once; see
     :meth:`Cache.scan` with ``parallel=True``.
 
-    Each node's primary partitions are scanned one after the other, a request under way
-    to every node at a time: while the client decodes a page of one node, the others
-    work on theirs. Entries come in no particular order (as in any scan), a node's pages
+    Each node is scanned on its own connection (a local scan: its primary partitions), a
+    request under way to every node at a time: while the client decodes a page of one
+    node, the others work on theirs. The partitions of a node the client is not connected
+    to are scanned one by one. Entries come in no particular order (as in any scan), a node's pages
     in turn with the others'.
     """
 
     def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int,
-                 lanes: List[List[int]]) -> None:
+                 lanes: List[Tuple[Any, List[int]]]) -> None:
         self._client: 'Client' = client  # type: ignore[assignment]  # the sync one
         self._rows: Iterator[Any] = iter(())
-        self._lanes = [query.ScanLane(client._session, cache, page_size, parts)
-                       for parts in lanes]
+        self._lanes = [query.ScanLane(client._session, cache, page_size, node, parts)
+                       for node, parts in lanes]
         #: lane -> its request under way (what Client._finish takes)
         self._pending: Dict[query.ScanLane, Any] = {}
         self._turn: List[query.ScanLane] = []
@@ -495,6 +496,7 @@ class AioParallelScanCursor:
         self._rows: Iterator[Any] = iter(())
         self._fallback: Optional[AioScanCursor] = None
         self._opened = False
+        self._stopped = False
 
     async def _open(self) -> 'AioParallelScanCursor':
         if self._opened:
@@ -507,8 +509,8 @@ class AioParallelScanCursor:
             return self
         # at most a page per node waits to be read
         self._pages = asyncio.Queue(len(lanes))
-        self._lanes = [query.ScanLane(client._session, self._cache, self._page_size, parts)
-                       for parts in lanes]
+        self._lanes = [query.ScanLane(client._session, self._cache, self._page_size, node,
+                                      parts) for node, parts in lanes]
         self._running = len(self._lanes)
         self._tasks = [asyncio.ensure_future(self._scan(lane)) for lane in self._lanes]
         return self
@@ -519,17 +521,20 @@ class AioParallelScanCursor:
         assert pages is not None
         try:
             op = lane.next_op(None)
-            while op is not None:
+            while op is not None and not self._stopped:
                 state = lane.state
                 assert state is not None
                 page = await client._run(op)
+                if self._stopped:
+                    # close() releases the cursor, unless this page was its last
+                    query.drop_page(state, page)
+                    return
                 op = lane.next_op(page)
                 await client._run(query.take_page(client._session, state, page))
                 await pages.put(state.rows)
         except Exception as e:
             await pages.put(e)
             return
-        # (a lane cancelled by close() puts nothing: nobody reads any more)
         await pages.put(None)
 
     def __await__(self) -> Generator[Any, None, 'AioParallelScanCursor']:
@@ -571,11 +576,17 @@ class AioParallelScanCursor:
         self._running = 0
         if self._fallback is not None:
             await self._fallback.close()
+        # the lanes end after the request they have under way (cancelling it would leave
+        # its cursor to be closed when its late reply comes, after close() returned)
+        self._stopped = True
         tasks, self._tasks = self._tasks, []
-        for task in tasks:
-            task.cancel()  # a request given up on releases what it opened (see docs)
-        if tasks:
-            await asyncio.wait(tasks)
+        pages = self._pages
+        pending = [task for task in tasks if not task.done()]
+        while pending:
+            while pages is not None and not pages.empty():
+                pages.get_nowait()  # a lane may wait to hand over a page
+            _, still = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+            pending = list(still)
         client = self._client
         for lane in self._lanes:
             state = lane.state

@@ -332,10 +332,11 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
 
 
 def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: int = 1,
-         partitions: int = -1, local: bool = False) -> Operation:
+         partitions: int = -1, local: bool = False, node: Any = None) -> Operation:
     """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
 
-    :param partitions: the one partition to scan; negative for all.
+    :param partitions: the one partition to scan; negative for all,
+    :param node: (a parallel scan's local scan of a node) the connection to scan on.
     """
     _int('page_size', page_size, 1)
     _int('partitions', partitions, -(1 << 31))
@@ -355,6 +356,8 @@ def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: i
         if session.stale(cache_id):
             yield from refresh_partitions(session, cache_id)
         req.conn = router.connection_for_partition(cache_id, partitions)
+    elif node is not None:
+        req.conn = node
     return (yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False))
 
 
@@ -614,9 +617,16 @@ def check_parallel(page_size: Any, partitions: Any, local: Any) -> None:
 
 
 def scan_lanes(session: 'Session', cache: 'CacheRef') -> Operation:
-    """The partitions of a cache grouped by primary node, for a parallel scan: a list of
-    partition lists, one per node; or None when the client has no partition map for the
-    cache (not partition-aware, a replicated cache...)."""
+    """The lanes of a parallel scan: ``(node, partitions)`` pairs; or None when the client
+    has no partition map for the cache (not partition-aware, a replicated cache...).
+
+    A node the client is connected to is scanned with one local scan, ``(its connection,
+    [-1])``: the server's local scan of a partitioned cache reads the node's primary
+    partitions only (backups would need ``includeBackups``, which the protocol does not
+    send), so the nodes' local scans together read each partition once. The partitions
+    of an owner the client has no live connection to are scanned one by one, ``(None,
+    [partitions...])``, each wherever requests go.
+    """
     router = session.router
     if router is None:
         return None
@@ -628,21 +638,24 @@ def scan_lanes(session: 'Session', cache: 'CacheRef') -> Operation:
         return None
     lanes: Dict[Any, List[int]] = {}
     for partition, conn in enumerate(owners):
-        # partitions of a node we are not connected to go wherever requests go
-        lanes.setdefault(conn, []).append(partition)
-    return list(lanes.values())
+        if conn is None:
+            lanes.setdefault(None, []).append(partition)
+        else:
+            lanes[conn] = [-1]
+    return list(lanes.items())
 
 
 class ScanLane:
-    """One node's share of a parallel scan: its partitions, scanned one after the other
-    (each scan of a partition goes to the partition's primary node).
+    """One lane of a parallel scan (see :func:`scan_lanes`): a local scan of a node, or
+    partitions scanned one after the other (each on its primary node if connected).
 
     :ivar state: the cursor of the partition being scanned, or None before the first.
     """
 
-    def __init__(self, session: 'Session', cache: 'CacheRef', page_size: int,
+    def __init__(self, session: 'Session', cache: 'CacheRef', page_size: int, node: Any,
                  partitions: List[int]) -> None:
         self.session = session
+        self.node = node
         self.cache = cache
         self.page_size = page_size
         self.todo = list(reversed(partitions))
@@ -659,4 +672,7 @@ class ScanLane:
         if not self.todo:
             return None
         self.state = state = CursorState()
-        return scan(self.session, state, self.cache, self.page_size, self.todo.pop(), False)
+        partition = self.todo.pop()
+        # -1: the local scan of the lane's node
+        return scan(self.session, state, self.cache, self.page_size, partition, partition < 0,
+                    self.node)

@@ -1,18 +1,18 @@
 """Partition-parallel scans (``cache.scan(..., parallel=True)``) on the three-node cluster,
-both client APIs: every entry once, each partition scanned on its primary node, every node
-at once, and no cursor left on any node when the scan is left early."""
+both client APIs: every entry once (backups included nowhere), each node scanned on its own
+connection, every node at once, and no cursor left on any node when the scan is left
+early."""
 import pytest
 from cluster_util import unique
 
 from pyignite import Client
 from pyignite.datatypes.cache_config import CacheMode
-from pyignite.datatypes.prop_codes import PROP_CACHE_MODE, PROP_NAME
+from pyignite.datatypes.prop_codes import PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME
 from pyignite.exceptions import ParameterError
 
 pytestmark = pytest.mark.both_apis
 
 ENTRIES = 3000
-PARTITIONS = 1024
 
 
 @pytest.fixture(scope='module')
@@ -36,8 +36,21 @@ def test_every_entry_once_from_every_node(client, recorder, filled, page_size):
     entries = list(filled.scan(page_size=page_size, parallel=True))
     assert len(entries) == ENTRIES
     assert sorted(entries) == sorted((k, 'v{}'.format(k)) for k in range(ENTRIES))
+    # one local scan of each node
     opens = recorder.nodes_of('OP_QUERY_SCAN')
-    assert len(opens) == PARTITIONS and len(set(opens)) == 3
+    assert len(opens) == 3 and len(set(opens)) == 3
+
+
+def test_backups_are_not_read_twice(client):
+    cache = client.create_cache({PROP_NAME: unique('bk'), PROP_CACHE_MODE: CacheMode.PARTITIONED,
+                                 PROP_BACKUPS_NUMBER: 2})
+    try:
+        cache.put_all({k: -k for k in range(ENTRIES)})
+        entries = list(cache.scan(page_size=64, parallel=True))
+        assert len(entries) == ENTRIES
+        assert sorted(entries) == sorted((k, -k) for k in range(ENTRIES))
+    finally:
+        cache.destroy()
 
 
 def test_leaving_early_leaves_no_cursor(client, ignite_cluster, filled):
