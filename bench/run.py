@@ -230,6 +230,12 @@ def load_cluster(port: int) -> None:
                                          for i in range(base, min(base + spec.BATCH,
                                                                   spec.PA_KEYS))])
         conn.get_or_create_cache(spec.KV_CACHE)  # the floor's connections probe it
+        conn.get_or_create_cache(spec.PA_SCAN_CACHE)
+        if conn.cache_size(spec.PA_SCAN_CACHE) != spec.PA_SCAN_KEYS:
+            for base in range(0, spec.PA_SCAN_KEYS, spec.BATCH):
+                conn.put_all(spec.PA_SCAN_CACHE, [
+                    (wire.v_long(i), wire.v_str(spec.small_value(i)))
+                    for i in range(base, min(base + spec.BATCH, spec.PA_SCAN_KEYS))])
     finally:
         conn.close()
 

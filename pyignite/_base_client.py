@@ -94,10 +94,13 @@ class BaseClient:
      (:class:`~pyignite._session.session.Session`),
     :ivar _run: the driver, ``_run(operation)``: runs an operation of :mod:`pyignite._ops`
      and returns its result (a coroutine of the asyncio client, which also takes a
-     deadline); caches, cursors and the other facades reach the server through it.
+     deadline); caches, cursors and the other facades reach the server through it,
+    :ivar _fan_out: the driver of multi-key operations (:mod:`pyignite._ops.multi_key`),
+     ``_fan_out(plan)``: sends their parts to several nodes at once.
     """
 
     _run: Callable[..., Any]
+    _fan_out: Callable[..., Any]
 
     def __init__(self, compact_footer: Optional[bool] = None, partition_aware: bool = True,
                  event_listeners: Optional[Sequence[Any]] = None,

@@ -20,7 +20,7 @@ from typing import (
     TypeVar, Union,
 )
 
-from ._ops import cache_admin, invoke as inv, key_value as kv
+from ._ops import cache_admin, invoke as inv, key_value as kv, multi_key, query
 from ._ops.exchange import Call
 from ._protocol.request import Request, Response
 from ._base_cache import BaseCache
@@ -31,7 +31,7 @@ from .exceptions import ParameterError
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
     from .continuous_query import AioContinuousQuery, Disconnect, InitialQuery, Listener
-    from .cursors import AioIndexQueryCursor, AioScanCursor
+    from .cursors import AioIndexQueryCursor, AioParallelScanCursor, AioScanCursor
     from .index_query import IndexQueryCriterion
 
 __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
@@ -71,6 +71,23 @@ def _operation(build: Callable[..., Op[_T]]) -> Callable[..., Coroutine[Any, Any
         deadline = _deadline(timeout)
         return await self._client._run(build(self, *args, **kwargs), deadline)
 
+    return _signed(method, build)
+
+
+def _multi_key(build: Callable[..., Op[_T]]) -> Callable[..., Coroutine[Any, Any, _T]]:
+    """:func:`_operation` for the multi-key operations (:mod:`pyignite._ops.multi_key`),
+    whose parts may go to several nodes at once."""
+    async def method(self: 'AioCache', *args: Any, timeout: Optional[float] = None,
+                     **kwargs: Any) -> Any:
+        deadline = None if timeout is None else _deadline(timeout)
+        return await self._client._fan_out(build(self, *args, **kwargs), deadline)
+
+    return _signed(method, build)
+
+
+def _signed(method: Callable[..., Coroutine[Any, Any, Any]],
+            build: Callable[..., Op[_T]]) -> Callable[..., Coroutine[Any, Any, _T]]:
+    """``method`` with ``build``'s name, documentation and signature, plus ``timeout``."""
     functools.update_wrapper(method, build)
     signature = inspect.signature(build)
     # mypy does not know functions take attributes
@@ -179,22 +196,22 @@ class AioCache(BaseCache):
         """
         return inv.invoke_all(self._session, self, keys, processor, args)
 
-    @_operation
+    @_multi_key
     def get_all(self, keys: Iterable[Any]) -> Op[Dict[Any, Any]]:
         """Read several keys at once.
 
         :param keys: keys, or ``(key, key_hint)`` tuples,
         :return: a dict of the keys found and their values.
         """
-        return kv.get_all(self._session, self, keys)
+        return multi_key.get_all(self._session, self, keys)
 
-    @_operation
+    @_multi_key
     def put_all(self, pairs: Mapping[Any, Any]) -> Op[None]:
         """Write several key-value pairs at once.
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
         """
-        return kv.put_all(self._session, self, pairs)
+        return multi_key.put_all(self._session, self, pairs)
 
     @_operation
     def replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
@@ -205,36 +222,36 @@ class AioCache(BaseCache):
         """
         return kv.replace(self._session, self, key, value, key_hint, value_hint)
 
-    @_operation
+    @_multi_key
     def clear(self, keys: Optional[Iterable[Any]] = None) -> Op[None]:
         """Clear the cache, or the given keys, without notifying listeners or writers.
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
         """
-        return kv.clear(self._session, self, keys)
+        return multi_key.clear(self._session, self, keys)
 
     @_operation
     def clear_key(self, key: Any, key_hint: Optional[Hint] = None) -> Op[None]:
         """Clear one key without notifying listeners or writers."""
         return kv.clear_key(self._session, self, key, key_hint)
 
-    @_operation
+    @_multi_key
     def clear_keys(self, keys: Iterable[Any]) -> Op[None]:
         """Clear keys without notifying listeners or writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        return kv.clear_keys(self._session, self, keys)
+        return multi_key.clear_keys(self._session, self, keys)
 
     @_operation
     def contains_key(self, key: Any, key_hint: Optional[Hint] = None) -> Op[bool]:
         """:return: True if the key is in the cache."""
         return kv.contains_key(self._session, self, key, key_hint)
 
-    @_operation
+    @_multi_key
     def contains_keys(self, keys: Iterable[Any]) -> Op[bool]:
         """:return: True if all the keys are in the cache."""
-        return kv.contains_keys(self._session, self, keys)
+        return multi_key.contains_keys(self._session, self, keys)
 
     @_operation
     def get_and_put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
@@ -288,13 +305,13 @@ class AioCache(BaseCache):
         """
         return kv.remove_key(self._session, self, key, key_hint)
 
-    @_operation
+    @_multi_key
     def remove_keys(self, keys: Iterable[Any]) -> Op[None]:
         """Remove keys, notifying listeners and writers.
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        return kv.remove_keys(self._session, self, keys)
+        return multi_key.remove_keys(self._session, self, keys)
 
     @_operation
     def remove_all(self) -> Op[None]:
@@ -331,8 +348,9 @@ class AioCache(BaseCache):
         """
         return kv.get_size(self._session, self, peek_modes)
 
-    def scan(self, page_size: int = 1, partitions: int = -1,
-             local: bool = False, filter: Any = None) -> 'AioScanCursor':
+    def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False,
+             filter: Any = None, parallel: bool = False,
+             ) -> Union['AioScanCursor', 'AioParallelScanCursor']:
         """Iterate over all entries, a page at a time, with ``async with`` and ``async for``.
 
         :param page_size: (optional) entries per server round trip, 1 by default,
@@ -344,9 +362,19 @@ class AioCache(BaseCache):
          complex object (an instance of a :class:`~pyignite.binary.GenericObjectMeta` class)
          whose type name is a Java class deployed on the server nodes that implements
          ``org.apache.ignite.lang.IgniteBiPredicate`` (its fields are the object's),
+        :param parallel: (optional) on a partition-aware client, scan every node's
+         primary partitions at once, each partition on its primary node, and hand out
+         pages as they arrive (a :class:`~pyignite.cursors.AioParallelScanCursor`);
+         without a partition map of the cache it is an ordinary scan. Not with
+         ``partitions`` or ``local``,
         :return: a :class:`~pyignite.cursors.AioScanCursor` yielding ``(key, value)`` pairs.
         """
-        from .cursors import AioScanCursor
+        from .cursors import AioParallelScanCursor, AioScanCursor
+        if parallel:
+            if filter is not None:
+                raise ParameterError('a parallel scan takes no filter')
+            query.check_parallel(page_size, partitions, local)
+            return AioParallelScanCursor(self._client, self, page_size)
         return AioScanCursor(self._client, self, page_size, partitions, local, filter)
 
     async def continuous_query(self, listener: Optional['Listener'] = None, *,

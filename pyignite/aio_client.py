@@ -296,6 +296,18 @@ class AioClient(BaseClient):
                 req = ex.replied(conn, req, reply, header)
         return ex.result
 
+    async def _fan_out(self, plan: Operation,
+                       deadline: Optional[Tuple[float, float]] = None) -> Any:
+        """Run a multi-key operation (:mod:`pyignite._ops.multi_key`): plan it, then run
+        every part concurrently; return its result."""
+        fan = await self._run(plan, deadline)
+        calls = fan.calls
+        if len(calls) == 1:
+            return fan.result([await self._run(calls[0], deadline)])
+        outcomes = await asyncio.gather(*[self._run(call, deadline) for call in calls],
+                                        return_exceptions=True)
+        return fan.result(outcomes)
+
     async def random_node(self) -> AioConnection:
         """A random live connection, reconnecting if there is none (not a stable API).
 

@@ -5,15 +5,16 @@ or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Union
 
-from ._ops import cache_admin, invoke as inv, key_value as kv
+from ._ops import cache_admin, invoke as inv, key_value as kv, multi_key, query
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
+from .exceptions import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
     from .continuous_query import ContinuousQuery, Disconnect, InitialQuery, Listener
-    from .cursors import IndexQueryCursor, ScanCursor, SqlCursor
+    from .cursors import IndexQueryCursor, ParallelScanCursor, ScanCursor, SqlCursor
     from .index_query import IndexQueryCriterion
 
 __all__ = ['BaseCache', 'Cache', 'create_cache', 'get_cache', 'get_or_create_cache']
@@ -97,7 +98,7 @@ class Cache(BaseCache):
         :param keys: keys, or ``(key, key_hint)`` tuples,
         :return: a dict of the keys found and their values.
         """
-        values: Dict[Any, Any] = self._client._run(kv.get_all(self._session, self, keys))
+        values: Dict[Any, Any] = self._client._fan_out(multi_key.get_all(self._session, self, keys))
         return values
 
     def put_all(self, pairs: Mapping[Any, Any]) -> None:
@@ -105,7 +106,7 @@ class Cache(BaseCache):
 
         :param pairs: a dict; keys and values may be ``(item, hint)`` tuples.
         """
-        self._client._run(kv.put_all(self._session, self, pairs))
+        self._client._fan_out(multi_key.put_all(self._session, self, pairs))
 
     def replace(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
                 value_hint: Optional[Hint] = None) -> bool:
@@ -122,7 +123,7 @@ class Cache(BaseCache):
 
         :param keys: (optional) keys or ``(key, key_hint)`` tuples; all keys by default.
         """
-        self._client._run(kv.clear(self._session, self, keys))
+        self._client._fan_out(multi_key.clear(self._session, self, keys))
 
     def clear_key(self, key: Any, key_hint: Optional[Hint] = None) -> None:
         """Clear one key without notifying listeners or writers."""
@@ -133,7 +134,7 @@ class Cache(BaseCache):
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        self._client._run(kv.clear_keys(self._session, self, keys))
+        self._client._fan_out(multi_key.clear_keys(self._session, self, keys))
 
     def contains_key(self, key: Any, key_hint: Optional[Hint] = None) -> bool:
         """:return: True if the key is in the cache."""
@@ -142,7 +143,7 @@ class Cache(BaseCache):
 
     def contains_keys(self, keys: Iterable[Any]) -> bool:
         """:return: True if all the keys are in the cache."""
-        found: bool = self._client._run(kv.contains_keys(self._session, self, keys))
+        found: bool = self._client._fan_out(multi_key.contains_keys(self._session, self, keys))
         return found
 
     def get_and_put(self, key: Any, value: Any, key_hint: Optional[Hint] = None,
@@ -202,7 +203,7 @@ class Cache(BaseCache):
 
         :param keys: keys or ``(key, key_hint)`` tuples.
         """
-        self._client._run(kv.remove_keys(self._session, self, keys))
+        self._client._fan_out(multi_key.remove_keys(self._session, self, keys))
 
     def remove_all(self) -> None:
         """Remove every entry, notifying listeners and writers."""
@@ -253,7 +254,8 @@ class Cache(BaseCache):
         return settings
 
     def scan(self, page_size: int = 1, partitions: int = -1, local: bool = False,
-             filter: Any = None) -> 'ScanCursor':
+             filter: Any = None, parallel: bool = False,
+             ) -> Union['ScanCursor', 'ParallelScanCursor']:
         """Iterate over all entries, a page at a time.
 
         :param page_size: (optional) entries per server round trip, 1 by default,
@@ -265,9 +267,20 @@ class Cache(BaseCache):
          complex object (an instance of a :class:`~pyignite.binary.GenericObjectMeta` class)
          whose type name is a Java class deployed on the server nodes that implements
          ``org.apache.ignite.lang.IgniteBiPredicate`` (its fields are the object's),
+        :param parallel: (optional) on a partition-aware client, scan every node's
+         primary partitions at once, each partition on its primary node (a
+         :class:`~pyignite.cursors.ParallelScanCursor`); without a partition map of the
+         cache it is an ordinary scan. Not with ``partitions`` or ``local``,
         :return: a :class:`~pyignite.cursors.ScanCursor` yielding ``(key, value)`` tuples.
         """
-        from .cursors import ScanCursor
+        from .cursors import ParallelScanCursor, ScanCursor
+        if parallel:
+            if filter is not None:
+                raise ParameterError('a parallel scan takes no filter')
+            query.check_parallel(page_size, partitions, local)
+            lanes = self._client._run(query.scan_lanes(self._session, self))
+            if lanes is not None:
+                return ParallelScanCursor(self._client, self, page_size, lanes)
         return ScanCursor(self._client, self, page_size, partitions, local, filter)
 
     def continuous_query(self, listener: 'Listener', *, remote_filter: Any = None,

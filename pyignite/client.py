@@ -281,19 +281,47 @@ class Client(BaseClient):
                 req = ex.failed(req, e)
         return None
 
-    def _finish(self, started: Tuple[Exchange, Any]) -> Any:
-        """Wait for an operation :meth:`_start` began to end; return its result."""
+    def _finish(self, started: Tuple[Exchange, Any], clock_from_now: bool = False) -> Any:
+        """Wait for an operation :meth:`_start` began to end; return its result.
+
+        :param clock_from_now: the ``timeout`` of the request under way counts from now,
+         not from when it was sent.
+        """
         ex, sent = started
         while sent is not None:
             conn, req, ticket = sent
             try:
-                reply, header = conn.collect(ticket)
+                reply, header = conn.collect(ticket, clock_from_now)
             except BaseException as e:
                 ex.failed(req, e)
             else:
                 ex.replied(conn, req, reply, header)
             sent = self._send_next(ex)
         return ex.result
+
+    def _fan_out(self, plan: Operation) -> Any:
+        """Run a multi-key operation (:mod:`pyignite._ops.multi_key`): plan it, send every
+        part at once, then collect the replies; return its result."""
+        fan = self._run(plan)
+        calls = fan.calls
+        if len(calls) == 1:
+            return fan.result([self._run(calls[0])])
+        started: List[Any] = []
+        for call in calls:
+            try:
+                started.append(self._start(call))
+            except Exception as e:
+                started.append(e)
+        outcomes: List[Any] = []
+        for part in started:
+            if isinstance(part, Exception):
+                outcomes.append(part)
+                continue
+            try:
+                outcomes.append(self._finish(part))
+            except Exception as e:
+                outcomes.append(e)
+        return fan.result(outcomes)
 
     @property
     def random_node(self) -> Connection:

@@ -36,7 +36,7 @@ from pyignite.cluster_group import AioClusterGroup
 from pyignite.compute import AioCompute
 from pyignite.services import AioServiceProxy, AioServices
 from pyignite.connection.aio_connection import AioConnection
-from pyignite.cursors import _AioCursor
+from pyignite.cursors import AioParallelScanCursor, _AioCursor
 from pyignite.atomic_long import AioAtomicLong
 from pyignite.data_streamer import AioDataStreamer
 from pyignite.ignite_set import AioIgniteSet
@@ -186,7 +186,7 @@ def _settle(value, loop):
     """Await ``value`` if it is awaitable; wrap what comes out if it is async pyignite."""
     if inspect.isawaitable(value):
         value = run(loop, value)
-    if isinstance(value, _AioCursor):
+    if isinstance(value, (_AioCursor, AioParallelScanCursor)):
         return SyncedCursor(value, loop)
     if isinstance(value, AioCache):
         return SyncedCache(value, loop)

@@ -6,6 +6,7 @@ code on both is what makes the comparison fair.
 """
 import asyncio
 import itertools
+import os
 from collections import OrderedDict
 
 from pyignite import Client
@@ -18,12 +19,13 @@ WORKLOADS = registry()
 _clients = {}
 
 
-def _client(env: dict, cluster: bool = False) -> Client:
-    """One connected sync client per node set, shared by the workloads of a phase."""
-    key = 'cluster' if cluster else 'single'
+def _client(env: dict, cluster: bool = False, partition_aware: bool = True) -> Client:
+    """One connected sync client per node set, shared by the workloads of a phase (on the
+    cluster, one partition-aware and one that is not)."""
+    key = ('cluster' if partition_aware else 'cluster-one') if cluster else 'single'
     client = _clients.get(key)
     if client is None:
-        client = Client(partition_aware=cluster)
+        client = Client(partition_aware=cluster and partition_aware)
         if cluster:
             client.connect([tuple(node) for node in env['nodes']])
         else:
@@ -183,6 +185,50 @@ def sql_dbapi(units, env):
     return step
 
 
+def _peak_reset() -> bool:
+    """Reset the process's peak RSS (Linux: /proc/self/clear_refs); False if it can't."""
+    try:
+        with open('/proc/self/clear_refs', 'w') as f:
+            f.write('5')
+        return True
+    except OSError:
+        return False
+
+
+def _rss_kb(field: str) -> int:
+    with open('/proc/self/status') as f:
+        for line in f:
+            if line.startswith(field + ':'):
+                return int(line.split()[1])
+    raise NotAvailable(f'no {field} in /proc/self/status')
+
+
+@workload(WORKLOADS, 'sql_1m_memory')
+def sql_1m_memory(units, env):
+    client = _client(env)
+    query = spec.MEMORY_QUERY.format(units)
+
+    def step():
+        n = 0
+        with client.sql(query, page_size=spec.PAGE_SIZE) as cursor:
+            for _ in cursor:
+                n += 1
+        return n
+    if not os.path.exists('/proc/self/clear_refs') or not _peak_reset():
+        raise NotAvailable('peak RSS cannot be reset on this system')
+    before = _rss_kb('VmRSS')
+    expect('generated rows', step(), units)
+    growth = _rss_kb('VmHWM') - before
+    step.info = {'peak_rss_growth_mb': round(growth / 1024, 1)}
+    step.warmed = True  # the check above was a full iteration
+    return step
+
+
+@workload(WORKLOADS, 'async_gather_aio')
+def async_gather_aio(units, env):
+    return async_gather(units, env)
+
+
 def _complex_cache(env):
     client = _client(env)
     cls = complex_class(spec.COMPLEX_TYPE[env['client']])
@@ -253,3 +299,72 @@ def pa_get(units, env):
     step = lambda: get(next(keys))  # noqa: E731
     step.info = _pa_info(client)
     return step
+
+
+def _get_all_on(client, units):
+    cache = client.get_cache(spec.PA_CACHE)
+    keys = list(range(units))
+    expect('get_all', cache.get_all(keys), {i: spec.small_value(i) for i in keys})
+    step = lambda: cache.get_all(keys)  # noqa: E731
+    step.info = _pa_info(client)
+    return step
+
+
+def _put_all_on(client, units):
+    cache = client.get_cache(spec.PA_CACHE)
+    pairs = {i: spec.small_value(i) for i in range(units)}
+    cache.put_all(pairs)
+    expect('get after put_all', cache.get(7), spec.small_value(7))
+    step = lambda: cache.put_all(pairs)  # noqa: E731
+    step.info = _pa_info(client)
+    return step
+
+
+@workload(WORKLOADS, 'pa_get_all')
+def pa_get_all(units, env):
+    return _get_all_on(_pa_cache(env)[0], units)
+
+
+@workload(WORKLOADS, 'pa_get_all_one')
+def pa_get_all_one(units, env):
+    return _get_all_on(_client(env, cluster=True, partition_aware=False), units)
+
+
+@workload(WORKLOADS, 'pa_put_all')
+def pa_put_all(units, env):
+    return _put_all_on(_pa_cache(env)[0], units)
+
+
+@workload(WORKLOADS, 'pa_put_all_one')
+def pa_put_all_one(units, env):
+    return _put_all_on(_client(env, cluster=True, partition_aware=False), units)
+
+
+def _scan_on(client, units, **kwargs):
+    cache = client.get_cache(spec.PA_SCAN_CACHE)
+    try:
+        cache.scan(page_size=spec.PAGE_SIZE, **kwargs).close()
+    except TypeError as exc:
+        raise NotAvailable(f'scan() takes no {sorted(kwargs)} ({exc})')
+
+    def step():
+        with cache.scan(page_size=spec.PAGE_SIZE, **kwargs) as cursor:
+            for _ in cursor:
+                pass
+    with cache.scan(page_size=spec.PAGE_SIZE, **kwargs) as cursor:
+        entries = dict(cursor)
+    expect('scanned entries', len(entries), units)
+    expect('scanned entry 5', entries.get(5), spec.small_value(5))
+    step.warmed = True
+    step.info = _pa_info(client)
+    return step
+
+
+@workload(WORKLOADS, 'pa_scan_parallel')
+def pa_scan_parallel(units, env):
+    return _scan_on(_pa_cache(env)[0], units, parallel=True)
+
+
+@workload(WORKLOADS, 'pa_scan_one')
+def pa_scan_one(units, env):
+    return _scan_on(_client(env, cluster=True, partition_aware=False), units)

@@ -273,6 +273,62 @@ def complex_get(units, env):
 
 # --- end to end, three nodes ------------------------------------------------------------------
 
+@workload(WORKLOADS, 'async_gather_aio')
+def async_gather_aio(units, env):
+    """The asyncio floor: the gather of ``async_gather`` written with nothing but asyncio:
+    a protocol that cuts frames and resolves one future per request, each request
+    pre-encoded and written by its own coroutine. What asyncio itself costs per request."""
+    import asyncio
+    sock = _sock(env)
+    sock.setblocking(False)
+    loop = asyncio.new_event_loop()
+    prefix = wire.cache_prefix(spec.KV_CACHE)
+    frames = [wire.frame(wire.OP_CACHE_GET, prefix + wire.v_long(i), request_id=i + 1)
+              for i in range(units)]
+
+    class Floor(asyncio.Protocol):
+        def __init__(self):
+            self.buf = bytearray()
+            self.waiting = {}
+            self.transport = None
+
+        def connection_made(self, transport):
+            self.transport = transport
+
+        def data_received(self, data):
+            buf = self.buf
+            buf += data
+            pos, size = 0, len(buf)
+            while size - pos >= 4:
+                end = pos + 4 + _unpack_i(buf, pos)[0]
+                if end > size:
+                    break
+                self.waiting.pop(_I64.unpack_from(buf, pos + 4)[0]).set_result(
+                    bytes(buf[pos:end]))
+                pos = end
+            del buf[:pos]
+
+    _, proto = loop.run_until_complete(loop.create_connection(Floor, sock=sock))
+
+    async def get(rid, frame):
+        fut = loop.create_future()
+        proto.waiting[rid] = fut
+        proto.transport.write(frame)
+        return await fut
+
+    async def gather():
+        return await asyncio.gather(*[get(i + 1, f) for i, f in enumerate(frames)])
+
+    def step():
+        return loop.run_until_complete(gather())
+    replies = step()
+    expect('replies', len(replies), units)
+    expect('ids of the replies', [_I64.unpack_from(r, 4)[0] for r in replies],
+           list(range(1, units + 1)))
+    step.cleanup = lambda: (proto.transport.close(), loop.close())
+    return step
+
+
 def _owners(env, cache_name: str, keys):
     """For each key, a ping-pong caller on the node that holds it (found by local peek)."""
     conns = [wire.Wire(host, port) for host, port in env['nodes']]

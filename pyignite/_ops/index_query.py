@@ -103,4 +103,4 @@ def index_query(session: 'Session', state: CursorState, cache: 'CacheRef', value
     # a server without the limit feature sends every entry: the cursor stops at the limit
     state.limit = -1 if limit is None else limit
     yield from to_partition_owner(session, req, -1 if partition is None else partition)
-    yield from _open(session, state, req, OP_QUERY_INDEX_CURSOR_GET_PAGE, False)
+    return (yield from _open(session, state, req, OP_QUERY_INDEX_CURSOR_GET_PAGE, False))

@@ -1,15 +1,14 @@
-"""Key-value operations of a cache."""
-from typing import TYPE_CHECKING, Any, Dict, Iterable, Mapping, Optional, Tuple, Union
+"""Key-value operations of a cache (those on many keys are in :mod:`.multi_key`)."""
+from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Tuple, Union
 
 from .._codec import structs as S
 from .._codec.decoder import Data, Reader, read, read_bool, read_long
 from .._codec.encoder import _BY_PYTYPE, write
 from .._protocol.opcodes import (
-    OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CLEAR_KEYS, OP_CACHE_CONTAINS_KEY,
-    OP_CACHE_CONTAINS_KEYS, OP_CACHE_GET, OP_CACHE_GET_ALL, OP_CACHE_GET_AND_PUT,
-    OP_CACHE_GET_AND_PUT_IF_ABSENT, OP_CACHE_GET_AND_REMOVE, OP_CACHE_GET_AND_REPLACE,
-    OP_CACHE_GET_SIZE, OP_CACHE_LOCAL_PEEK, OP_CACHE_PUT, OP_CACHE_PUT_ALL, OP_CACHE_PUT_IF_ABSENT,
-    OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS, OP_CACHE_REMOVE_KEY, OP_CACHE_REMOVE_KEYS,
+    OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CONTAINS_KEY, OP_CACHE_GET,
+    OP_CACHE_GET_AND_PUT, OP_CACHE_GET_AND_PUT_IF_ABSENT, OP_CACHE_GET_AND_REMOVE,
+    OP_CACHE_GET_AND_REPLACE, OP_CACHE_GET_SIZE, OP_CACHE_LOCAL_PEEK, OP_CACHE_PUT,
+    OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS, OP_CACHE_REMOVE_KEY,
     OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
 from .._protocol.request import cache_request
@@ -41,21 +40,6 @@ def key_op(session: 'Session', cache: 'CacheRef', op_code: int, reader: Optional
     write(buf, key, key_hint, ctx)
     for value, hint in values:
         write(buf, value, hint, ctx)
-    return Call(req, reader)
-
-
-def _write_keys(buf: bytearray, keys: Iterable[Any], ctx: Any) -> None:
-    keys = list(keys)
-    buf += S.INT.pack(len(keys))
-    for key in keys:
-        write(buf, key, None, ctx)
-
-
-def keys_op(session: 'Session', cache: 'CacheRef', op_code: int, reader: Optional[Reader],
-            keys: Iterable[Any]) -> Call:
-    """An operation on a list of keys, each maybe a ``(key, hint)`` tuple."""
-    req = cache_request(op_code, cache)
-    _write_keys(req.buf, keys, session.binary)
     return Call(req, reader)
 
 
@@ -101,33 +85,13 @@ def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
     return Call(req, NOTHING)
 
 
-def get_all(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
-    """Values of the keys present, as a dict keyed by the bare keys."""
-    req = cache_request(OP_CACHE_GET_ALL, cache)
-    _write_keys(req.buf, keys, session.binary)
-    return Call(req, _read_pairs)
-
-
-def _read_pairs(data: Data, pos: int, ctx: Any) -> Tuple[Dict[Any, Any], int]:
+def read_pairs(data: Data, pos: int, ctx: Any) -> Tuple[Dict[Any, Any], int]:
+    """The payload of a get_all reply: a dict of the keys found and their values."""
     count = S.INT.unpack_from(data, pos)[0]
     if count < 0:
         raise ParseError('malformed reply: {} key-value pairs'.format(count))
     values, pos = read_values(data, pos + 4, 2 * count, ctx)
     return dict(zip(values[0::2], values[1::2])), pos
-
-
-def put_all(session: 'Session', cache: 'CacheRef', pairs: Mapping[Any, Any]) -> Call:
-    """Write a dict of key-value pairs; keys and values may be ``(item, hint)`` tuples."""
-    if not hasattr(pairs, 'items'):
-        raise ParameterError('put_all takes a dict of key-value pairs')
-    req = cache_request(OP_CACHE_PUT_ALL, cache)
-    buf = req.buf
-    ctx = session.binary
-    buf += S.INT.pack(len(pairs))
-    for key, value in pairs.items():
-        write(buf, key, None, ctx)
-        write(buf, value, None, ctx)
-    return Call(req, NOTHING)
 
 
 def get_size(session: 'Session', cache: 'CacheRef',
@@ -147,9 +111,8 @@ def get_size(session: 'Session', cache: 'CacheRef',
     return Call(req, LONG)
 
 
-def clear(session: 'Session', cache: 'CacheRef', keys: Optional[Iterable[Any]] = None) -> Call:
-    if keys:
-        return keys_op(session, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
+def clear(session: 'Session', cache: 'CacheRef') -> Call:
+    """Clear the whole cache (keys are cleared by :func:`.multi_key.clear_keys`)."""
     return cache_op(session, cache, OP_CACHE_CLEAR)
 
 
@@ -158,17 +121,9 @@ def clear_key(session: 'Session', cache: 'CacheRef', key: Any,
     return key_op(session, cache, OP_CACHE_CLEAR_KEY, NOTHING, key, key_hint)
 
 
-def clear_keys(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
-    return keys_op(session, cache, OP_CACHE_CLEAR_KEYS, NOTHING, keys)
-
-
 def contains_key(session: 'Session', cache: 'CacheRef', key: Any,
                  key_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_CONTAINS_KEY, BOOL, key, key_hint)
-
-
-def contains_keys(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
-    return keys_op(session, cache, OP_CACHE_CONTAINS_KEYS, BOOL, keys)
 
 
 def get_and_put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
@@ -222,10 +177,6 @@ def remove_if_equals(session: 'Session', cache: 'CacheRef', key: Any, sample: An
                      key_hint: Optional[Hint] = None, sample_hint: Optional[Hint] = None) -> Call:
     return key_op(session, cache, OP_CACHE_REMOVE_IF_EQUALS, BOOL, key, key_hint,
                   (sample, sample_hint))
-
-
-def remove_keys(session: 'Session', cache: 'CacheRef', keys: Iterable[Any]) -> Call:
-    return keys_op(session, cache, OP_CACHE_REMOVE_KEYS, NOTHING, keys)
 
 
 def remove_all(session: 'Session', cache: 'CacheRef') -> Call:

@@ -30,11 +30,13 @@ from .._protocol.opcodes import (
 )
 from .._protocol.wire import STATUS_RESOURCE_DOES_NOT_EXIST
 from .._codec.registry import MissingBinaryType
-from .._protocol.request import RELEASE_FROM_REPLY, Request, cache_request
+from .._protocol.request import RELEASE_FROM_REPLY, Request, Response, cache_request
 from ..datatypes.prop_codes import PROP_QUERY_ENTITIES
 from ..datatypes.sql import StatementType
 from ..datatypes.type_codes import TC_NULL
-from ..exceptions import CacheError, CursorError, ParameterError, ParseError, SQLError
+from ..exceptions import (
+    CacheError, CursorError, ParameterError, ParseError, ReconnectError, SQLError,
+)
 from .affinity import refresh_partitions
 from ..binary import GenericObjectMeta
 from .binary_types import PLATFORM_JAVA, read_fetching_types, register_java_class_name
@@ -75,10 +77,13 @@ class CursorState:
     :ivar type_codes: set it to a list before an SQL fields query is opened to have it
      filled with each column's wire type code, as found in the first page (None for a
      column with only nulls there): the protocol sends no column types, only names.
+    :ivar ahead: the next page, asked for before the current one was decoded: the
+     driver's handle of the request under way (or of its outcome), or None.
     """
 
     __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
-                 'page_op', 'reader', 'error', 'field_names', 'broken', 'type_codes')
+                 'page_op', 'reader', 'error', 'field_names', 'broken', 'type_codes',
+                 'codes_wanted', 'ahead')
 
     def __init__(self) -> None:
         self.cursor_id: Optional[int] = None
@@ -94,6 +99,8 @@ class CursorState:
         self.field_names: Optional[List[Optional[str]]] = None
         self.broken: Optional[BaseException] = None
         self.type_codes: Optional[List[Optional[int]]] = None
+        self.codes_wanted = False
+        self.ahead: Any = None
 
 
 def _same_session(state: CursorState) -> bool:
@@ -247,10 +254,13 @@ def _take_page(session: 'Session', state: CursorState, rows: List[Any], more: bo
     if limit >= 0:
         if len(rows) < limit:
             state.limit = limit - len(rows)
-            return
-        del rows[limit:]
-        state.limit = 0
-        yield from close_cursor(session, state)
+        else:
+            del rows[limit:]
+            state.limit = 0
+            yield from close_cursor(session, state)
+    if state.field_names is not None:  # the first page, of a query asked for its names
+        rows.insert(0, state.field_names)
+        state.field_names = None
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -321,7 +331,8 @@ def _cache_id(cache: Any) -> int:
 
 def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
           fields: bool) -> Operation:
-    """Send the first request of a query and take its first page."""
+    """Send the first request of a query; return its first page, not decoded yet (the
+    cursor hands it to :func:`take_page`, after it asked for the next one)."""
     if session.needs_prepare(req):
         yield from prepare(session, req)
     # given up before its reply is read, the request's cursor is closed by the inbox
@@ -347,25 +358,27 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
                     names.append(name)
                 state.field_names = names
             state.reader = fields_page_reader(columns)
+            if state.type_codes is not None:
+                # filled from the first page, once it is decoded (see take_page)
+                state.type_codes = [None] * columns
+                state.codes_wanted = True
         else:
             state.reader = read_entry_page
     except (IndexError, struct.error) as e:
         raise ParseError('malformed query response: {!r}'.format(e)) from None
     state.page_op = page_op
-    (rows, more), _ = yield from _decode_page(session, state.reader, data, pos)
-    if fields and state.type_codes is not None:
-        # after the page is decoded: any binary type it needs is known by now
-        state.type_codes = column_type_codes(data, pos, columns, session.binary)
-    yield from _take_page(session, state, rows, more)
+    return Response(data, pos, resp.conn)
 
 
 def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: int = 1,
-         partitions: int = -1, local: bool = False, filter: Any = None) -> Operation:
+         partitions: int = -1, local: bool = False, filter: Any = None,
+         node: Any = None) -> Operation:
     """Open a scan query (OP_QUERY_SCAN) over all entries of a cache.
 
     :param partitions: the one partition to scan; negative for all,
     :param filter: a complex object whose type name is a Java ``IgniteBiPredicate`` class
-     on the server, or None.
+     on the server, or None,
+    :param node: (a parallel scan's local scan of a node) the connection to scan on.
     """
     _int('page_size', page_size, 1)
     _int('partitions', partitions, -(1 << 31))
@@ -387,8 +400,11 @@ def scan(session: 'Session', state: CursorState, cache: 'CacheRef', page_size: i
     buf += S.INT.pack(partitions)
     buf.append(local)
     state.error = CacheError
-    yield from to_partition_owner(session, req, partitions)
-    yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False)
+    if node is not None and partitions < 0:
+        req.conn = node
+    else:
+        yield from to_partition_owner(session, req, partitions)
+    return (yield from _open(session, state, req, OP_QUERY_SCAN_CURSOR_GET_PAGE, False))
 
 
 def to_partition_owner(session: 'Session', req: Request, partition: int) -> Operation:
@@ -454,7 +470,7 @@ def sql(session: 'Session', state: CursorState, cache: 'CacheRef', query_str: st
     buf += S.INT.pack(page_size)
     buf += _pack_q(timeout)
     state.error = SQLError
-    yield from _open(session, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False)
+    return (yield from _open(session, state, req, OP_QUERY_SQL_CURSOR_GET_PAGE, False))
 
 
 def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size: int = 1024,
@@ -512,17 +528,16 @@ def sql_fields(session: 'Session', state: CursorState, query_str: str, page_size
     state.error = SQLError
     if include_field_names:
         state.field_names = []
-    yield from _open(session, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True)
-    if include_field_names:
-        state.rows.insert(0, state.field_names)
+    return (yield from _open(session, state, req, OP_QUERY_SQL_FIELDS_CURSOR_GET_PAGE, True))
 
 
 # --- paging and closing -------------------------------------------------------------------
 
 
 def next_row(state: CursorState) -> Any:
-    """The next row of the current page, or :data:`NEED_PAGE` (fetch one with
-    :func:`fetch_page`), or :data:`END`.
+    """The next row of the current page, or :data:`NEED_PAGE` (the page asked for ahead
+    must be waited for, or one fetched with :func:`request_page`, then decoded with
+    :func:`take_page`), or :data:`END`.
 
     :raises CursorError: a page of the cursor never came, so the rest are lost.
     """
@@ -531,6 +546,8 @@ def next_row(state: CursorState) -> Any:
     if i < len(rows):
         state.index = i + 1
         return rows[i]
+    if state.ahead is not None:
+        return NEED_PAGE  # waiting for it tells how it went
     if state.broken is not None:
         raise CursorError('the cursor is broken: a page request failed ({!r}), so its '
                           'remaining rows are lost; run the query again'.format(
@@ -543,29 +560,28 @@ NEED_PAGE = object()
 END = object()
 
 
-def fetch_page(session: 'Session', state: CursorState) -> Operation:
-    """Fetch the next page of an open cursor into ``state``.
+def request_page(session: 'Session', state: CursorState) -> Operation:
+    """Ask for the next page of an open cursor; return its reply, not decoded yet (or None
+    when the server holds no more). The current page stays: the cursor may ask for the
+    next one while its rows are still handed out (see :func:`wants_next`).
 
     A page that does not come (an error, a timeout, a cancellation) breaks the cursor:
     the server has moved past it, so it cannot be asked for again. The cursor is
     released (by the inbox, when the late reply comes) and :func:`next_row` raises.
     """
     if not state.more:
-        state.rows, state.index = [], 0
-        return
+        return None
     yield from close_abandoned(session)
     if not _same_session(state):
         state.more = False
-        state.rows, state.index = [], 0
         raise ConnectionError('the connection of the cursor was lost; the server dropped '
                               'the cursor with it')
     req = Request(state.page_op, state.error)
     req.buf += _pack_q(state.cursor_id)
     req.conn = state.conn
     req.release = state.cursor_id
-    state.rows, state.index = [], 0
     try:
-        resp = yield req
+        resp: Response = yield req
     except CacheError as e:
         # a page that failed (a query cancelled by its timeout...) leaves the cursor
         # registered on the server
@@ -579,11 +595,61 @@ def fetch_page(session: 'Session', state: CursorState) -> Operation:
         # the late reply, if any, closes the cursor (req.release)
         state.broken = e
         state.more = False
+        if isinstance(e, OSError) and not session.nodes:
+            # asked for ahead, then the client was closed: say that, as for any call
+            raise ReconnectError('The client is not connected: call connect() first') from e
         raise
-    # an open cursor has its reader (and its id, below)
-    (rows, more), _ = yield from _decode_page(
-        session, state.reader, resp.data, resp.pos)  # type: ignore[arg-type]
+    return resp
+
+
+def wants_next(state: CursorState, page: Response) -> bool:
+    """Whether to ask for the page after ``page`` before decoding ``page``.
+
+    A page ends with its ``has_more`` byte, which is the last byte of the reply: so the
+    answer is known without decoding the page. No page is asked for past ``max_rows``.
+    """
+    data = page.data
+    if not state.more or state.broken is not None or not data or data[-1] == 0:
+        return False
+    limit = state.limit
+    return limit < 0 or _page_header(data, page.pos) < limit
+
+
+def take_page(session: 'Session', state: CursorState, page: Optional[Response]) -> Operation:
+    """Decode ``page`` (a reply :func:`request_page` or a query returned) into the
+    cursor's current page, fetching the binary types it does not know.
+
+    A page that cannot be decoded (or whose type fetch is given up on) breaks the cursor:
+    its rows are lost, and the cursor must not go on as if they were not.
+    """
+    state.rows, state.index = [], 0
+    if page is None:
+        return
+    data = page.data
+    try:
+        # an open cursor has its reader
+        (rows, more), end = yield from _decode_page(
+            session, state.reader, data, page.pos)  # type: ignore[arg-type]
+        if end != len(data):
+            # the byte wants_next read as has_more was not the page's end
+            raise ParseError('malformed cursor page: {} bytes after its end'.format(
+                len(data) - end))
+    except BaseException as e:
+        state.broken = e
+        raise
+    if state.codes_wanted and state.type_codes is not None:
+        # after the page is decoded: any binary type it needs is known by now
+        state.codes_wanted = False
+        state.type_codes = column_type_codes(data, page.pos, len(state.type_codes),
+                                             session.binary)
     yield from _take_page(session, state, rows, more)
+
+
+def drop_page(state: CursorState, page: Optional[Response]) -> None:
+    """Forget a page asked for ahead that nobody will read (the cursor is being closed);
+    if it was the last one, the server freed the cursor already."""
+    if page is not None and (not page.data or page.data[-1] == 0):
+        state.more = False
 
 
 def needs_close(state: CursorState) -> bool:
@@ -605,3 +671,79 @@ def close_cursor(session: 'Session', state: CursorState) -> Operation:
     except CacheError as e:
         if e.status != STATUS_RESOURCE_DOES_NOT_EXIST:
             raise
+
+
+# --- partition-parallel scans -------------------------------------------------------------
+
+
+def check_parallel(page_size: Any, partitions: Any, local: Any) -> None:
+    """Check the parameters of a parallel scan.
+
+    :raises ParameterError: a bad page size, or ``partitions``/``local`` given with it.
+    """
+    _int('page_size', page_size, 1)
+    if _bool('local', local) or _int('partitions', partitions, -(1 << 31)) >= 0:
+        raise ParameterError('a parallel scan reads every partition on its primary node: '
+                             'it takes neither partitions nor local')
+
+
+def scan_lanes(session: 'Session', cache: 'CacheRef') -> Operation:
+    """The lanes of a parallel scan: ``(node, partitions)`` pairs; or None when the client
+    has no partition map for the cache (not partition-aware, a replicated cache...).
+
+    A node the client is connected to is scanned with one local scan, ``(its connection,
+    [-1])``: the server's local scan of a partitioned cache reads the node's primary
+    partitions only (backups would need ``includeBackups``, which the protocol does not
+    send), so the nodes' local scans together read each partition once. The partitions
+    of an owner the client has no live connection to are scanned one by one, ``(None,
+    [partitions...])``, each wherever requests go.
+    """
+    router = session.router
+    if router is None:
+        return None
+    cache_id = cache._cache_id
+    if session.stale(cache_id):
+        yield from refresh_partitions(session, cache_id)
+    owners = router.partition_connections(cache_id)
+    if not owners:
+        return None
+    lanes: Dict[Any, List[int]] = {}
+    for partition, conn in enumerate(owners):
+        if conn is None:
+            lanes.setdefault(None, []).append(partition)
+        else:
+            lanes[conn] = [-1]
+    return list(lanes.items())
+
+
+class ScanLane:
+    """One lane of a parallel scan (see :func:`scan_lanes`): a local scan of a node, or
+    partitions scanned one after the other (each on its primary node if connected).
+
+    :ivar state: the cursor of the partition being scanned, or None before the first.
+    """
+
+    def __init__(self, session: 'Session', cache: 'CacheRef', page_size: int, node: Any,
+                 partitions: List[int]) -> None:
+        self.session = session
+        self.node = node
+        self.cache = cache
+        self.page_size = page_size
+        self.todo = list(reversed(partitions))
+        self.state: Optional[CursorState] = None
+
+    def next_op(self, page: Optional[Response]) -> Optional[Operation]:
+        """What to ask for after ``page`` (a page of :attr:`state`, None at the start):
+        the next page of the partition, the first of the next partition, or None when the
+        lane is done. Ask for it before decoding ``page`` into the cursor it came from
+        (taken before this call, as this may move :attr:`state` on)."""
+        state = self.state
+        if page is not None and state is not None and wants_next(state, page):
+            return request_page(self.session, state)
+        if not self.todo:
+            return None
+        self.state = state = CursorState()
+        partition = self.todo.pop()
+        # -1: the local scan of the lane's node
+        return scan(self.session, state, self.cache, self.page_size, partition, partition < 0,
+                    self.node)

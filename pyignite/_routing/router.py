@@ -18,6 +18,7 @@ partition-aware client keeps one connection per node, and a node that comes
 back must be used again without a background thread, so the drivers make an
 attempt before an operation once the schedule says so.
 """
+import struct
 import threading
 import time
 from collections import ChainMap
@@ -28,7 +29,7 @@ from typing import (
 from uuid import UUID
 
 from .affinity import (
-    AffinityGroup, PartitionMaps, ByteData, SchemaFields, TopologyVersion, key_hash,
+    _SIMPLE, AffinityGroup, PartitionMaps, ByteData, SchemaFields, TopologyVersion, key_hash,
 )
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ RETRY_MIN_INTERVAL = 1.0
 
 # complex object, wrapped object, back-reference: the keys affinity key fields apply to
 _COMPLEX_CODES = frozenset((0x67, 0x1B, 0x66))
+_WORDS = struct.Struct('<II').unpack_from
 
 
 def metadata_accessors(registry: Any) -> Tuple[Optional[Mapping[int, int]], Optional[SchemaFields]]:
@@ -177,6 +179,58 @@ class Router:
         if conn is not None and conn.alive:
             return conn
         return None
+
+    def connections_for(self, registry: Any, cache_id: int, data: ByteData,
+                        positions: List[int]) -> Optional[List[Optional['NodeConnection']]]:
+        """:meth:`connection_for` of many keys of one cache at once (a multi-key request
+        split by node): the connection of the key at each position, None for a key to
+        route by default; or None (all by default) without a fresh map.
+        """
+        entry = self._tables.get(cache_id)
+        if entry is None or not self._fresh:
+            return None
+        _, mask, conns = entry
+        parts = len(conns)
+        simple = _SIMPLE
+        out: List[Optional['NodeConnection']] = []
+        append = out.append
+        words = _WORDS
+        for pos in positions:
+            code = data[pos]
+            if code == 4 and mask >= 0:
+                # a long, the usual key: Long.hashCode is low word ^ high word, whose
+                # sign does not matter to the masked partition
+                lo, hi = words(data, pos + 1)
+                h = lo ^ hi
+                conn = conns[(h ^ (h >> 16)) & mask]
+                append(conn if conn is not None and conn.alive else None)
+                continue
+            fn = simple[code] if code not in _COMPLEX_CODES else None
+            if fn is None:
+                append(self.connection_for(registry, cache_id, data, pos))
+                continue
+            try:
+                h = fn(data, pos + 1)
+            except (struct.error, IndexError):
+                h = None
+            if h is None:
+                append(None)
+                continue
+            if mask >= 0:
+                part = (h ^ ((h & 0xFFFFFFFF) >> 16)) & mask
+            else:
+                part = abs(h) % parts
+            conn = conns[part]
+            append(conn if conn is not None and conn.alive else None)
+        return out
+
+    def partition_connections(self, cache_id: int) -> Optional[List[Optional['NodeConnection']]]:
+        """The connection to the primary node of each partition of a cache (None where it
+        is unknown or dead), or None without a fresh map."""
+        entry = self._tables.get(cache_id)
+        if entry is None or not self._fresh:
+            return None
+        return [conn if conn is not None and conn.alive else None for conn in entry[2]]
 
     def node_for_key(self, registry: Any, cache_id: int, data: ByteData,
                      key_pos: int) -> Optional[UUID]:

@@ -711,11 +711,19 @@ class Connection(NodeConnection):
             raise
         return _Sent(stream, rid, req.release, waiter, deadline, completed)
 
-    def collect(self, sent: '_Sent') -> Tuple[bytes, P.ResponseHeader]:
+    def collect(self, sent: '_Sent',
+                clock_from_now: bool = False) -> Tuple[bytes, P.ResponseHeader]:
         """The reply to a request :meth:`submit` sent: ``(frame, header)`` as
-        :meth:`request` returns, with its errors."""
+        :meth:`request` returns, with its errors.
+
+        :param clock_from_now: count ``timeout`` from now rather than from the send (a page
+         a cursor asked for ahead: its reader may have been busy with the rows meanwhile).
+        """
         stream = sent.stream
-        reply = self._receive(stream, sent.rid, sent.release, sent.waiter, sent.deadline,
+        deadline = sent.deadline
+        if clock_from_now and deadline is not None:
+            deadline = monotonic() + self.timeout  # type: ignore[operator]
+        reply = self._receive(stream, sent.rid, sent.release, sent.waiter, deadline,
                               sent.completed)
         try:
             return reply, _parse_header(reply, stream.flags_header)

@@ -74,8 +74,8 @@ class _Result(_SyncCursor):
         super().__init__(client)
         state = self._state
         state.type_codes = []
-        client._run(query.sql_fields(client._session, state, sql, page_size, args, schema,
-                                     include_field_names=True))
+        self._page(client._run(query.sql_fields(client._session, state, sql, page_size, args,
+                                                schema, include_field_names=True)))
         state.index = 1  # row 0 is the names
         self.converters = [(i, _CONVERTERS[code]) for i, code in enumerate(self.type_codes)
                            if code in _CONVERTERS]
@@ -102,7 +102,6 @@ class _Result(_SyncCursor):
         """Up to ``n`` next rows (all of them for a negative ``n``)."""
         state = self._state
         out: List[Any] = []
-        client = self._client
         while n < 0 or len(out) < n:
             rows, i = state.rows, state.index
             if i < len(rows):
@@ -112,7 +111,7 @@ class _Result(_SyncCursor):
                 continue
             row = query.next_row(state)
             if row is query.NEED_PAGE:
-                client._run(query.fetch_page(client._session, state))
+                self._page(None)
             elif row is query.END:
                 break
             else:

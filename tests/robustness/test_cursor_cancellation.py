@@ -248,13 +248,17 @@ async def test_async_page_given_up_on_breaks_the_cursor(proxy, ignite_node, made
         cursor = await cache.scan(page_size=5)
         first = [await cursor.__anext__() for _ in range(5)]
         proxy.tamper_all(delayed_replies_to(proxy, OP_QUERY_SCAN_CURSOR_GET_PAGE, 0.2))
+        # page 2 was asked for ahead, maybe before the proxy held replies back: at most
+        # its rows come before the wait that gives up
         with pytest.raises(asyncio.TimeoutError):
-            await asyncio.wait_for(cursor.__anext__(), 0.05)
+            for _ in range(6):
+                first.append(await asyncio.wait_for(cursor.__anext__(), 0.05))
         for _ in range(3):
             with pytest.raises(CursorError) as raised:
                 await cursor.__anext__()
             assert isinstance(raised.value.__cause__, asyncio.CancelledError)
-        assert len(first) == 5
+        assert len(first) in (5, 10)
+        assert sorted(k for k, _ in first) == sorted(set(k for k, _ in first))
         # the page's late reply closes the cursor on the node
         assert await async_wait_until(lambda: cursor.cursor_id in closed_ids(proxy))
         proxy.tamper_all(None)
@@ -282,8 +286,11 @@ def test_sync_page_answered_late_breaks_the_cursor(proxy, ignite_node, made_cach
         worker.start()
         proxy.tamper_all(delayed_replies_to(proxy, OP_QUERY_SCAN_CURSOR_GET_PAGE, 1.0))
         try:
+            # page 2 was asked for ahead, maybe before the proxy held replies back: at
+            # most its rows come before the timeout
             with pytest.raises(socket.timeout):
-                next(cursor)
+                for _ in range(11):
+                    page_one.append(next(cursor))
             for _ in range(3):
                 with pytest.raises(CursorError) as raised:
                     next(cursor)
@@ -292,7 +299,8 @@ def test_sync_page_answered_late_breaks_the_cursor(proxy, ignite_node, made_cach
         finally:
             stop.set()
             worker.join()
-        assert len(page_one) == 10
+        assert len(page_one) in (10, 20)
+        assert len({k for k, _ in page_one}) == len(page_one)
         proxy.tamper_all(None)
         assert wait_for_server_cursors(ignite_node, before) <= before
         assert len(list(cache.scan(page_size=4))) == 30

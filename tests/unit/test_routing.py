@@ -411,3 +411,28 @@ def test_transaction_defaults():
     tx = AioTransaction(object())
     assert (tx.concurrency.name, tx.isolation.name, tx.tx_id, tx.closed) == (
         'PESSIMISTIC', 'REPEATABLE_READ', None, False)
+
+
+@pytest.mark.parametrize('parts', [1024, 1000])
+def test_routing_many_keys_at_once_matches_one_at_a_time(parts):
+    """Router.connections_for (multi-key requests split by node) routes every key where
+    connection_for routes it alone: longs (its fast path) of every sign and size, ints,
+    strings, floats, and keys it can't hash."""
+    from pyignite._codec.encoder import write
+    from pyignite._codec.registry import BinaryRegistry
+    from pyignite._protocol.request import Frame
+    conns = [FakeConn(A), FakeConn(B), FakeConn(C, alive=False)]
+    router = router_with(conns, [group(parts)])
+    registry = BinaryRegistry()
+    keys = (list(range(-300, 300)) + [2 ** 40 + 7, -(2 ** 63), 2 ** 63 - 1, 2 ** 31, -2 ** 31 - 1]
+            + ['k{}'.format(i) for i in range(200)] + [0.5, -1.25, None, [1, 2], b'\x00\x01'])
+    data = Frame()
+    positions = []
+    for key in keys:
+        positions.append(len(data))
+        write(data, key, None, registry)
+    many = router.connections_for(registry, CACHE, data, positions)
+    one = [router.connection_for(registry, CACHE, data, pos) for pos in positions]
+    assert many == one
+    assert {conn.uuid for conn in many if conn is not None} == {A, B}
+    assert None in many  # the dead node's keys, and those that can't be hashed
