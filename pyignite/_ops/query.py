@@ -83,7 +83,7 @@ class CursorState:
 
     __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
                  'page_op', 'reader', 'error', 'field_names', 'broken', 'type_codes',
-                 'codes_wanted', 'ahead')
+                 'first_page', 'ahead')
 
     def __init__(self) -> None:
         self.cursor_id: Optional[int] = None
@@ -99,7 +99,8 @@ class CursorState:
         self.field_names: Optional[List[Optional[str]]] = None
         self.broken: Optional[BaseException] = None
         self.type_codes: Optional[List[Optional[int]]] = None
-        self.codes_wanted = False
+        #: the next page taken is the query's first (names and type codes come with it)
+        self.first_page = False
         self.ahead: Any = None
 
 
@@ -258,9 +259,10 @@ def _take_page(session: 'Session', state: CursorState, rows: List[Any], more: bo
             del rows[limit:]
             state.limit = 0
             yield from close_cursor(session, state)
-    if state.field_names is not None:  # the first page, of a query asked for its names
-        rows.insert(0, state.field_names)
-        state.field_names = None
+    if state.first_page:
+        state.first_page = False
+        if state.field_names is not None:  # a query asked for its column names
+            rows.insert(0, state.field_names)
 
 
 # --- checks -------------------------------------------------------------------------------
@@ -361,12 +363,12 @@ def _open(session: 'Session', state: CursorState, req: Request, page_op: int,
             if state.type_codes is not None:
                 # filled from the first page, once it is decoded (see take_page)
                 state.type_codes = [None] * columns
-                state.codes_wanted = True
         else:
             state.reader = read_entry_page
     except (IndexError, struct.error) as e:
         raise ParseError('malformed query response: {!r}'.format(e)) from None
     state.page_op = page_op
+    state.first_page = True
     return Response(data, pos, resp.conn)
 
 
@@ -637,9 +639,8 @@ def take_page(session: 'Session', state: CursorState, page: Optional[Response]) 
     except BaseException as e:
         state.broken = e
         raise
-    if state.codes_wanted and state.type_codes is not None:
+    if state.first_page and state.type_codes is not None:
         # after the page is decoded: any binary type it needs is known by now
-        state.codes_wanted = False
         state.type_codes = column_type_codes(data, page.pos, len(state.type_codes),
                                              session.binary)
     yield from _take_page(session, state, rows, more)
