@@ -747,4 +747,4 @@ class ScanLane:
         partition = self.todo.pop()
         # -1: the local scan of the lane's node
         return scan(self.session, state, self.cache, self.page_size, partition, partition < 0,
-                    self.node)
+                    node=self.node)
