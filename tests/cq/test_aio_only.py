@@ -41,14 +41,18 @@ async def test_a_query_without_listener_is_an_async_iterator_of_events(ignite_no
     client = AioClient()
     async with client.connect(ignite_node.host, ignite_node.port):
         cache = await client.get_or_create_cache(unique('cq-iter'))
-        cq = await cache.continuous_query(buffer_size=2)
+        # one event a batch: a server may hold a part-filled batch back (no time_interval)
+        cq = await cache.continuous_query(buffer_size=1)
         for k in range(5):
             await cache.put(k, str(k))
         got = []
-        async for event in cq:
-            got.append((event.event_type, event.key, event.value, event.old_value))
-            if len(got) == 5:
-                await cq.close()  # ends the iteration
+
+        async def iterate():
+            async for event in cq:
+                got.append((event.event_type, event.key, event.value, event.old_value))
+                if len(got) == 5:
+                    await cq.close()  # ends the iteration
+        await asyncio.wait_for(iterate(), 60)
         # in order per key; keys in different partitions may come in any order
         assert sorted(got, key=lambda e: e[1]) == [(EventType.CREATED, k, str(k), None)
                                                    for k in range(5)]
