@@ -169,8 +169,13 @@ class Compute(_Compute):
         client = self._client
         handle = TaskHandle()
         future = ComputeFuture(client, handle)
-        client._run(ops.start_task(client._session, handle, self._steps, task_name, arg,
-                                   flags, millis, future._deliver, future._end))
+        try:
+            client._run(ops.start_task(client._session, handle, self._steps, task_name, arg,
+                                       flags, millis, future._deliver, future._end))
+        except ComputeError as e:
+            # a task that fails at once is refused in the reply to its start rather than
+            # in a notification (a race on the server): its future carries that all the same
+            future._settle(None, e)
         return future
 
     def execute(self, task_name: str, arg: Any = None, *, timeout: Optional[float] = None,
