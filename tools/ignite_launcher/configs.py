@@ -214,7 +214,10 @@ def render_config(node: str, work_dir: Path, client_port: int, discovery_port: i
         communication_port=communication_port,
         communication_port_range=communication_range or discovery_range,
         wal=_WAL_BLOCK if auth or persistence else '',
-        default_region_size=256 * MB,
+        # in memory, the one test node of a whole session holds what every test leaves;
+        # Ignite halts a node whose region fills up (it took 256 MiB once pandas, the
+        # streamer and the SQLAlchemy suite had run). Off-heap pages are taken as needed.
+        default_region_size=(256 if auth or persistence else 1024) * MB,
         persistence=_PERSISTENCE_BLOCK if auth or persistence else '',
         small_region_size=20 * MB,
     )
