@@ -8,7 +8,7 @@ from .datatypes.cluster_state import ClusterState
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
-    from .cache import BaseCache
+    from ._base_cache import BaseCache
 
 __all__ = ['Cluster']
 

@@ -22,8 +22,8 @@ abandoned cursors never pile up against the server's per-connection limit.
 """
 import asyncio
 from typing import (
-    TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, Tuple,
-    TypeVar, Union,
+    TYPE_CHECKING, Any, Callable, Dict, Generator, Iterable, Iterator, List, Optional, Protocol,
+    Tuple, TypeVar, Union,
 )
 
 from ._ops import index_query, query
@@ -35,13 +35,26 @@ from ._ops.resources import abandon
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
-    from .client import Client
     from ._base_cache import BaseCache
     from .connection.base import NodeConnection
 
 __all__ = ['ScanCursor', 'SqlCursor', 'SqlFieldsCursor', 'IndexQueryCursor', 'AioScanCursor',
            'AioSqlFieldsCursor', 'AioIndexQueryCursor', 'ParallelScanCursor',
            'AioParallelScanCursor']
+
+
+class _Pipelined(Protocol):
+    """What the sync cursors use of their :class:`~pyignite.client.Client` (which imports
+    this module, so it is not imported back): the driver and its pipelined half."""
+
+    _session: Any
+
+    def _run(self, op: Any) -> Any: ...
+
+    def _start(self, op: Any) -> Any: ...
+
+    def _finish(self, started: Any, clock_from_now: bool = False) -> Any: ...
+
 
 _Sync = TypeVar('_Sync', bound='_SyncCursor')
 _Aio = TypeVar('_Aio', bound='_AioCursor')
@@ -97,7 +110,7 @@ class BaseCursor:
 class _SyncCursor(BaseCursor):
     """Iteration and context management of the sync cursors."""
 
-    _client: 'Client'
+    _client: '_Pipelined'  # type: ignore[assignment]  # the sync Client, a BaseClient
 
     def __iter__(self: _Sync) -> _Sync:
         return self
@@ -420,7 +433,7 @@ class AioSqlFieldsCursor(_AioCursor):
 # --- partition-parallel scans -------------------------------------------------------------
 
 
-def _release(client: 'Client', lane: query.ScanLane, handle: Any) -> None:
+def _release(client: '_Pipelined', lane: query.ScanLane, handle: Any) -> None:
     """Wait for the request a lane has under way and release its partition's cursor."""
     state = lane.state
     if state is None:
@@ -450,7 +463,7 @@ class ParallelScanCursor:
 
     def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int,
                  lanes: List[Tuple[Any, List[int]]]) -> None:
-        self._client: 'Client' = client  # type: ignore[assignment]  # the sync one
+        self._client: '_Pipelined' = client  # type: ignore[assignment]  # the sync one
         self._rows: Iterator[Any] = iter(())
         self._lanes = [query.ScanLane(client._session, cache, page_size, node, parts)
                        for node, parts in lanes]
