@@ -30,6 +30,7 @@ from .exceptions import ParameterError, ReconnectError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_cache import BaseCache
+    from ._ops.common import Operation
     from .cursors import AioScanCursor, AioSqlFieldsCursor, ScanCursor, SqlFieldsCursor
 
 __all__ = ['EventType', 'CacheEntryEvent', 'ScanQuery', 'SqlFieldsQuery', 'ContinuousQuery',
@@ -111,6 +112,8 @@ class _Query:
         self._client = cache.client
         self._listener = listener
         self._on_disconnect = on_disconnect
+        #: what each batch of events is handed to
+        self._sink: Optional[Callable[[List[CacheEntryEvent]], Any]] = listener
         self._handle: Optional[QueryHandle] = None
         self._closed = False
         self.initial: Any = None
@@ -145,6 +148,20 @@ class _Query:
         if not self._client._session.nodes:
             return None  # the client was closed
         return self._on_disconnect
+
+    def _deliver(self, item: Any) -> 'Operation':
+        """What the dispatcher does with a queued ``item``, decided here for both kinds of
+        query: returns ``(call, argument, last)``, meaning call ``call(argument)`` unless
+        ``call`` is None, then stop if ``last``. Decoding a batch may fetch binary types
+        (the requests this operation yields)."""
+        if item is _STOP:
+            return None, None, True
+        if item.__class__ is _Ended:
+            return self._ended(item.error), item.error, True
+        if self._closed:
+            return None, None, False  # what came before close() is dropped
+        events = yield from cq.decode_events(self._client._session, item)
+        return self._sink, events, False
 
     def _failed(self, error: BaseException) -> None:
         """The listener raised ``error`` (call from its ``except`` block)."""
@@ -201,26 +218,14 @@ class ContinuousQuery(_Query):
 
     def _dispatch(self) -> None:
         """The query's thread: decode each batch and hand it to the listener."""
-        client = self._client
-        session = client._session
-        listener = self._listener
+        run = self._client._run
         frames = self._frames
-        while True:
-            item = frames.get()
-            if item is _STOP:
-                return
-            if item.__class__ is _Ended:
-                on_disconnect = self._ended(item.error)
-                if on_disconnect is not None:
-                    try:
-                        on_disconnect(item.error)
-                    except Exception as e:
-                        self._failed(e)
-                return
-            if self._closed:
-                continue
+        last = False
+        while not last:
             try:
-                listener(client._run(cq.decode_events(session, item)))  # type: ignore[misc]
+                call, arg, last = run(self._deliver(frames.get()))
+                if call is not None:
+                    call(arg)
             except Exception as e:
                 self._failed(e)
 
@@ -274,6 +279,8 @@ class AioContinuousQuery(_Query):
         #: batches for ``async for`` (no listener), then _STOP
         self._out: 'asyncio.Queue[Any]' = asyncio.Queue()
         self._pending: 'deque[CacheEntryEvent]' = deque()
+        if listener is None:
+            self._sink = self._out.put_nowait
         self._task: Optional['asyncio.Task[None]'] = None
         self.initial: Optional[Union['AioScanCursor', 'AioSqlFieldsCursor']] = None
 
@@ -304,35 +311,17 @@ class AioContinuousQuery(_Query):
     async def _dispatch(self) -> None:
         """The query's task: decode each batch and hand it to the listener (or to
         ``async for``)."""
-        client = self._client
-        session = client._session
-        listener = self._listener
+        run = self._client._run
         frames = self._frames
+        last = False
         try:
-            while True:
-                item = await frames.get()
-                if item is _STOP:
-                    return
-                if item.__class__ is _Ended:
-                    on_disconnect = self._ended(item.error)
-                    if on_disconnect is not None:
-                        try:
-                            result = on_disconnect(item.error)
-                            if inspect.isawaitable(result):
-                                await result
-                        except Exception as e:
-                            self._failed(e)
-                    return
-                if self._closed:
-                    continue
+            while not last:
                 try:
-                    events = await client._run(cq.decode_events(session, item))
-                    if listener is None:
-                        self._out.put_nowait(events)
-                        continue
-                    result = listener(events)
-                    if inspect.isawaitable(result):
-                        await result
+                    call, arg, last = await run(self._deliver(await frames.get()))
+                    if call is not None:
+                        result = call(arg)
+                        if inspect.isawaitable(result):
+                            await result
                 except Exception as e:
                     self._failed(e)
         finally:
