@@ -25,7 +25,7 @@ import spec  # noqa: E402
 import wire  # noqa: E402
 from clients import api, floor  # noqa: E402
 
-from pyignite import AioClient, Client  # noqa: E402
+from pyignite import AioClient  # noqa: E402
 
 N = 3_000
 

@@ -5,8 +5,9 @@ a fixed reply under the request's id. The time measured is the client process's 
 request: its Python work plus the send and receive system calls. The floor does the same
 with a pre-encoded frame and a minimal ping-pong loop (as ``bench/clients/floor.py``), against
 the same peer; the async rows' floor is the asyncio floor (one future per request, as
-``async_gather_aio`` there). Unlike the end-to-end rows of ``make bench`` this barely depends on the node or
-on other load on the machine; it prints the median of the rounds and what ours adds.
+``async_gather_aio`` there). Unlike the end-to-end rows of ``make bench`` this barely
+depends on the node or on other load on the machine; it prints the median of the rounds
+and what ours adds. The wall times are shown too, but they swing with the machine's load.
 
 ``python3 bench/micro/bench_request_cpu.py [-n 1000] [--rounds 7] [--profile get]``
 """
@@ -302,7 +303,8 @@ def main() -> None:
         ('aio_put', _aio, _aio_puts, b''),
         ('aio_gather', _aio, _aio_gather, value),
     ]
-    print('client CPU and wall time per request, µs (median of {} rounds of {})'.format(args.rounds, args.n))
+    print('client CPU and wall time per request, µs (median of {} rounds of {})'.format(
+        args.rounds, args.n))
     print('{:12s} {:>8s} {:>8s} {:>8s} {:>10s} {:>10s} {:>8s}'.format(
         'workload', 'CPU ours', 'floor', 'added', 'wall ours', 'floor', 'added'))
     for name, run, call, payload in rows:

@@ -171,6 +171,9 @@ class _Stream:
         # frames the reader could not send at once (a sender held the send lock)
         self.unsent: List[bytearray] = []
         self.scratch = memoryview(bytearray(_RECV))
+        #: how :meth:`send` writes bytes, under the send lock: straight to the socket, or
+        #: through TLS (:meth:`_TlsStream.send_tls`)
+        self.write: Callable[[Union[bytes, bytearray]], None] = sock.sendall
 
     # --- raw I/O (overridden for TLS) ---------------------------------------------------
 
@@ -179,7 +182,7 @@ class _Stream:
             if self.unsent:
                 self._send_unsent()
             try:
-                self.send_raw(data)
+                self.write(data)
             except OSError as e:
                 raise _closed_under_us(self, e) from None
 
@@ -198,11 +201,7 @@ class _Stream:
 
     def _send_unsent(self) -> None:
         frames, self.unsent = self.unsent, []
-        self.send_raw(b''.join(frames))
-
-    def send_raw(self, data: Union[bytes, bytearray]) -> None:
-        """Write bytes under the send lock (held by the caller)."""
-        self.sock.sendall(data)
+        self.write(b''.join(frames))
 
     def receive(self, deadline: Optional[float]) -> Union[bytes, bytearray, memoryview]:
         """Some bytes from the node: a view of the scratch buffer, valid until the next
@@ -211,10 +210,10 @@ class _Stream:
         try:
             if deadline is not None:
                 self._wait(sock, deadline)
-            want = self.frames.want()
             data: Union[bytes, memoryview]
-            if want > _RECV:
-                data = sock.recv(min(want, _RECV_MAX))
+            frames = self.frames
+            if frames.held and frames.want() > _RECV:
+                data = sock.recv(min(frames.want(), _RECV_MAX))
                 got = len(data)
             else:
                 got = sock.recv_into(self.scratch)
@@ -305,6 +304,7 @@ class _TlsStream(_Stream):
         self.tls = context.wrap_bio(self.incoming, self.outgoing, server_side=False,
                                     server_hostname=host or None)
         self.tls_lock = threading.Lock()
+        self.write = self.send_tls
 
     def tls_handshake(self, deadline: float) -> None:
         tls = self.tls
@@ -317,7 +317,8 @@ class _TlsStream(_Stream):
                 self.incoming.write(self.recv(_RECV, deadline))
         self.sock.sendall(self.outgoing.read())
 
-    def send_raw(self, data: Union[bytes, bytearray]) -> None:
+    def send_tls(self, data: Union[bytes, bytearray]) -> None:
+        """Encrypt and write bytes under the send lock (held by the caller)."""
         view = memoryview(data)
         with self.tls_lock:
             written = 0
