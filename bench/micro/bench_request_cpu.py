@@ -29,6 +29,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..'
 import spec  # noqa: E402
 import wire  # noqa: E402
 from clients import api  # noqa: E402
+from clients.floor import _roundtrip, aio_floor  # noqa: E402
 
 from pyignite import AioClient, Client  # noqa: E402
 
@@ -90,101 +91,70 @@ class CannedPeer:
             self.process.terminate()
 
 
-def _floor(n: int, rounds: int, payload: bytes, call, profile: bool):
-    """The floor's ping-pong against the same peer."""
-    peer = CannedPeer(payload)
+def _dial(peer: CannedPeer) -> socket.socket:
+    """A raw socket to the peer, past the handshake."""
     sock = socket.create_connection((peer.host, peer.port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     sock.sendall(_LEN.pack(1) + b'\x01')
     sock.recv(1 << 16)
+    return sock
+
+
+def _floor(n: int, rounds: int, payload: bytes):
+    """The floor's ping-pong (``bench/clients/floor.py``) against the same peer."""
+    peer = CannedPeer(payload)
+    sock = _dial(peer)
+    call = _roundtrip(sock)
     frame = wire.frame(wire.OP_CACHE_GET, wire.cache_prefix(spec.KV_CACHE) + wire.v_long(7))
-    sendall, recv_into = sock.sendall, sock.recv_into
-    buf = bytearray(1 << 20)
-    view = memoryview(buf)
-    unpack = _LEN.unpack_from
-    cpus, walls = [], []
-    for _ in range(rounds):
-        cpu = time.process_time()
-        wall = time.perf_counter()
+
+    def run(n):
         for _ in range(n):
-            sendall(frame)
-            got = recv_into(view)
-            size = unpack(buf, 0)[0] + 4
-            while got < size:
-                got += recv_into(view[got:size])
-            view[:size]
-        cpus.append((time.process_time() - cpu) / n * 1e6)
-        walls.append((time.perf_counter() - wall) / n * 1e6)
+            call(frame)
+    result = _rounds(run, n, rounds, False)
     sock.close()
     peer.close()
-    return statistics.median(cpus), statistics.median(walls)
+    return result
 
 
 def _aio_floor(n: int, rounds: int, payload: bytes, gather: bool):
-    """The asyncio floor (as ``async_gather_aio`` of ``bench/clients/floor.py``): a protocol
-    that cuts frames and resolves one future per request, each request pre-encoded and
-    written by its own coroutine; awaited one by one, or gathered."""
+    """The asyncio floor (``async_gather_aio`` of ``bench/clients/floor.py``, its protocol):
+    one future per request, each request pre-encoded and written by its own coroutine;
+    awaited one by one, or gathered."""
     peer = CannedPeer(payload)
-    loop = asyncio.new_event_loop()
-    prefix = wire.cache_prefix(spec.KV_CACHE)
-    frames = [wire.frame(wire.OP_CACHE_GET, prefix + wire.v_long(i), request_id=i + 2)
-              for i in range(n)]
-    unpack_q = struct.Struct('<q').unpack_from
+    loop, proto, get, frames = aio_floor(_dial(peer), n)
 
-    class Floor(asyncio.Protocol):
-        def __init__(self):
-            self.buf = bytearray()
-            self.waiting = {}
-            self.transport = None
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            buf = self.buf
-            buf += data
-            pos, size = 0, len(buf)
-            while size - pos >= 4:
-                end = pos + 4 + _LEN.unpack_from(buf, pos)[0]
-                if end > size:
-                    break
-                fut = self.waiting.pop(unpack_q(buf, pos + 4)[0], None)
-                if fut is not None:
-                    fut.set_result(bytes(buf[pos:end]))
-                pos = end
-            del buf[:pos]
-
-    _, proto = loop.run_until_complete(loop.create_connection(Floor, peer.host, peer.port))
-    hello = loop.create_future()
-    proto.waiting[0] = hello
-    proto.transport.write(_LEN.pack(1) + b'\x01')
-    # the handshake reply carries no request id: take it whole
-    loop.run_until_complete(asyncio.sleep(0.05))
-    proto.buf.clear()
-
-    async def get(rid, frame):
-        fut = loop.create_future()
-        proto.waiting[rid] = fut
-        proto.transport.write(frame)
-        return await fut
-
-    async def one_by_one():
+    async def one_by_one(n):
         for i in range(n):
-            await get(i + 2, frames[i])
+            await get(i + 1, frames[i])
 
-    async def gathered():
-        await asyncio.gather(*[get(i + 2, frames[i]) for i in range(n)])
+    async def gathered(n):
+        await asyncio.gather(*[get(i + 1, frames[i]) for i in range(n)])
 
-    cpus, walls = [], []
-    for _ in range(rounds):
-        cpu = time.process_time()
-        wall = time.perf_counter()
-        loop.run_until_complete(gathered() if gather else one_by_one())
-        cpus.append((time.process_time() - cpu) / n * 1e6)
-        walls.append((time.perf_counter() - wall) / n * 1e6)
+    run = gathered if gather else one_by_one
+    result = _rounds(lambda n: loop.run_until_complete(run(n)), n, rounds, False)
     proto.transport.close()
     loop.close()
     peer.close()
+    return result
+
+
+def _rounds(run, n: int, rounds: int, profile: bool):
+    """Median (CPU, wall) per request of ``rounds`` calls of ``run(n)``; with ``profile``,
+    print where the time went."""
+    cpus, walls = [], []
+    profiler = cProfile.Profile() if profile else None
+    for _ in range(rounds):
+        if profiler:
+            profiler.enable()
+        cpu = time.process_time()
+        wall = time.perf_counter()
+        run(n)
+        cpus.append((time.process_time() - cpu) / n * 1e6)
+        walls.append((time.perf_counter() - wall) / n * 1e6)
+        if profiler:
+            profiler.disable()
+    if profiler:
+        pstats.Stats(profiler).sort_stats('tottime').print_stats(30)
     return statistics.median(cpus), statistics.median(walls)
 
 
@@ -193,23 +163,10 @@ def _sync(n: int, rounds: int, payload: bytes, call, profile: bool):
     client = Client(partition_aware=False, compact_footer=True)
     client.connect(peer.host, peer.port)
     call(client, 10)  # warm up
-    cpus, walls = [], []
-    profiler = cProfile.Profile() if profile else None
-    for _ in range(rounds):
-        if profiler:
-            profiler.enable()
-        cpu = time.process_time()
-        wall = time.perf_counter()
-        call(client, n)
-        cpus.append((time.process_time() - cpu) / n * 1e6)
-        walls.append((time.perf_counter() - wall) / n * 1e6)
-        if profiler:
-            profiler.disable()
+    result = _rounds(lambda n: call(client, n), n, rounds, profile)
     client.close()
     peer.close()
-    if profiler:
-        pstats.Stats(profiler).sort_stats('tottime').print_stats(30)
-    return statistics.median(cpus), statistics.median(walls)
+    return result
 
 
 def _aio(n: int, rounds: int, payload: bytes, call, profile: bool):
@@ -218,24 +175,11 @@ def _aio(n: int, rounds: int, payload: bytes, call, profile: bool):
     loop = asyncio.new_event_loop()
     loop.run_until_complete(client.connect(peer.host, peer.port))
     loop.run_until_complete(call(client, 10))  # warm up
-    cpus, walls = [], []
-    profiler = cProfile.Profile() if profile else None
-    for _ in range(rounds):
-        if profiler:
-            profiler.enable()
-        cpu = time.process_time()
-        wall = time.perf_counter()
-        loop.run_until_complete(call(client, n))
-        cpus.append((time.process_time() - cpu) / n * 1e6)
-        walls.append((time.perf_counter() - wall) / n * 1e6)
-        if profiler:
-            profiler.disable()
+    result = _rounds(lambda n: loop.run_until_complete(call(client, n)), n, rounds, profile)
     loop.run_until_complete(client.close())
     loop.close()
     peer.close()
-    if profiler:
-        pstats.Stats(profiler).sort_stats('tottime').print_stats(30)
-    return statistics.median(cpus), statistics.median(walls)
+    return result
 
 
 def _gets(client, n):
@@ -313,7 +257,7 @@ def main() -> None:
         if run is _aio:
             low = _aio_floor(args.n, args.rounds, payload, call is _aio_gather)
         else:
-            low = _floor(args.n, args.rounds, payload, None, False)
+            low = _floor(args.n, args.rounds, payload)
         ours = run(args.n, args.rounds, payload, call, args.profile == name)
         print('{:12s} {:8.2f} {:8.2f} {:8.2f} {:10.2f} {:10.2f} {:8.2f}'.format(
             name, ours[0], low[0], ours[0] - low[0], ours[1], low[1], ours[1] - low[1]))
