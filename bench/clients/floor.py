@@ -6,6 +6,7 @@ sync work; all requests of an async batch pipelined on one connection). For the 
 micro-benchmarks: a minimal plain-Python codec specialised for nothing but the wire format
 (type code dispatch, ``struct``, no classes), i.e. the least work a pure-Python decoder does.
 """
+import asyncio
 import itertools
 import struct
 from typing import List
@@ -273,48 +274,58 @@ def complex_get(units, env):
 
 # --- end to end, three nodes ------------------------------------------------------------------
 
-@workload(WORKLOADS, 'async_gather_aio')
-def async_gather_aio(units, env):
-    """The asyncio floor: the gather of ``async_gather`` written with nothing but asyncio:
-    a protocol that cuts frames and resolves one future per request, each request
-    pre-encoded and written by its own coroutine. What asyncio itself costs per request."""
-    import asyncio
-    sock = _sock(env)
+class AioFloor(asyncio.Protocol):
+    """The asyncio floor's protocol: cuts frames and resolves the future waiting in
+    ``waiting`` under each reply's request id."""
+
+    def __init__(self):
+        self.buf = bytearray()
+        self.waiting = {}
+        self.transport = None
+
+    def connection_made(self, transport):
+        self.transport = transport
+
+    def data_received(self, data):
+        buf = self.buf
+        buf += data
+        pos, size = 0, len(buf)
+        while size - pos >= 4:
+            end = pos + 4 + _unpack_i(buf, pos)[0]
+            if end > size:
+                break
+            self.waiting.pop(_I64.unpack_from(buf, pos + 4)[0]).set_result(
+                bytes(buf[pos:end]))
+            pos = end
+        del buf[:pos]
+
+
+def aio_floor(sock, count: int):
+    """The asyncio floor over ``sock`` (past the handshake): ``(loop, protocol, get,
+    frames)``, where ``get(rid, frame)`` is the coroutine that writes a pre-encoded frame and
+    waits for its reply, and ``frames`` the get requests of keys 0.. ``count - 1`` (request
+    ids 1..)."""
     sock.setblocking(False)
     loop = asyncio.new_event_loop()
     prefix = wire.cache_prefix(spec.KV_CACHE)
     frames = [wire.frame(wire.OP_CACHE_GET, prefix + wire.v_long(i), request_id=i + 1)
-              for i in range(units)]
-
-    class Floor(asyncio.Protocol):
-        def __init__(self):
-            self.buf = bytearray()
-            self.waiting = {}
-            self.transport = None
-
-        def connection_made(self, transport):
-            self.transport = transport
-
-        def data_received(self, data):
-            buf = self.buf
-            buf += data
-            pos, size = 0, len(buf)
-            while size - pos >= 4:
-                end = pos + 4 + _unpack_i(buf, pos)[0]
-                if end > size:
-                    break
-                self.waiting.pop(_I64.unpack_from(buf, pos + 4)[0]).set_result(
-                    bytes(buf[pos:end]))
-                pos = end
-            del buf[:pos]
-
-    _, proto = loop.run_until_complete(loop.create_connection(Floor, sock=sock))
+              for i in range(count)]
+    _, proto = loop.run_until_complete(loop.create_connection(AioFloor, sock=sock))
 
     async def get(rid, frame):
         fut = loop.create_future()
         proto.waiting[rid] = fut
         proto.transport.write(frame)
         return await fut
+    return loop, proto, get, frames
+
+
+@workload(WORKLOADS, 'async_gather_aio')
+def async_gather_aio(units, env):
+    """The asyncio floor: the gather of ``async_gather`` written with nothing but asyncio:
+    a protocol that cuts frames and resolves one future per request, each request
+    pre-encoded and written by its own coroutine. What asyncio itself costs per request."""
+    loop, proto, get, frames = aio_floor(_sock(env), units)
 
     async def gather():
         return await asyncio.gather(*[get(i + 1, f) for i, f in enumerate(frames)])

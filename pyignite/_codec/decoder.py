@@ -344,9 +344,10 @@ def read_optimized(data: Data, pos: int,
 
 
 def read_complex(data: Data, pos: int, ctx: Any) -> Tuple[Any, int]:
-    reader: Optional[Reader] = getattr(ctx, 'read_complex', None)
-    if reader is None:
-        raise ParseError('complex objects need a client context to decode')
+    try:
+        reader: Reader = ctx.read_complex
+    except AttributeError:
+        raise ParseError('complex objects need a client context to decode') from None
     return reader(data, pos, ctx)
 
 

@@ -32,6 +32,7 @@ Writer = Callable[[bytearray, Any, Any], None]
 _pack_tc_int = S.TC_INT.pack
 _pack_tc_long = S.TC_LONG.pack
 _pack_int = S.INT.pack
+_TC_STRING = tc.TC_STRING
 
 
 def _bad(value: Any, type_name: str, why: str = '') -> ParameterError:
@@ -166,7 +167,7 @@ def write_str(buf: bytearray, value: Any, ctx: Any) -> None:
         data = value.encode('utf-8')
     except UnicodeEncodeError as e:
         raise lone_surrogate_error(value, e) from None
-    buf += _pack_tc_int(tc.TC_STRING, len(data))
+    buf += _pack_tc_int(_TC_STRING, len(data))
     buf += data
 
 

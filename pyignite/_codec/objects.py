@@ -379,6 +379,8 @@ class ReadState:
 
 
 _new = object.__new__
+_FOOTER_KIND = _WIDTH_FLAGS | COMPACT_FOOTER
+_COMPACT_ONE_BYTE = OFFSET_ONE_BYTE | COMPACT_FOOTER
 _FOOTER_STRUCTS: Dict[Tuple[int, int], Any] = {}
 
 
@@ -517,7 +519,11 @@ def read_object(registry: Any, data: bytes, pos: int, ctx: Any) -> Tuple[Any, in
         if not 24 <= schema_offset <= footer_end - start:
             raise ParseError('bad complex object schema offset {} at offset {}'.format(
                 schema_offset, start))
-        offsets = _footer_offsets(data, flags, start + schema_offset, footer_end)
+        if flags & _FOOTER_KIND == _COMPACT_ONE_BYTE:
+            # the usual footer (small object, compact): the offsets are its bytes
+            offsets: Sequence[int] = data[start + schema_offset:footer_end]
+        else:
+            offsets = _footer_offsets(data, flags, start + schema_offset, footer_end)
         if len(offsets) != len(names):
             raise ParseError('complex object of type {} has {} fields, its schema {}'.format(
                 type_id, len(offsets), len(names)))
@@ -533,8 +539,9 @@ def read_object(registry: Any, data: bytes, pos: int, ctx: Any) -> Tuple[Any, in
             fields = dict(zip(names, [table[data[(at := start + offset)]](data, at + 1, ctx)[0]
                                       for offset in offsets]))
         try:
-            obj.__dict__.update(fields)
-        except AttributeError:  # a class with __slots__
+            # the object is fresh from object.__new__: its attributes are the fields
+            obj.__dict__ = fields
+        except (AttributeError, TypeError):  # a class with __slots__
             for name, value in fields.items():
                 setattr(obj, name, value)
     elif names:

@@ -14,9 +14,11 @@ old or a new table, never a half-updated one. What a request still has to do
 known) is kept on the request, so each request registers what it wrote and a
 failure touches only the requests concerned.
 """
+import functools
 import threading
 from typing import (
-    Any, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence, Tuple,
+    Any, Callable, Dict, FrozenSet, Iterable, List, Mapping, NamedTuple, Optional, Sequence,
+    Tuple,
 )
 
 from . import objects as _binary_codec
@@ -92,6 +94,11 @@ class BinaryRegistry:
         self.known_classes: FrozenSet[Any] = frozenset()
         self.affinity_fields: Dict[int, str] = {}
         self.affinity_key_fields: Mapping[int, int] = {}
+        #: the decoders' hook for a complex object (type code 103 at ``pos - 1``):
+        #: ``(data, pos, ctx) -> (object, next pos)``; a partial, so that decoding an
+        #: object costs no Python call in between
+        self.read_complex: Callable[[bytes, int, Any], Tuple[Any, int]] = functools.partial(
+            _binary_codec.read_object, self)
 
     # --- footer mode ----------------------------------------------------------------------
 
@@ -245,10 +252,6 @@ class BinaryRegistry:
         return None
 
     # --- the decoders' hooks --------------------------------------------------------------
-
-    def read_complex(self, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
-        """Decode a complex object (type code 103 at ``pos - 1``)."""
-        return _binary_codec.read_object(self, data, pos, ctx)
 
     def read_handle(self, data: bytes, pos: int, ctx: Any) -> Tuple[Any, int]:
         """Resolve a back-reference (type code 102 at ``pos - 1``)."""

@@ -50,7 +50,8 @@ def cache_op(session: 'Session', cache: 'CacheRef', op_code: int,
 
 
 # get and put are the busiest operations: their requests are written out without the
-# generic layers
+# generic layers, and their calls made without running Call.__init__
+_new_call = object.__new__
 
 
 def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
@@ -62,7 +63,11 @@ def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint
         write(buf, key, key_hint, session.binary)
     else:
         writer(buf, key, session.binary)
-    return Call(req, VALUE)
+    call: Call = _new_call(Call)
+    call.req = req
+    call.reader = VALUE
+    call.op = None
+    return call
 
 
 def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
@@ -82,7 +87,11 @@ def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
         write(buf, value, value_hint, ctx)
     else:
         writer(buf, value, ctx)
-    return Call(req, NOTHING)
+    call: Call = _new_call(Call)
+    call.req = req
+    call.reader = NOTHING
+    call.op = None
+    return call
 
 
 def read_pairs(data: Data, pos: int, ctx: Any) -> Tuple[Dict[Any, Any], int]:

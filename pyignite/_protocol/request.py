@@ -118,18 +118,17 @@ def cache_request(op_code: int, cache: Any, error: Type[BaseException] = CacheEr
     """A request with the cache prefix written, joined to the current transaction if any."""
     # the hot path of every key operation: built from the cache's own frame prefix
     req: Request = _new_request(Request)
-    buf = Frame(cache._frame_prefix)
-    req.buf = buf
+    req.buf = buf = Frame(cache._frame_prefix)
     req.op_code = op_code
     req.error = error
     req.cache_id = cache._cache_id
     req.key_pos = -1
     req.release = None
-    tx = current_tx.get() if tx_aware and _tx_seen else None
-    if tx is not None and tx.client is cache._client and not tx.closed:
-        buf[18] |= CACHE_FLAG_TRANSACTIONAL
-        buf += S.INT.pack(tx.tx_id)
-        req.conn = tx.conn
-    else:
-        req.conn = None
+    req.conn = None
+    if _tx_seen and tx_aware:
+        tx = current_tx.get()
+        if tx is not None and tx.client is cache._client and not tx.closed:
+            buf[18] |= CACHE_FLAG_TRANSACTIONAL
+            buf += S.INT.pack(tx.tx_id)
+            req.conn = tx.conn
     return req

@@ -24,6 +24,7 @@ __all__ = ['Events', 'log', 'qlog']
 
 log = logging.getLogger('pyignite.connection')
 qlog = logging.getLogger('pyignite.queries')
+_query_debug = qlog.isEnabledFor
 
 #: what every handshake offers, as reported by handshake start and failure events
 _OFFERED = P.ProtocolContext(P.LATEST, frozenset(P.CLIENT_FEATURES))
@@ -148,7 +149,10 @@ class Events:
 
     def observing(self) -> bool:
         """Whether requests must be reported (listeners, or DEBUG logging on)."""
-        return bool(self.query_listeners) or qlog.isEnabledFor(logging.DEBUG)
+        # asked once per request: no listener and no DEBUG logging must cost next to nothing
+        if self.query_listeners:
+            return True
+        return _query_debug(logging.DEBUG)
 
     def query_started(self, conn: Any, op_code: int) -> Tuple[int, float]:
         """Report a request about to go out; return ``(request id, start time)``.

@@ -22,13 +22,16 @@ class FrameBuffer:
     :ivar shortest: the shortest body that makes sense, bytes,
     :ivar limit: the longest body accepted, bytes,
     :ivar completed: counts the chunks that completed at least one frame, so a
-     request can tell whether the node sent anything while it waited.
+     request can tell whether the node sent anything while it waited,
+    :ivar held: the bytes of a frame begun but not complete (read only; empty between
+     frames, so a transport knows without a call that :meth:`want` is small).
     """
 
-    __slots__ = ('_buf', 'shortest', 'limit', 'completed')
+    __slots__ = ('_buf', 'shortest', 'limit', 'completed', 'held')
 
     def __init__(self, shortest: int = 1, limit: int = 1 << 20):
-        self._buf = bytearray()
+        # one bytearray for the buffer's life, changed in place: ``held`` is the same one
+        self._buf = self.held = bytearray()
         self.shortest = shortest
         self.limit = limit
         self.completed = 0

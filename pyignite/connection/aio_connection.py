@@ -84,6 +84,10 @@ def _lost_error(conn: 'AioConnection', exc: Optional[BaseException]) -> OSError:
     return error
 
 
+#: the write window is open and holds nothing (no list made for a lone request)
+_WINDOW_OPEN: Tuple[()] = ()
+
+
 class _FrameProtocol(asyncio.Protocol):
     """Frames in, replies to their waiters. One instance per transport.
 
@@ -106,7 +110,9 @@ class _FrameProtocol(asyncio.Protocol):
         self._loop = asyncio.get_running_loop()
         self.lost = self._loop.create_future()
         self.paused: Optional['asyncio.Future[None]'] = None
-        self._out: Optional[List[Union[bytes, bytearray]]] = None
+        # None: the write window is closed; _WINDOW_OPEN: open, nothing held; else the
+        # frames held for the flush at the end of the loop iteration
+        self._out: Union[None, Tuple[()], List[Union[bytes, bytearray]]] = None
 
     def send(self, frame: Union[bytes, bytearray]) -> None:
         """Write a frame, coalescing bursts.
@@ -123,11 +129,12 @@ class _FrameProtocol(asyncio.Protocol):
             # after an abort, until connection_lost fails the waiters, writes go nowhere
             if not transport.is_closing():
                 transport.write(frame)
-            self._out = []
-        else:
-            if not out:
-                self._loop.call_soon(self._flush)
+            self._out = _WINDOW_OPEN
+        elif isinstance(out, list):
             out.append(frame)
+        else:  # the window is open and holds nothing yet
+            self._out = [frame]
+            self._loop.call_soon(self._flush)
 
     def _flush(self) -> None:
         out, self._out = self._out, None

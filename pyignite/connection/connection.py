@@ -171,6 +171,9 @@ class _Stream:
         # frames the reader could not send at once (a sender held the send lock)
         self.unsent: List[bytearray] = []
         self.scratch = memoryview(bytearray(_RECV))
+        #: how :meth:`send` writes bytes, under the send lock: straight to the socket, or
+        #: through TLS (:meth:`_TlsStream.send_tls`)
+        self.write: Callable[[Union[bytes, bytearray]], None] = sock.sendall
 
     # --- raw I/O (overridden for TLS) ---------------------------------------------------
 
@@ -179,7 +182,7 @@ class _Stream:
             if self.unsent:
                 self._send_unsent()
             try:
-                self.send_raw(data)
+                self.write(data)
             except OSError as e:
                 raise _closed_under_us(self, e) from None
 
@@ -198,11 +201,7 @@ class _Stream:
 
     def _send_unsent(self) -> None:
         frames, self.unsent = self.unsent, []
-        self.send_raw(b''.join(frames))
-
-    def send_raw(self, data: Union[bytes, bytearray]) -> None:
-        """Write bytes under the send lock (held by the caller)."""
-        self.sock.sendall(data)
+        self.write(b''.join(frames))
 
     def receive(self, deadline: Optional[float]) -> Union[bytes, bytearray, memoryview]:
         """Some bytes from the node: a view of the scratch buffer, valid until the next
@@ -211,10 +210,10 @@ class _Stream:
         try:
             if deadline is not None:
                 self._wait(sock, deadline)
-            want = self.frames.want()
             data: Union[bytes, memoryview]
-            if want > _RECV:
-                data = sock.recv(min(want, _RECV_MAX))
+            frames = self.frames
+            if frames.held and frames.want() > _RECV:
+                data = sock.recv(min(frames.want(), _RECV_MAX))
                 got = len(data)
             else:
                 got = sock.recv_into(self.scratch)
@@ -305,6 +304,7 @@ class _TlsStream(_Stream):
         self.tls = context.wrap_bio(self.incoming, self.outgoing, server_side=False,
                                     server_hostname=host or None)
         self.tls_lock = threading.Lock()
+        self.write = self.send_tls
 
     def tls_handshake(self, deadline: float) -> None:
         tls = self.tls
@@ -317,7 +317,8 @@ class _TlsStream(_Stream):
                 self.incoming.write(self.recv(_RECV, deadline))
         self.sock.sendall(self.outgoing.read())
 
-    def send_raw(self, data: Union[bytes, bytearray]) -> None:
+    def send_tls(self, data: Union[bytes, bytearray]) -> None:
+        """Encrypt and write bytes under the send lock (held by the caller)."""
         view = memoryview(data)
         with self.tls_lock:
             written = 0
@@ -639,40 +640,25 @@ class Connection(NodeConnection):
          call), or ``socket.timeout`` when ``timeout`` passed,
         :raises ParseError: the reply makes no sense (the connection is closed).
         """
-        rid = next(self._ids) if request_id is None else request_id
-        frame = req.finish(rid)
-        stream = self._stream
-        if stream is None:
-            raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
-        timeout = self.timeout
-        deadline = None if timeout is None else monotonic() + timeout
-        waiting = stream.inbox.waiting
-        with stream.lock:
-            if stream.error is not None:
-                raise _lost(stream)
-            completed = stream.frames.completed
-            if stream.reading or waiting:
-                waiter = _Waiter()
-            else:
-                # nothing else in flight (the usual case): this thread reads its own reply;
-                # a thread that comes meanwhile waits for it to read
-                stream.reading = True
-                waiter = _READER
-            waiting[rid] = waiter
-        try:
-            stream.send(frame)
-        except BaseException as e:
-            # part of the frame may be out: the server can no longer parse the stream
-            with stream.lock:
-                waiting.pop(rid, None)
-                if waiter is _READER:
-                    stream.reading = False
-            self._break(stream, e)
-            raise
-        if waiter is _READER:
-            reply = self._read_own(stream, rid, req.release, deadline, completed)
-        else:
+        stream, rid, waiter, deadline, completed = self._send(req, request_id, True)
+        if waiter is not _READER:
             reply = self._receive(stream, rid, req.release, waiter, deadline, completed)
+        else:
+            # the reply is this thread's to read (see _send)
+            try:
+                reply = self._read_until(stream, _READER, deadline)
+            except _Expired:
+                raise self._expired(stream, rid, req.release, completed) from None
+            except BaseException as e:
+                # an I/O error, nonsense, or an interruption maybe mid-frame: position
+                # unknown
+                self._break(stream, e)
+                raise
+            finally:
+                with stream.lock:
+                    stream.reading = False
+                    if stream.inbox.waiting:
+                        stream.wake_reader()
         try:
             return reply, _parse_header(reply, stream.flags_header)
         except ParseError as e:
@@ -689,6 +675,20 @@ class Connection(NodeConnection):
 
         :raises OSError: the connection broke while sending (it is closed).
         """
+        stream, rid, waiter, deadline, completed = self._send(req, request_id, False)
+        return _Sent(stream, rid, req.release, waiter, deadline, completed)
+
+    def _send(self, req: 'Request', request_id: Optional[int], may_read: bool,
+              ) -> Tuple[_Stream, int, _Waiter, Optional[float], int]:
+        """Send ``req`` with a waiting slot for its reply in the inbox; return the stream,
+        the request id, the slot, the request's deadline and the stream's count of
+        completed frames before it.
+
+        :param may_read: when nothing else is in flight (the usual case), this thread
+         becomes the stream's reader and the slot is :data:`_READER`: it must read its own
+         reply, and a thread that comes meanwhile waits for it to; else the slot is a
+         :class:`_Waiter` of its own.
+        """
         rid = next(self._ids) if request_id is None else request_id
         frame = req.finish(rid)
         stream = self._stream
@@ -696,20 +696,28 @@ class Connection(NodeConnection):
             raise ConnectionError('connection to {}:{} is closed'.format(self.host, self.port))
         timeout = self.timeout
         deadline = None if timeout is None else monotonic() + timeout
-        waiter = _Waiter()
+        waiting = stream.inbox.waiting
         with stream.lock:
             if stream.error is not None:
                 raise _lost(stream)
             completed = stream.frames.completed
-            stream.inbox.waiting[rid] = waiter
+            if may_read and not (stream.reading or waiting):
+                stream.reading = True
+                waiter = _READER
+            else:
+                waiter = _Waiter()
+            waiting[rid] = waiter
         try:
             stream.send(frame)
         except BaseException as e:
+            # part of the frame may be out: the server can no longer parse the stream
             with stream.lock:
-                stream.inbox.waiting.pop(rid, None)
+                waiting.pop(rid, None)
+                if waiter is _READER:
+                    stream.reading = False
             self._break(stream, e)
             raise
-        return _Sent(stream, rid, req.release, waiter, deadline, completed)
+        return stream, rid, waiter, deadline, completed
 
     def collect(self, sent: '_Sent',
                 clock_from_now: bool = False) -> Tuple[bytes, P.ResponseHeader]:
@@ -730,23 +738,6 @@ class Connection(NodeConnection):
         except ParseError as e:
             self._break(stream, e)
             raise
-
-    def _read_own(self, stream: _Stream, rid: int, release: Optional[int],
-                  deadline: Optional[float], completed: int) -> bytes:
-        """The reply for ``rid``, read by the thread that sent it as the stream's reader."""
-        try:
-            return self._read_until(stream, _READER, deadline)
-        except _Expired:
-            raise self._expired(stream, rid, release, completed) from None
-        except BaseException as e:
-            # an I/O error, nonsense, or an interruption maybe mid-frame: position unknown
-            self._break(stream, e)
-            raise
-        finally:
-            with stream.lock:
-                stream.reading = False
-                if stream.inbox.waiting:
-                    stream.wake_reader()
 
     def _receive(self, stream: _Stream, rid: int, release: Optional[int], waiter: _Waiter,
                  deadline: Optional[float], completed: int) -> bytes:
