@@ -443,6 +443,8 @@ class StreamerState:
         router = self.session.router
         version = router.affinity.latest_version if router is not None else None
         recent = self.recent
+        while recent and now - recent[0][0] > RETAIN_SECONDS:
+            recent.popleft()
         if version != self.version:
             if self.version is not None:
                 self.changed_at = now
@@ -453,8 +455,6 @@ class StreamerState:
             self.unconfirmed.append(batch)
         else:
             recent.append((now, batch))
-        while recent and now - recent[0][0] > RETAIN_SECONDS:
-            recent.popleft()
 
     def failed_with(self, batch: Batch, error: BaseException) -> Optional[Batch]:
         """Sending ``batch`` or its reply failed; return it if it must be sent again
