@@ -19,7 +19,10 @@ A batch that fails because its connection broke, its node is stopping, or the to
 changed meanwhile is sent again (to a live node) a few times. Entries whose batch still
 fails are counted: :meth:`DataStreamer.flush` and :meth:`DataStreamer.close` then raise
 :class:`~pyignite.exceptions.DataStreamerError` saying how many entries the server did
-not acknowledge. Nothing is dropped silently. A batch sent again may be written twice;
+not acknowledge. Nothing is dropped silently. Without ``allow_overwrite`` the server does
+not guarantee what it acknowledged while the topology changed, so batches acknowledged
+around a topology change are sent again once it settled (see the *Bulk loading* chapter
+of the docs). A batch sent again may be written twice;
 that is harmless for entries that are only added, but the order of writes to one key
 across batches is not kept (do not stream changes to the same key that depend on order).
 
