@@ -56,9 +56,10 @@ MAX_DELAY = 2.0
 #: first saw a topology change are sent again (the server's failure detection, 10 s by
 #: default, plus its exchange, must fit in it)
 RETAIN_SECONDS = 30.0
-#: ... as are batches acknowledged less than this many seconds after the last change seen;
-#: they are sent again once the topology has not changed for as long
-SETTLE_SECONDS = 10.0
+#: ... as are batches acknowledged less than this many seconds after the last change seen
+#: (a batch acknowledged 20 s after a node was killed, when the cluster had dropped it,
+#: had lost entries too); they are sent again once the topology has not changed for as long
+SETTLE_SECONDS = 30.0
 #: rounds of sending unconfirmed batches again before their entries are counted as failed
 MAX_CONFIRM_ROUNDS = 3
 
