@@ -11,6 +11,7 @@ from cluster_util import restore, unique
 
 from pyignite import AioClient, Client
 from pyignite._codec.encoder import write
+from pyignite._ops.streamer import DEFAULT_BUFFER_SIZE
 from pyignite.datatypes.cache_config import CacheMode, WriteSynchronizationMode
 from pyignite.datatypes.prop_codes import (
     PROP_BACKUPS_NUMBER, PROP_CACHE_MODE, PROP_NAME, PROP_WRITE_SYNCHRONIZATION_MODE,
@@ -65,7 +66,7 @@ def test_a_million_entries_each_to_its_primary_node(client, recorder):
         batches = Counter(e.node_uuid for e in recorder.started
                           if e.op_name == 'OP_DATA_STREAMER_START')
         assert set(batches) == {str(node) for node in expected}
-        assert sum(batches.values()) >= n // 1024
+        assert sum(batches.values()) >= n // DEFAULT_BUFFER_SIZE
     finally:
         cache.destroy()
 
