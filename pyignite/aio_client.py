@@ -479,7 +479,7 @@ class AioClient(BaseClient):
 
     def data_streamer(self, cache: Union[str, int, 'BaseCache'], *,
                       allow_overwrite: bool = False, skip_store: bool = False,
-                      per_node_buffer_size: int = 4096, per_node_parallel_operations: int = 4,
+                      per_node_buffer_size: int = 1024, per_node_parallel_operations: int = 4,
                       flush_interval: Optional[float] = None,
                       receiver: Any = None) -> 'AioDataStreamer':
         """A data streamer loading entries into ``cache`` in batches, per node (see
@@ -489,7 +489,7 @@ class AioClient(BaseClient):
         :param allow_overwrite: (optional) existing keys get the new values; False
          (default): existing entries are kept, and removals are not allowed,
         :param skip_store: (optional) do not write through to the cache store,
-        :param per_node_buffer_size: (optional) entries per batch, 4096 by default,
+        :param per_node_buffer_size: (optional) entries per batch, 1024 by default,
         :param per_node_parallel_operations: (optional) batches in flight to one node at
          a time, 4 by default,
         :param flush_interval: (optional) seconds after which buffered entries are sent

@@ -44,7 +44,7 @@ FLAG_CLOSE = 0x10
 PLATFORM_JAVA = 1
 
 #: entries per batch unless told otherwise
-DEFAULT_BUFFER_SIZE = 4096
+DEFAULT_BUFFER_SIZE = 1024
 #: batches in flight to one node at a time unless told otherwise
 DEFAULT_PARALLEL_OPERATIONS = 4
 #: times a batch is sent before it is given up on
