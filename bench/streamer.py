@@ -37,12 +37,16 @@ sys.path.insert(0, str(ROOT / 'bench'))
 import wire  # noqa: E402
 
 from pyignite import AioClient, Client  # noqa: E402
-from pyignite._ops.streamer import StreamerState  # noqa: E402
+from pyignite._ops.streamer import (  # noqa: E402
+    DEFAULT_BUFFER_SIZE, DEFAULT_PARALLEL_OPERATIONS, StreamerState,
+)
 
 NODES = [('127.0.0.1', 10801), ('127.0.0.1', 10802), ('127.0.0.1', 10803)]
 #: the reference client's interpreter (``make bench`` makes that venv); --ref-python overrides
 REF_PYTHON = ROOT / 'bench' / '.venv-ref' / 'bin' / 'python'
 BATCH = 1000
+#: streamer options of the ``streamer`` ways and the floor (--buffer-size, --parallel)
+OPTIONS = {}
 
 REF_SCRIPT = '''
 import sys, time
@@ -83,7 +87,7 @@ def run_put_all(client, n, name):
 def run_streamer(client, n, name):
     cache = fresh(client, name)
     t = time.perf_counter()
-    with client.data_streamer(cache) as streamer:
+    with client.data_streamer(cache, **OPTIONS) as streamer:
         for i in range(n):
             streamer.add(i, value(i))
     elapsed = time.perf_counter() - t
@@ -98,7 +102,7 @@ def run_streamer_async(client, n, name):
         aio = AioClient()
         async with aio.connect(NODES):
             t = time.perf_counter()
-            async with aio.data_streamer(name) as streamer:
+            async with aio.data_streamer(name, **OPTIONS) as streamer:
                 for i in range(n):
                     await streamer.add(i, value(i))
             return time.perf_counter() - t
@@ -119,7 +123,10 @@ def run_ref_put_all(client, n, name):
 def run_floor(client, n, name):
     """Pre-encoded batches, pipelined on raw sockets, replies read but not decoded."""
     cache = fresh(client, name)
-    state = StreamerState(client._session, cache)
+    state = StreamerState(client._session, cache,
+                          buffer_size=OPTIONS.get('per_node_buffer_size', DEFAULT_BUFFER_SIZE),
+                          parallel=OPTIONS.get('per_node_parallel_operations',
+                                               DEFAULT_PARALLEL_OPERATIONS))
     client._run(state.open_op())
     batches = []
     for i in range(n):
@@ -181,7 +188,15 @@ def main():
     parser.add_argument('--out', help='also write the table here (Markdown)')
     parser.add_argument('--ref-python', help='python of a venv with pyignite 0.6.1 '
                         '(default: bench/.venv-ref)')
+    parser.add_argument('--buffer-size', type=int,
+                        help='per_node_buffer_size of the streamers and the floor')
+    parser.add_argument('--parallel', type=int,
+                        help='per_node_parallel_operations of the streamers and the floor')
     args = parser.parse_args()
+    if args.buffer_size:
+        OPTIONS['per_node_buffer_size'] = args.buffer_size
+    if args.parallel:
+        OPTIONS['per_node_parallel_operations'] = args.parallel
     if args.ref_python:
         global REF_PYTHON
         REF_PYTHON = Path(args.ref_python)

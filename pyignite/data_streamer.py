@@ -19,7 +19,10 @@ A batch that fails because its connection broke, its node is stopping, or the to
 changed meanwhile is sent again (to a live node) a few times. Entries whose batch still
 fails are counted: :meth:`DataStreamer.flush` and :meth:`DataStreamer.close` then raise
 :class:`~pyignite.exceptions.DataStreamerError` saying how many entries the server did
-not acknowledge. Nothing is dropped silently. A batch sent again may be written twice;
+not acknowledge. Nothing is dropped silently. Without ``allow_overwrite`` the server does
+not guarantee what it acknowledged while the topology changed, so batches acknowledged
+around a topology change are sent again once it settled (see the *Bulk loading* chapter
+of the docs). A batch sent again may be written twice;
 that is harmless for entries that are only added, but the order of writes to one key
 across batches is not kept (do not stream changes to the same key that depend on order).
 
@@ -33,7 +36,10 @@ import asyncio
 import time
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Tuple, Union
 
-from ._ops.streamer import DEFAULT_BUFFER_SIZE, DEFAULT_PARALLEL_OPERATIONS, Batch, StreamerState
+from ._ops.streamer import (
+    DEFAULT_BUFFER_SIZE, DEFAULT_PARALLEL_OPERATIONS, RUN, SETTLE, SLEEP, Batch, Steps,
+    StreamerState,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
@@ -51,10 +57,11 @@ def _pairs(pairs: Pairs) -> Iterable[Tuple[Any, Any]]:
 class _Base:
     """What both streamers share: the state and its read-only views."""
 
-    def __init__(self, client: Any, cache: Any, allow_overwrite: bool, skip_store: bool,
-                 per_node_buffer_size: int, per_node_parallel_operations: int,
-                 flush_interval: Optional[float], receiver: Any) -> None:
-        self._client = client
+    def __init__(self, client: 'BaseClient', cache: Any, allow_overwrite: bool = False,
+                 skip_store: bool = False, per_node_buffer_size: int = DEFAULT_BUFFER_SIZE,
+                 per_node_parallel_operations: int = DEFAULT_PARALLEL_OPERATIONS,
+                 flush_interval: Optional[float] = None, receiver: Any = None) -> None:
+        self._client: Any = client  # a Client or an AioClient: each facade knows its own
         self._state = StreamerState(client._session, cache, allow_overwrite, skip_store,
                                     per_node_buffer_size, per_node_parallel_operations,
                                     flush_interval, receiver)
@@ -95,13 +102,6 @@ class DataStreamer(_Base):
     from one thread. Leaving a ``with`` block closes it (cancelling it, if the block
     raised).
     """
-
-    def __init__(self, client: 'BaseClient', cache: Any, allow_overwrite: bool = False,
-                 skip_store: bool = False, per_node_buffer_size: int = DEFAULT_BUFFER_SIZE,
-                 per_node_parallel_operations: int = DEFAULT_PARALLEL_OPERATIONS,
-                 flush_interval: Optional[float] = None, receiver: Any = None) -> None:
-        super().__init__(client, cache, allow_overwrite, skip_store, per_node_buffer_size,
-                         per_node_parallel_operations, flush_interval, receiver)
 
     def __enter__(self) -> 'DataStreamer':
         return self
@@ -147,9 +147,7 @@ class DataStreamer(_Base):
 
         :raises DataStreamerError: some entries were given up on (so far, in all).
         """
-        self._send_all()
-        self._drain()
-        self._state.outcome()
+        self._carry_out(self._state.flushing())
 
     def close(self, cancel: bool = False) -> None:
         """Send what is buffered (unless ``cancel``), wait for every batch in flight and
@@ -158,20 +156,9 @@ class DataStreamer(_Base):
         :param cancel: (optional) drop the entries not sent yet,
         :raises DataStreamerError: some entries were given up on.
         """
-        state = self._state
-        if state.closed:
-            return
-        try:
-            if cancel:
-                state.cancel()
-            else:
-                self._send_all()
-            self._drain()
-        finally:
-            state.closed = True
-        state.outcome()
+        self._carry_out(self._state.closing(cancel))
 
-    # --- moving batches: the state decides ----------------------------------------------
+    # --- moving batches: the state decides, these carry its steps out -------------------
 
     def _open(self) -> None:
         self._client._run(self._state.open_op())
@@ -182,19 +169,28 @@ class DataStreamer(_Base):
             self._send(batch)
 
     def _send(self, batch: Batch) -> None:
+        self._carry_out(self._state.sending(batch))
+
+    def _carry_out(self, steps: Steps) -> None:
+        try:
+            for kind, item in steps:
+                if kind == SETTLE:
+                    self._settle(item)
+                elif kind == RUN:
+                    self._client._run(item)
+                elif kind == SLEEP:
+                    time.sleep(item)
+                else:
+                    self._start(item)
+        finally:
+            steps.close()
+
+    def _start(self, batch: Batch) -> None:
         state = self._state
-        client = self._client
-        blocker = state.blocking(batch)
-        while blocker is not None:
-            self._settle(blocker)
-            blocker = state.blocking(batch)
-        op = state.maps_op()
-        if op is not None:
-            client._run(op)
         call = state.call(batch)
         state.sent(batch, None)
         try:
-            batch.handle = client._start(call)
+            batch.handle = self._client._start(call)
         except Exception as e:
             self._failed(batch, e)
 
@@ -212,13 +208,6 @@ class DataStreamer(_Base):
             time.sleep(again.delay)
             self._send(again)
 
-    def _drain(self) -> None:
-        state = self._state
-        batch = state.oldest()
-        while batch is not None:
-            self._settle(batch)
-            batch = state.oldest()
-
 
 class AioDataStreamer(_Base):
     """The asyncio data streamer (see :mod:`pyignite.data_streamer`).
@@ -227,13 +216,6 @@ class AioDataStreamer(_Base):
     use it from one task, with ``async with``. Leaving the block closes it (cancelling it,
     if the block raised).
     """
-
-    def __init__(self, client: 'BaseClient', cache: Any, allow_overwrite: bool = False,
-                 skip_store: bool = False, per_node_buffer_size: int = DEFAULT_BUFFER_SIZE,
-                 per_node_parallel_operations: int = DEFAULT_PARALLEL_OPERATIONS,
-                 flush_interval: Optional[float] = None, receiver: Any = None) -> None:
-        super().__init__(client, cache, allow_overwrite, skip_store, per_node_buffer_size,
-                         per_node_parallel_operations, flush_interval, receiver)
 
     async def __aenter__(self) -> 'AioDataStreamer':
         if not self._opened:
@@ -282,9 +264,7 @@ class AioDataStreamer(_Base):
 
         :raises DataStreamerError: some entries were given up on (so far, in all).
         """
-        await self._send_all()
-        await self._drain()
-        self._state.outcome()
+        await self._carry_out(self._state.flushing())
 
     async def close(self, cancel: bool = False) -> None:
         """Send what is buffered (unless ``cancel``), wait for every batch in flight and
@@ -293,20 +273,9 @@ class AioDataStreamer(_Base):
         :param cancel: (optional) drop the entries not sent yet,
         :raises DataStreamerError: some entries were given up on.
         """
-        state = self._state
-        if state.closed:
-            return
-        try:
-            if cancel:
-                state.cancel()
-            else:
-                await self._send_all()
-            await self._drain()
-        finally:
-            state.closed = True
-        state.outcome()
+        await self._carry_out(self._state.closing(cancel))
 
-    # --- moving batches: the state decides ----------------------------------------------
+    # --- moving batches: the state decides, these carry its steps out -------------------
 
     async def _open(self) -> None:
         await self._client._run(self._state.open_op())
@@ -317,17 +286,23 @@ class AioDataStreamer(_Base):
             await self._send(batch)
 
     async def _send(self, batch: Batch) -> None:
-        state = self._state
-        client = self._client
-        blocker = state.blocking(batch)
-        while blocker is not None:
-            await self._settle(blocker)
-            blocker = state.blocking(batch)
-        op = state.maps_op()
-        if op is not None:
-            await client._run(op)
-        call = state.call(batch)
-        state.sent(batch, asyncio.ensure_future(client._run(call)))
+        await self._carry_out(self._state.sending(batch))
+
+    async def _carry_out(self, steps: Steps) -> None:
+        try:
+            for kind, item in steps:
+                if kind == SETTLE:
+                    await self._settle(item)
+                elif kind == RUN:
+                    await self._client._run(item)
+                elif kind == SLEEP:
+                    await asyncio.sleep(item)
+                else:
+                    state = self._state
+                    call = state.call(item)
+                    state.sent(item, asyncio.ensure_future(self._client._run(call)))
+        finally:
+            steps.close()
 
     async def _settle(self, batch: Batch) -> None:
         try:
@@ -339,10 +314,3 @@ class AioDataStreamer(_Base):
                 await self._send(again)
         else:
             self._state.done(batch)
-
-    async def _drain(self) -> None:
-        state = self._state
-        batch = state.oldest()
-        while batch is not None:
-            await self._settle(batch)
-            batch = state.oldest()

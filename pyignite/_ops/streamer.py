@@ -15,7 +15,7 @@ every other, and one that failed can be sent again as it is to any live node.
 """
 import time
 from collections import deque
-from typing import TYPE_CHECKING, Any, Deque, Dict, List, Optional
+from typing import TYPE_CHECKING, Any, Deque, Dict, Generator, List, Optional, Tuple
 
 from .._codec import structs as S
 from .._codec.encoder import write
@@ -31,7 +31,8 @@ from .exchange import Call
 if TYPE_CHECKING:
     from .common import Session
 
-__all__ = ['StreamerState', 'Batch', 'DEFAULT_BUFFER_SIZE', 'DEFAULT_PARALLEL_OPERATIONS']
+__all__ = ['StreamerState', 'Batch', 'Step', 'Steps', 'SEND', 'SETTLE', 'RUN', 'SLEEP',
+           'DEFAULT_BUFFER_SIZE', 'DEFAULT_PARALLEL_OPERATIONS']
 
 FLAG_ALLOW_OVERWRITE = 0x01
 FLAG_SKIP_STORE = 0x02
@@ -51,10 +52,38 @@ MAX_ATTEMPTS = 8
 #: the longest pause before sending a failed batch again, seconds
 MAX_DELAY = 2.0
 
+#: with ``allow_overwrite=False``: batches acknowledged this many seconds before the client
+#: first saw a topology change are sent again (the server's failure detection, 10 s by
+#: default, plus its exchange, must fit in it)
+RETAIN_SECONDS = 30.0
+#: ... as are batches acknowledged less than this many seconds after the last change seen
+#: (a batch acknowledged 20 s after a node was killed, when the cluster had dropped it,
+#: had lost entries too); they are sent again once the topology has not changed for as long
+SETTLE_SECONDS = 30.0
+#: rounds of sending unconfirmed batches again before their entries are counted as failed
+MAX_CONFIRM_ROUNDS = 3
+
 #: the server's status of "node stopping" (the batch may go to another node)
 STATUS_INVALID_NODE_STATE = 10
 
 _HEADER_LEN = 14
+
+#: what a facade does for a step: start the call of a batch (:meth:`StreamerState.call`,
+#: then :meth:`StreamerState.sent`) ...
+SEND = 'send'
+#: ... wait for the reply of a batch in flight (then :meth:`StreamerState.done` or
+#: :meth:`StreamerState.failed_with`) ...
+SETTLE = 'settle'
+#: ... run an operation (fetching a partition map) to its end ...
+RUN = 'run'
+#: ... or sleep so many seconds (for the topology to settle)
+SLEEP = 'sleep'
+
+#: one thing for a facade to do, as the state decided: (SEND or SETTLE, a batch), (RUN,
+#: an operation) or (SLEEP, seconds)
+Step = Tuple[str, Any]
+#: a plan: the steps a facade carries out one after the other
+Steps = Generator[Step, None, None]
 
 
 class Batch:
@@ -67,10 +96,11 @@ class Batch:
     :ivar attempts: how many times it was sent,
     :ivar delay: seconds to wait before sending it again (set when it is handed back),
     :ivar handle: what the facade keeps while it is in flight (a pending reply, a task),
-    :ivar topology: the topology version seen when it was last sent.
+    :ivar topology: the topology version seen when it was last sent,
+    :ivar resent: it is sent again after it was acknowledged (its entries are counted once).
     """
 
-    __slots__ = ('buf', 'count', 'conn', 'attempts', 'delay', 'handle', 'topology')
+    __slots__ = ('buf', 'count', 'conn', 'attempts', 'delay', 'handle', 'topology', 'resent')
 
     def __init__(self, prefix: bytes, conn: Any) -> None:
         self.buf = Frame(prefix)
@@ -80,6 +110,7 @@ class Batch:
         self.delay = 0.0
         self.handle: Any = None
         self.topology: Any = None
+        self.resent = False
 
 
 def _positive(name: str, value: Any) -> int:
@@ -157,6 +188,20 @@ class StreamerState:
         self.cancelled = 0
         #: batches sent again after a failure
         self.retried = 0
+        # allow_overwrite=False: the server loads entries with its isolated updater, which
+        # does not guarantee them when the topology changes (it may acknowledge entries a
+        # primary never keeps); acknowledged batches are kept a while and, around a change,
+        # sent again once the topology settled (an existing entry is never overwritten, so
+        # this only fills in what is missing)
+        self.guard = not self.allow_overwrite
+        #: (ack time, batch) of the last RETAIN_SECONDS, oldest first
+        self.recent: Deque[Tuple[float, Batch]] = deque()
+        #: batches acknowledged around a topology change, to send again
+        self.unconfirmed: List[Batch] = []
+        #: batches sent again because of a topology change
+        self.confirmed = 0
+        self.version: Any = None
+        self.changed_at: Optional[float] = None
         self.closed = False
 
     # --- filling ------------------------------------------------------------------------
@@ -262,6 +307,88 @@ class StreamerState:
         self.cancelled += sum(b.count for b in self.buffers.values())
         self.buffers.clear()
 
+    # --- the plans the facades carry out -------------------------------------------------
+
+    def sending(self, batch: Batch) -> Steps:
+        """The steps that send ``batch``: wait for its node's oldest batches while the node
+        has as many in flight as allowed, fetch the partition map if it is stale, send."""
+        blocker = self.blocking(batch)
+        while blocker is not None:
+            yield SETTLE, blocker
+            blocker = self.blocking(batch)
+        op = self.maps_op()
+        if op is not None:
+            yield RUN, op
+        yield SEND, batch
+
+    def flushing(self) -> Steps:
+        """The steps of a flush: send every buffered entry, then wait for every batch in
+        flight; raise at the end if any entry was given up on so far.
+
+        :raises DataStreamerError: see :meth:`outcome`.
+        """
+        for batch in self.take_all():
+            yield from self.sending(batch)
+        yield from self._draining()
+        yield from self._confirming()
+        self.outcome()
+
+    def closing(self, cancel: bool) -> Steps:
+        """The steps of ``close(cancel)``: none for a closed streamer; else send what is
+        buffered (or drop it, with ``cancel``), wait for every batch in flight, and mark the
+        streamer closed (even if a step raised); raise at the end if any entry was given up
+        on.
+
+        :raises DataStreamerError: see :meth:`outcome`.
+        """
+        if self.closed:
+            return
+        try:
+            if cancel:
+                self.cancel()
+            else:
+                for batch in self.take_all():
+                    yield from self.sending(batch)
+            yield from self._draining()
+            if not cancel:
+                yield from self._confirming()
+        finally:
+            self.closed = True
+            self.recent.clear()
+        self.outcome()
+
+    def _confirming(self) -> Steps:
+        """Send again the batches acknowledged around a topology change, once it has not
+        changed for SETTLE_SECONDS; after MAX_CONFIRM_ROUNDS changes in a row, count their
+        entries as failed."""
+        rounds = 0
+        while self.unconfirmed:
+            changed_at = self.changed_at
+            if changed_at is not None:
+                wait = SETTLE_SECONDS - (time.monotonic() - changed_at)
+                if wait > 0:
+                    yield SLEEP, wait
+            batches, self.unconfirmed = self.unconfirmed, []
+            if rounds == MAX_CONFIRM_ROUNDS:
+                self.failed += sum(b.count for b in batches)
+                self.errors.append(CacheError(
+                    'the topology kept changing while entries acknowledged without '
+                    'allow_overwrite were sent again'))
+                return
+            rounds += 1
+            for batch in batches:
+                batch.resent = True
+                batch.attempts = 0
+                self.confirmed += 1
+                yield from self.sending(batch)
+            yield from self._draining()
+
+    def _draining(self) -> Steps:
+        batch = self.oldest()
+        while batch is not None:
+            yield SETTLE, batch
+            batch = self.oldest()
+
     # --- sending ------------------------------------------------------------------------
 
     def blocking(self, batch: Batch) -> Optional[Batch]:
@@ -304,9 +431,31 @@ class StreamerState:
     def done(self, batch: Batch) -> None:
         """The server acknowledged ``batch``."""
         self._forget(batch)
-        self.acknowledged += batch.count
-        node = getattr(batch.conn, 'uuid', None)
-        self.per_node[node] = self.per_node.get(node, 0) + batch.count
+        if not batch.resent:
+            self.acknowledged += batch.count
+            node = getattr(batch.conn, 'uuid', None)
+            self.per_node[node] = self.per_node.get(node, 0) + batch.count
+        if self.guard:
+            self._keep(batch)
+
+    def _keep(self, batch: Batch) -> None:
+        """Keep an acknowledged batch while its acknowledgement may not hold."""
+        now = time.monotonic()
+        router = self.session.router
+        version = router.affinity.latest_version if router is not None else None
+        recent = self.recent
+        while recent and now - recent[0][0] > RETAIN_SECONDS:
+            recent.popleft()
+        if version != self.version:
+            if self.version is not None:
+                self.changed_at = now
+                self.unconfirmed.extend(b for _, b in recent)
+                recent.clear()
+            self.version = version
+        if self.changed_at is not None and now - self.changed_at < SETTLE_SECONDS:
+            self.unconfirmed.append(batch)
+        else:
+            recent.append((now, batch))
 
     def failed_with(self, batch: Batch, error: BaseException) -> Optional[Batch]:
         """Sending ``batch`` or its reply failed; return it if it must be sent again

@@ -3,6 +3,7 @@ which is given up on (and counted), per-node flow control, buffering."""
 import pytest
 
 from pyignite._codec.registry import BinaryRegistry
+from pyignite._ops import streamer
 from pyignite._ops.streamer import MAX_ATTEMPTS, StreamerState
 from pyignite.exceptions import CacheError, DataStreamerError, ReconnectError
 
@@ -115,3 +116,82 @@ def test_a_batch_is_given_up_after_so_many_attempts_and_reported():
     with pytest.raises(DataStreamerError, match='2 entries') as info:
         state.outcome()
     assert info.value.failed == 2 and len(info.value.errors) == 1
+
+
+class Clock:
+    """Stands in for the streamer's ``time`` module: seconds move only when told."""
+
+    def __init__(self):
+        self.now = 1000.0
+
+    def monotonic(self):
+        return self.now
+
+
+def carry_out(state, steps, clock, sent):
+    """What a facade does with the steps, the server acknowledging every batch."""
+    for kind, item in steps:
+        if kind == streamer.SLEEP:
+            clock.now += item
+        elif kind == streamer.SEND:
+            state.call(item)
+            state.sent(item, None)
+            sent.append(item)
+        elif kind == streamer.SETTLE:
+            state.done(item)
+
+
+@pytest.mark.parametrize('allow_overwrite', [False, True])
+def test_batches_acknowledged_around_a_topology_change_are_sent_again(
+        monkeypatch, allow_overwrite):
+    clock = Clock()
+    monkeypatch.setattr(streamer, 'time', clock)
+    router = Router([Conn('a')])
+    state = opened(Session(router), buffer_size=1, allow_overwrite=allow_overwrite)
+    acked = {}
+    retain, settle = streamer.RETAIN_SECONDS, streamer.SETTLE_SECONDS
+    for key, after in [('old', 0), ('before', retain), ('after', retain - 1),
+                       ('later', 2 * settle)]:
+        clock.now += after
+        batch = state.add(len(acked), key)
+        state.sent(batch, None)
+        if key == 'after':
+            router.affinity.latest_version = (2, 0)  # a node left: the client sees it now
+        state.done(batch)
+        acked[key] = batch
+    sent = []
+    carry_out(state, state.closing(cancel=False), clock, sent)
+    state.outcome()
+    if allow_overwrite:
+        assert sent == []  # the cache's own update path holds what it acknowledged
+    else:
+        # acknowledged within RETAIN_SECONDS before the change was seen or SETTLE_SECONDS
+        # after it: sent again, once the topology had not changed for SETTLE_SECONDS
+        assert sent == [acked['before'], acked['after']]
+        assert all(b.resent for b in sent) and state.confirmed == 2
+    assert state.acknowledged == 4 and state.per_node == {'a': 4}
+
+
+def test_entries_whose_topology_never_settles_are_counted_as_failed(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(streamer, 'time', clock)
+    router = Router([Conn('a')])
+    state = opened(Session(router), buffer_size=2)
+    for version in (1, 2):  # the second batch's acknowledgement comes after a change
+        router.affinity.latest_version = (version, 0)
+        batch = full_batch(state, key=version)
+        state.sent(batch, None)
+        state.done(batch)
+    resends = 0
+    with pytest.raises(DataStreamerError, match='4 entries'):
+        for kind, item in state.closing(cancel=False):  # close() raises at the end
+            if kind == streamer.SLEEP:
+                clock.now += item
+            elif kind == streamer.SEND:
+                state.sent(item, None)
+                resends += 1
+                router.affinity.latest_version = (3 + resends, 0)  # it changes each time
+            elif kind == streamer.SETTLE:
+                state.done(item)
+    assert resends == 2 * streamer.MAX_CONFIRM_ROUNDS
+    assert state.acknowledged == 4 and state.failed == 4 and state.closed
