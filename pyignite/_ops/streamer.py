@@ -442,7 +442,10 @@ class StreamerState:
         """Keep an acknowledged batch while its acknowledgement may not hold."""
         now = time.monotonic()
         router = self.session.router
-        version = router.affinity.latest_version if router is not None else None
+        latest = router.affinity.latest_version if router is not None else None
+        # the major version counts the nodes joining and leaving, which move partitions;
+        # a cache started or stopped elsewhere changes only the minor one
+        version = latest[0] if latest is not None else None
         recent = self.recent
         while recent and now - recent[0][0] > RETAIN_SECONDS:
             recent.popleft()

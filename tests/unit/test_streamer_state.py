@@ -172,6 +172,26 @@ def test_batches_acknowledged_around_a_topology_change_are_sent_again(
     assert state.acknowledged == 4 and state.per_node == {'a': 4}
 
 
+def test_a_cache_started_elsewhere_sends_nothing_again(monkeypatch):
+    """Only the major topology version moves partitions (nodes joining or leaving): a
+    cache created or destroyed by another client changes the minor one, and costs nothing."""
+    clock = Clock()
+    monkeypatch.setattr(streamer, 'time', clock)
+    router = Router([Conn('a')])
+    state = opened(Session(router), buffer_size=1)
+    for key in range(3):
+        clock.now += 1
+        batch = state.add(key, key)
+        state.sent(batch, None)
+        router.affinity.latest_version = (1, key + 1)
+        state.done(batch)
+    sent = []
+    carry_out(state, state.closing(cancel=False), clock, sent)
+    state.outcome()
+    assert sent == [] and state.confirmed == 0 and clock.now == 1003.0  # no wait either
+    assert state.acknowledged == 3
+
+
 def test_entries_whose_topology_never_settles_are_counted_as_failed(monkeypatch):
     clock = Clock()
     monkeypatch.setattr(streamer, 'time', clock)
