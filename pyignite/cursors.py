@@ -167,7 +167,8 @@ class _SyncCursor(BaseCursor):
                 query.drop_page(state, self._client._finish(ahead, True))
             except Exception:
                 pass  # the page request broke the cursor, and released it
-        self._client._run(query.release(self._client._session, state))
+        if query.needs_close(state):  # (no call, so no reconnecting, when there is none)
+            self._client._run(query.release(self._client._session, state))
 
 
 class ScanCursor(_SyncCursor):
@@ -364,7 +365,8 @@ class _AioCursor(BaseCursor):
                 await asyncio.wait((ahead,))
             if not ahead.cancelled() and ahead.exception() is None:
                 query.drop_page(state, ahead.result())
-        await self._client._run(query.release(self._client._session, state))
+        if query.needs_close(state):
+            await self._client._run(query.release(self._client._session, state))
 
 
 class AioScanCursor(_AioCursor):
@@ -425,7 +427,8 @@ def _release(client: '_Pipelined', lane: query.ScanLane, handle: Any) -> None:
             lane.drop(client._finish(handle, True))
         except Exception:
             pass  # the request failed: it broke and released the cursor
-    client._run(lane.release())
+    if lane.open():
+        client._run(lane.release())
 
 
 class ParallelScanCursor:
@@ -604,5 +607,6 @@ class AioParallelScanCursor:
             _, still = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             pending = list(still)
         for lane in self._lanes:
-            await self._client._run(lane.release())
+            if lane.open():
+                await self._client._run(lane.release())
         self._lanes = []

@@ -776,6 +776,10 @@ class ScanLane:
         if self.state is not None:
             drop_page(self.state, page)
 
+    def open(self) -> bool:
+        """Whether the server holds the cursor of the partition being scanned."""
+        return self.state is not None and needs_close(self.state)
+
     def release(self) -> Operation:
         """Release the cursor of the partition being scanned if the server still holds it
         (after the request under way, if any, is over)."""
