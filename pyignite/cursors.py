@@ -540,21 +540,41 @@ class AioParallelScanCursor:
         client = self._client
         pages = self._pages
         assert pages is not None
+        ahead: 'Optional[asyncio.Future[Any]]' = None
         try:
             op = lane.next_op(None)
-            while op is not None and not self._stopped:
-                page = await client._run(op)
+            if op is not None:
+                ahead = self._ask(op)
+            while ahead is not None:
+                page = await ahead
+                ahead = None
                 if self._stopped:
                     # close() releases the cursor, unless this page was its last
                     lane.drop(page)
                     return
                 op, take = lane.arrived(page)
-                # (the next page goes out when this task next waits: after its decoding)
+                if op is not None:
+                    # the node works on the next page while this one is decoded
+                    ahead = self._ask(op)
                 await pages.put(await client._run(take))
         except Exception as e:
+            if ahead is not None:
+                # the page under way is over before close() releases the cursor
+                await asyncio.wait((ahead,))
+                if not ahead.cancelled() and ahead.exception() is None:
+                    lane.drop(ahead.result())
             await pages.put(e)
             return
+        except BaseException:
+            if ahead is not None:
+                ahead.cancel()  # given up, its cursor is released when its reply comes
+            raise
         await pages.put(None)
+
+    def _ask(self, op: Operation) -> 'asyncio.Future[Any]':
+        ahead: 'asyncio.Future[Any]' = asyncio.ensure_future(self._client._run(op))
+        ahead.add_done_callback(_observed)
+        return ahead
 
     def __await__(self) -> Generator[Any, None, 'AioParallelScanCursor']:
         return self._open().__await__()
