@@ -371,9 +371,7 @@ class AioCache(BaseCache):
         """
         from .cursors import AioParallelScanCursor, AioScanCursor
         if parallel:
-            if filter is not None:
-                raise ParameterError('a parallel scan takes no filter')
-            query.check_parallel(page_size, partitions, local)
+            query.check_parallel(page_size, partitions, local, filter)
             return AioParallelScanCursor(self._client, self, page_size)
         return AioScanCursor(self._client, self, page_size, partitions, local, filter)
 

@@ -9,7 +9,6 @@ from ._ops import cache_admin, invoke as inv, key_value as kv, multi_key, query
 from ._base_cache import BaseCache
 from .datatypes.base import Hint
 from .datatypes.expiry_policy import ExpiryPolicy
-from .exceptions import ParameterError
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
@@ -275,9 +274,7 @@ class Cache(BaseCache):
         """
         from .cursors import ParallelScanCursor, ScanCursor
         if parallel:
-            if filter is not None:
-                raise ParameterError('a parallel scan takes no filter')
-            query.check_parallel(page_size, partitions, local)
+            query.check_parallel(page_size, partitions, local, filter)
             lanes = self._client._run(query.scan_lanes(self._session, self))
             if lanes is not None:
                 return ParallelScanCursor(self._client, self, page_size, lanes)

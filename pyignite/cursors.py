@@ -28,7 +28,6 @@ from typing import (
 
 from ._ops import index_query, query
 from ._protocol.request import Response
-from .exceptions import CacheError
 from ._ops.common import Operation
 from ._ops.query import CursorState
 from ._ops.resources import abandon
@@ -168,11 +167,8 @@ class _SyncCursor(BaseCursor):
                 query.drop_page(state, self._client._finish(ahead, True))
             except Exception:
                 pass  # the page request broke the cursor, and released it
-        if query.needs_close(state):
-            try:
-                self._client._run(query.close_cursor(self._client._session, self._state))
-            except OSError:
-                pass  # the connection broke: the server dropped the cursor with it
+        if query.needs_close(state):  # (no call, so no reconnecting, when there is none)
+            self._client._run(query.release(self._client._session, state))
 
 
 class ScanCursor(_SyncCursor):
@@ -370,22 +366,13 @@ class _AioCursor(BaseCursor):
             if not ahead.cancelled() and ahead.exception() is None:
                 query.drop_page(state, ahead.result())
         if query.needs_close(state):
-            try:
-                await self._client._run(query.close_cursor(self._client._session, self._state))
-            except OSError:
-                pass  # the connection broke: the server dropped the cursor with it
+            await self._client._run(query.release(self._client._session, state))
 
 
 class AioScanCursor(_AioCursor):
-    """The entries of a cache as ``(key, value)`` tuples; see :meth:`AioCache.scan`.
-
-    :param client: an :class:`~pyignite.aio_client.AioClient`,
-    :param cache: the :class:`~pyignite.aio_cache.AioCache` to scan,
-    :param page_size: entries per server round trip,
-    :param partitions: the one partition to scan; negative for all,
-    :param filter: a Java ``IgniteBiPredicate`` (a complex object) the server filters with,
-    :param local: scan only what the node the query runs on holds (with ``partitions``
-     on a partition-aware client: that partition's primary node).
+    """The entries of a cache as ``(key, value)`` tuples; see :meth:`AioCache.scan`. The
+    arguments are those of :class:`ScanCursor`, with an
+    :class:`~pyignite.aio_client.AioClient` and its :class:`~pyignite.aio_cache.AioCache`.
     """
 
     def __init__(self, client: 'BaseClient', cache: 'BaseCache', page_size: int = 1,
@@ -435,19 +422,13 @@ class AioSqlFieldsCursor(_AioCursor):
 
 def _release(client: '_Pipelined', lane: query.ScanLane, handle: Any) -> None:
     """Wait for the request a lane has under way and release its partition's cursor."""
-    state = lane.state
-    if state is None:
-        return
     if handle is not None:
         try:
-            query.drop_page(state, client._finish(handle, True))
+            lane.drop(client._finish(handle, True))
         except Exception:
-            return  # the request failed: it broke and released the cursor
-    if query.needs_close(state):
-        try:
-            client._run(query.close_cursor(client._session, state))
-        except (OSError, CacheError):
-            pass  # gone with its connection, or already
+            pass  # the request failed: it broke and released the cursor
+    if lane.open():
+        client._run(lane.release())
 
 
 class ParallelScanCursor:
@@ -465,8 +446,7 @@ class ParallelScanCursor:
                  lanes: List[Tuple[Any, List[int]]]) -> None:
         self._client: '_Pipelined' = client  # type: ignore[assignment]  # the sync one
         self._rows: Iterator[Any] = iter(())
-        self._lanes = [query.ScanLane(client._session, cache, page_size, node, parts)
-                       for node, parts in lanes]
+        self._lanes = query.make_lanes(client._session, cache, page_size, lanes)
         #: lane -> its request under way (what Client._finish takes)
         self._pending: Dict[query.ScanLane, Any] = {}
         self._turn: List[query.ScanLane] = []
@@ -487,22 +467,17 @@ class ParallelScanCursor:
         for row in self._rows:
             return row
         client = self._client
-        session = client._session
         while self._turn:
             lane = self._turn.pop(0)
-            state = lane.state
-            assert state is not None
             try:
-                page = client._finish(self._pending.pop(lane), True)
-                op = lane.next_op(page)
+                op, take = lane.arrived(client._finish(self._pending.pop(lane), True))
                 if op is not None:
                     self._pending[lane] = client._start(op)
                     self._turn.append(lane)
-                client._run(query.take_page(session, state, page))
+                self._rows = iter(client._run(take))
             except BaseException:
                 self.close()
                 raise
-            self._rows = iter(state.rows)
             for row in self._rows:
                 return row
         raise StopIteration
@@ -556,8 +531,7 @@ class AioParallelScanCursor:
             return self
         # at most a page per node waits to be read
         self._pages = asyncio.Queue(len(lanes))
-        self._lanes = [query.ScanLane(client._session, self._cache, self._page_size, node,
-                                      parts) for node, parts in lanes]
+        self._lanes = query.make_lanes(client._session, self._cache, self._page_size, lanes)
         self._running = len(self._lanes)
         self._tasks = [asyncio.ensure_future(self._scan(lane)) for lane in self._lanes]
         return self
@@ -566,23 +540,41 @@ class AioParallelScanCursor:
         client = self._client
         pages = self._pages
         assert pages is not None
+        ahead: 'Optional[asyncio.Future[Any]]' = None
         try:
             op = lane.next_op(None)
-            while op is not None and not self._stopped:
-                state = lane.state
-                assert state is not None
-                page = await client._run(op)
+            if op is not None:
+                ahead = self._ask(op)
+            while ahead is not None:
+                page = await ahead
+                ahead = None
                 if self._stopped:
                     # close() releases the cursor, unless this page was its last
-                    query.drop_page(state, page)
+                    lane.drop(page)
                     return
-                op = lane.next_op(page)
-                await client._run(query.take_page(client._session, state, page))
-                await pages.put(state.rows)
+                op, take = lane.arrived(page)
+                if op is not None:
+                    # the node works on the next page while this one is decoded
+                    ahead = self._ask(op)
+                await pages.put(await client._run(take))
         except Exception as e:
+            if ahead is not None:
+                # the page under way is over before close() releases the cursor
+                await asyncio.wait((ahead,))
+                if not ahead.cancelled() and ahead.exception() is None:
+                    lane.drop(ahead.result())
             await pages.put(e)
             return
+        except BaseException:
+            if ahead is not None:
+                ahead.cancel()  # given up, its cursor is released when its reply comes
+            raise
         await pages.put(None)
+
+    def _ask(self, op: Operation) -> 'asyncio.Future[Any]':
+        ahead: 'asyncio.Future[Any]' = asyncio.ensure_future(self._client._run(op))
+        ahead.add_done_callback(_observed)
+        return ahead
 
     def __await__(self) -> Generator[Any, None, 'AioParallelScanCursor']:
         return self._open().__await__()
@@ -634,12 +626,7 @@ class AioParallelScanCursor:
                 pages.get_nowait()  # a lane may wait to hand over a page
             _, still = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
             pending = list(still)
-        client = self._client
         for lane in self._lanes:
-            state = lane.state
-            if state is not None and query.needs_close(state):
-                try:
-                    await client._run(query.close_cursor(client._session, state))
-                except (OSError, CacheError):
-                    pass
+            if lane.open():
+                await self._client._run(lane.release())
         self._lanes = []

@@ -17,8 +17,12 @@ and the operation is one request as before, when
 * a key is a complex object the server may not know yet (its type is registered with the
   request: keys are then written once, the usual way),
 * the operation writes to a TRANSACTIONAL cache: there the server runs the one request as
-  an implicit transaction (all or nothing), which requests per node would not be,
-* the keys all belong to one node.
+  an implicit transaction (all or nothing), which requests per node would not be.
+
+When the keys all belong to one node, their one request goes to it. Plain int keys (the
+usual ones) are routed from the ints themselves and written once, straight into the
+request of their node; other keys are written once into a scratch buffer, routed from
+their bytes, and copied into their node's request.
 
 A request per node routes by its first key like any key operation, so a node that went
 away fails over as a single ``get`` would. Each request is the same operation on fewer
@@ -27,7 +31,7 @@ in one part), the ``and`` of ``contains_keys``; the writes answer nothing. If an
 fails, the first error (in node order) is raised once every part is over; the other parts
 may have been carried out, as they may when one request fails half-way on the server.
 """
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional
+from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional, TypeVar
 
 from .._codec import structs as S
 from .._codec.encoder import write
@@ -52,6 +56,10 @@ __all__ = ['Fanout', 'plan', 'get_all', 'put_all', 'contains_keys', 'remove_keys
            'clear']
 
 Merge = Callable[[List[Any]], Any]
+_T = TypeVar('_T')
+
+_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+_pack_long = S.TC_LONG.pack
 
 
 class Fanout:
@@ -142,12 +150,26 @@ def _write_all(buf: Frame, keys: List[Any], values: Optional[Mapping[Any, Any]],
             write(buf, values[key], None, ctx)
 
 
+_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+_pack_long = S.TC_LONG.pack
+
+
 def _split(session: 'Session', cache: 'CacheRef', op_code: int, reader: Any, keys: List[Any],
            values: Optional[Mapping[Any, Any]]) -> Optional[List[Call]]:
-    """A call per primary node, or None when the keys should go in one request."""
+    """A call per primary node; or None when the keys should go in one request, routed by
+    default."""
     router = session.router
     assert router is not None
     ctx = session.binary
+    cache_id = cache._cache_id
+    if (all(key.__class__ is int for key in keys)
+            and _LONG_MIN <= min(keys) and max(keys) <= _LONG_MAX):
+        # the usual keys: routed from the ints, each written once, straight into its request
+        conns = router.connections_for_longs(cache_id, keys)
+        if conns is not None:
+            return [_call(op_code, cache, reader, group, [_pack_long(4, key) for key in group],
+                          values, ctx)
+                    for group in _groups(conns, keys)]
     # every key written once, one after the other; then routed in one pass
     scratch = Frame()
     bounds = []
@@ -157,37 +179,46 @@ def _split(session: 'Session', cache: 'CacheRef', op_code: int, reader: Any, key
     if scratch.pending or scratch.guessed:
         return None  # a complex key to register first: one request does it once
     bounds.append(len(scratch))
-    conns = router.connections_for(ctx, cache._cache_id, scratch, bounds[:-1])
+    conns = router.connections_for(ctx, cache_id, scratch, bounds[:-1])
     if conns is None:
         return None
-    #: connection (None: the client's default) -> indexes of its keys
-    groups: Dict[Any, List[int]] = {}
-    for i, conn in enumerate(conns):
-        group = groups.get(conn)
-        if group is None:
-            groups[conn] = [i]
-        else:
-            group.append(i)
-    if len(groups) < 2:
-        return None
     view = memoryview(scratch)
-    calls = []
-    for indexes in groups.values():
-        req = cache_request(op_code, cache)
-        buf = req.buf
-        buf += S.INT.pack(len(indexes))
-        # the request goes where its first key goes, like a one-key request
-        req.key_pos = len(buf)
-        if values is None:
-            for i in indexes:
-                buf += view[bounds[i]:bounds[i + 1]]
-        else:
-            for i in indexes:
-                buf += view[bounds[i]:bounds[i + 1]]
-                write(buf, values[keys[i]], None, ctx)
-        calls.append(Call(req, reader))
+    calls = [_call(op_code, cache, reader, [keys[i] for i in indexes],
+                   [view[bounds[i]:bounds[i + 1]] for i in indexes], values, ctx)
+             for indexes in _groups(conns, range(len(keys)))]
     view.release()
     return calls
+
+
+def _groups(conns: List[Any], items: Iterable[_T]) -> List[List[_T]]:
+    """``items`` (the keys or their indexes) grouped by their connection in ``conns``
+    (None: the client's default)."""
+    groups: Dict[Any, List[_T]] = {}
+    for item, conn in zip(items, conns):
+        group = groups.get(conn)
+        if group is None:
+            groups[conn] = [item]
+        else:
+            group.append(item)
+    return list(groups.values())
+
+
+def _call(op_code: int, cache: 'CacheRef', reader: Any, keys: List[Any], written: List[Any],
+          values: Optional[Mapping[Any, Any]], ctx: Any) -> Call:
+    """The request of one node: ``keys`` (``written``: the bytes of each), and their
+    values."""
+    req = cache_request(op_code, cache)
+    buf = req.buf
+    buf += S.INT.pack(len(keys))
+    # the request goes where its first key goes, like a one-key request
+    req.key_pos = len(buf)
+    if values is None:
+        buf += b''.join(written)
+    else:
+        for key, key_bytes in zip(keys, written):
+            buf += key_bytes
+            write(buf, values[key], None, ctx)
+    return Call(req, reader)
 
 
 # --- the operations -----------------------------------------------------------------------

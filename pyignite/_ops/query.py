@@ -208,7 +208,8 @@ def fields_page_reader(columns: int) -> PageReader:
             if count > len(data):  # rows of no bytes: a hostile count would eat memory
                 raise ParseError('malformed cursor page: {} empty rows'.format(count))
             return ([[] for _ in range(count)], more), pos
-        return ([values[i:i + columns] for i in range(0, n, columns)], more), pos
+        # (zip cuts the rows in C: a third faster than slicing them out one by one)
+        return (list(map(list, zip(*[iter(values)] * columns))), more), pos
 
     _FIELDS_READERS[columns] = read_fields_page
     return read_fields_page
@@ -653,6 +654,15 @@ def drop_page(state: CursorState, page: Optional[Response]) -> None:
         state.more = False
 
 
+def release(session: 'Session', state: CursorState) -> Operation:
+    """Close the server-side cursor if the server still holds it (a cursor being left)."""
+    if needs_close(state):
+        try:
+            yield from close_cursor(session, state)
+        except OSError:
+            pass  # the connection broke: the server dropped the cursor with it
+
+
 def needs_close(state: CursorState) -> bool:
     """Whether the server still holds the cursor; forget it if its session is gone."""
     if state.more and not _same_session(state):
@@ -677,11 +687,14 @@ def close_cursor(session: 'Session', state: CursorState) -> Operation:
 # --- partition-parallel scans -------------------------------------------------------------
 
 
-def check_parallel(page_size: Any, partitions: Any, local: Any) -> None:
+def check_parallel(page_size: Any, partitions: Any, local: Any, filter: Any = None) -> None:
     """Check the parameters of a parallel scan.
 
-    :raises ParameterError: a bad page size, or ``partitions``/``local`` given with it.
+    :raises ParameterError: a bad page size, or ``partitions``, ``local`` or ``filter``
+     given with it.
     """
+    if filter is not None:
+        raise ParameterError('a parallel scan takes no filter')
     _int('page_size', page_size, 1)
     if _bool('local', local) or _int('partitions', partitions, -(1 << 31)) >= 0:
         raise ParameterError('a parallel scan reads every partition on its primary node: '
@@ -748,3 +761,41 @@ class ScanLane:
         # -1: the local scan of the lane's node
         return scan(self.session, state, self.cache, self.page_size, partition, partition < 0,
                     node=self.node)
+
+    def arrived(self, page: Optional[Response]) -> Tuple[Optional[Operation], Operation]:
+        """What a driver does with a page of the lane that came: ``(next, take)``, where
+        ``next`` is what to ask for after it (see :meth:`next_op`; None when the lane is
+        done), to be sent before ``take`` is run, and ``take`` decodes the page and
+        returns its rows."""
+        state = self.state
+        assert state is not None  # a page came: a partition's cursor was opened
+        return self.next_op(page), _rows_of(self.session, state, page)
+
+    def drop(self, page: Optional[Response]) -> None:
+        """Forget a page of the lane nobody will read (the scan is being closed)."""
+        if self.state is not None:
+            drop_page(self.state, page)
+
+    def open(self) -> bool:
+        """Whether the server holds the cursor of the partition being scanned."""
+        return self.state is not None and needs_close(self.state)
+
+    def release(self) -> Operation:
+        """Release the cursor of the partition being scanned if the server still holds it
+        (after the request under way, if any, is over)."""
+        if self.state is not None:
+            try:
+                yield from release(self.session, self.state)
+            except CacheError:
+                pass  # gone already
+
+
+def make_lanes(session: 'Session', cache: 'CacheRef', page_size: int,
+               lanes: List[Tuple[Any, List[int]]]) -> List[ScanLane]:
+    """The :class:`ScanLane` of each ``(node, partitions)`` pair :func:`scan_lanes` gave."""
+    return [ScanLane(session, cache, page_size, node, parts) for node, parts in lanes]
+
+
+def _rows_of(session: 'Session', state: CursorState, page: Optional[Response]) -> Operation:
+    yield from take_page(session, state, page)
+    return state.rows

@@ -224,6 +224,22 @@ class Router:
             append(conn if conn is not None and conn.alive else None)
         return out
 
+    def connections_for_longs(self, cache_id: int,
+                              keys: Sequence[int]) -> Optional[List[Optional['NodeConnection']]]:
+        """:meth:`connections_for` of keys that are all plain ints written as longs, hashed
+        from the ints themselves (no bytes to read); or None without a fresh map or when
+        the cache's partition count is not a power of two (then route by their bytes)."""
+        entry = self._tables.get(cache_id)
+        if entry is None or not self._fresh or entry[1] < 0:
+            return None
+        _, mask, conns = entry
+        # Long.hashCode: low word ^ high word (k >> 32 keeps the sign, as the high word)
+        out = [conns[((h := (k ^ (k >> 32)) & 0xFFFFFFFF) ^ (h >> 16)) & mask] for k in keys]
+        dead = [conn for conn in set(out) if conn is not None and not conn.alive]
+        if dead:
+            out = [None if conn in dead else conn for conn in out]
+        return out
+
     def partition_connections(self, cache_id: int) -> Optional[List[Optional['NodeConnection']]]:
         """The connection to the primary node of each partition of a cache (None where it
         is unknown or dead), or None without a fresh map."""

@@ -133,3 +133,27 @@ def test_few_keys_and_no_keys(client, recorder, reference, cache):
     cache.put_all({})
     cache.remove_keys([])
     assert cache.get_all([1, 2]) == {1: 'a'}
+
+
+@pytest.mark.parametrize('keys', [
+    [0, 1, -1, 7, 2 ** 31, -2 ** 31 - 5, 2 ** 40 + 3, -2 ** 40, 2 ** 63 - 1, -2 ** 63] + list(
+        range(1000, 1200)),
+    ['key {}'.format(k) for k in range(200)],
+], ids=['ints', 'strings'])
+def test_keys_of_one_node_go_to_it(client, recorder, cache, keys):
+    """The node a multi-key request goes to is the one a single-key request of the same
+    key goes to; keys that all belong to one node are one request to it."""
+    owner = {}
+    for key in keys:
+        recorder.clear()
+        cache.get(key)
+        owner[key] = recorder.nodes_of('OP_CACHE_GET')[0]
+    assert len(set(owner.values())) == 3  # the keys make every node a case
+    for node in set(owner.values()):
+        mine = {key: 'v {}'.format(key) for key in keys if owner[key] == node}
+        recorder.clear()
+        cache.put_all(mine)
+        assert recorder.nodes_of('OP_CACHE_PUT_ALL') == [node]
+        recorder.clear()
+        assert cache.get_all(list(mine)) == mine
+        assert recorder.nodes_of('OP_CACHE_GET_ALL') == [node]

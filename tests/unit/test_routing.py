@@ -436,3 +436,30 @@ def test_routing_many_keys_at_once_matches_one_at_a_time(parts):
     assert many == one
     assert {conn.uuid for conn in many if conn is not None} == {A, B}
     assert None in many  # the dead node's keys, and those that can't be hashed
+
+
+@pytest.mark.parametrize('parts', [1024, 1000])
+def test_routing_int_keys_from_the_ints_matches_their_bytes(parts):
+    """Router.connections_for_longs (plain int keys of a multi-key request, hashed from the
+    ints) routes every key where connection_for routes its bytes; with a partition count
+    that is not a power of two it declines (the bytes are routed then)."""
+    from pyignite._codec.encoder import write
+    from pyignite._codec.registry import BinaryRegistry
+    from pyignite._protocol.request import Frame
+    conns = [FakeConn(A), FakeConn(B), FakeConn(C, alive=False)]
+    router = router_with(conns, [group(parts)])
+    registry = BinaryRegistry()
+    keys = list(range(-300, 300)) + [2 ** 40 + 7, -(2 ** 63), 2 ** 63 - 1, 2 ** 31,
+                                     -2 ** 31 - 1, 2 ** 32, -2 ** 32, 0x7FFF_FFFF_0000_FFFF]
+    routed = router.connections_for_longs(CACHE, keys)
+    if parts & (parts - 1):
+        assert routed is None
+        return
+    one = []
+    for key in keys:
+        data = Frame()
+        write(data, key, None, registry)
+        one.append(router.connection_for(registry, CACHE, data, 0))
+    assert routed == one
+    assert {conn.uuid for conn in routed if conn is not None} == {A, B}
+    assert None in routed  # the dead node's keys
