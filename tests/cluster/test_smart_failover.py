@@ -67,9 +67,9 @@ def test_kill_nodes_one_by_one_while_putting(api, connect, own_cluster, policy):
         if isinstance(policy, RetryAllPolicy):
             assert errors == []
         else:
+            # (none at all is fine too: a reply from a live node may say the topology
+            # changed before any put went to a dead node, and then none does)
             assert all(isinstance(e, OSError) for e in errors), errors
-            if api == 'sync':  # the async client may see the death before its next put
-                assert errors
         assert len(acked) > 50
         assert cache.get_all(list(acked)) == acked  # every acknowledged write is there
         own_cluster.kill_node(2)
