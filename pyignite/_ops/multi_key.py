@@ -150,10 +150,6 @@ def _write_all(buf: Frame, keys: List[Any], values: Optional[Mapping[Any, Any]],
             write(buf, values[key], None, ctx)
 
 
-_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
-_pack_long = S.TC_LONG.pack
-
-
 def _split(session: 'Session', cache: 'CacheRef', op_code: int, reader: Any, keys: List[Any],
            values: Optional[Mapping[Any, Any]]) -> Optional[List[Call]]:
     """A call per primary node; or None when the keys should go in one request, routed by

@@ -21,6 +21,7 @@ from .._codec import structs as S
 from .._codec.encoder import write
 from .._protocol.opcodes import OP_DATA_STREAMER_START
 from .._protocol.request import Frame, Request
+from .._routing.router import pick_long
 from ..binary import GenericObjectMeta
 from ..exceptions import CacheError, DataStreamerError, ParameterError, ReconnectError
 from .affinity import cache_id_of, register_cache
@@ -42,6 +43,9 @@ FLAG_CLOSE = 0x10
 
 #: receiver platform code of a Java ``StreamReceiver``
 PLATFORM_JAVA = 1
+
+_LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
+_pack_long = S.TC_LONG.pack
 
 #: entries per batch unless told otherwise
 DEFAULT_BUFFER_SIZE = 1024
@@ -262,11 +266,19 @@ class StreamerState:
         ctx = self.session.binary
         scratch = self.scratch
         del scratch[:]
-        write(scratch, key, None, ctx)
         conn = None
         router = self.session.router
-        if router is not None:
-            conn = router.connection_for(ctx, self.cache_id, scratch, 0)
+        route = None
+        if key.__class__ is int and router is not None and _LONG_MIN <= key <= _LONG_MAX:
+            # the usual key: routed from the int itself, as its bytes would route it
+            route = router.long_route(self.cache_id)
+        if route is not None:
+            conn = pick_long(route, key)
+            scratch += _pack_long(4, key)
+        else:
+            write(scratch, key, None, ctx)
+            if router is not None:
+                conn = router.connection_for(ctx, self.cache_id, scratch, 0)
         batch = self.buffers.get(conn)
         if batch is None:
             batch = self.buffers[conn] = Batch(self.prefix, conn)

@@ -35,7 +35,7 @@ from .affinity import (
 if TYPE_CHECKING:
     from ..connection.base import NodeConnection
 
-__all__ = ['Router', 'RetrySchedule', 'metadata_accessors']
+__all__ = ['Router', 'RetrySchedule', 'metadata_accessors', 'pick_long']
 
 #: seconds between attempts to reconnect dead nodes while nothing else happens
 RETRY_INTERVAL = 5.0
@@ -224,15 +224,24 @@ class Router:
             append(conn if conn is not None and conn.alive else None)
         return out
 
-    def connections_for_longs(self, cache_id: int,
-                              keys: Sequence[int]) -> Optional[List[Optional['NodeConnection']]]:
-        """:meth:`connections_for` of keys that are all plain ints written as longs, hashed
-        from the ints themselves (no bytes to read); or None without a fresh map or when
-        the cache's partition count is not a power of two (then route by their bytes)."""
+    def long_route(self, cache_id: int) -> Optional[Tuple[int, List[Optional['NodeConnection']]]]:
+        """What routes plain int keys (written as longs) of a cache from the ints
+        themselves, with no bytes to read: ``(mask, connection of each partition)`` for
+        :func:`pick_long`; None without a fresh map or when the cache's partition count
+        is not a power of two (then route by their bytes)."""
         entry = self._tables.get(cache_id)
         if entry is None or not self._fresh or entry[1] < 0:
             return None
-        _, mask, conns = entry
+        return entry[1], entry[2]
+
+    def connections_for_longs(self, cache_id: int,
+                              keys: Sequence[int]) -> Optional[List[Optional['NodeConnection']]]:
+        """:meth:`connections_for` of keys that are all plain ints written as longs (see
+        :meth:`long_route`), or None."""
+        route = self.long_route(cache_id)
+        if route is None:
+            return None
+        mask, conns = route
         # Long.hashCode: low word ^ high word (k >> 32 keeps the sign, as the high word)
         out = [conns[((h := (k ^ (k >> 32)) & 0xFFFFFFFF) ^ (h >> 16)) & mask] for k in keys]
         dead = [conn for conn in set(out) if conn is not None and not conn.alive]
@@ -346,3 +355,13 @@ class RetrySchedule:
     def clear(self) -> None:
         """No attempts needed (all connected, or the client closed)."""
         self.at = None
+
+
+def pick_long(route: Tuple[int, List[Optional['NodeConnection']]],
+              key: int) -> Optional['NodeConnection']:
+    """The live connection to the primary node of the plain int ``key`` by ``route``
+    (:meth:`Router.long_route`), or None to route by default."""
+    mask, conns = route
+    h = (key ^ (key >> 32)) & 0xFFFFFFFF
+    conn = conns[(h ^ (h >> 16)) & mask]
+    return conn if conn is not None and conn.alive else None

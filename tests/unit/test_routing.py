@@ -9,7 +9,7 @@ from pyignite._routing.affinity import AffinityGroup, partition_for_hash
 from pyignite._codec.ids import entity_id
 from pyignite._ops.affinity import refresh_partitions
 from pyignite._protocol.request import Request, Response
-from pyignite._routing.router import Router, RetrySchedule, metadata_accessors
+from pyignite._routing.router import Router, RetrySchedule, metadata_accessors, pick_long
 from pyignite._ops.exchange import server_error
 from pyignite._session.session import Session
 from pyignite.exceptions import (
@@ -441,8 +441,9 @@ def test_routing_many_keys_at_once_matches_one_at_a_time(parts):
 @pytest.mark.parametrize('parts', [1024, 1000])
 def test_routing_int_keys_from_the_ints_matches_their_bytes(parts):
     """Router.connections_for_longs (plain int keys of a multi-key request, hashed from the
-    ints) routes every key where connection_for routes its bytes; with a partition count
-    that is not a power of two it declines (the bytes are routed then)."""
+    ints) and pick_long (one key, the streamer's) route every key where connection_for
+    routes its bytes; with a partition count that is not a power of two they decline (the
+    bytes are routed then)."""
     from pyignite._codec.encoder import write
     from pyignite._codec.registry import BinaryRegistry
     from pyignite._protocol.request import Frame
@@ -453,8 +454,9 @@ def test_routing_int_keys_from_the_ints_matches_their_bytes(parts):
                                      -2 ** 31 - 1, 2 ** 32, -2 ** 32, 0x7FFF_FFFF_0000_FFFF]
     routed = router.connections_for_longs(CACHE, keys)
     if parts & (parts - 1):
-        assert routed is None
+        assert routed is None and router.long_route(CACHE) is None
         return
+    assert [pick_long(router.long_route(CACHE), key) for key in keys] == routed
     one = []
     for key in keys:
         data = Frame()

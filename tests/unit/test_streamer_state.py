@@ -20,6 +20,9 @@ class Router:
     def connection_for(self, registry, cache_id, data, pos):
         return self.conns[data[pos + 1] % len(self.conns)]  # by the key's low byte
 
+    def long_route(self, cache_id):
+        return None  # int keys too are routed by their bytes (connection_for)
+
 
 class Conn:
     def __init__(self, name):
