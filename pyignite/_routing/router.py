@@ -242,8 +242,7 @@ class Router:
         if route is None:
             return None
         mask, conns = route
-        # Long.hashCode: low word ^ high word (k >> 32 keeps the sign, as the high word)
-        out = [conns[((h := (k ^ (k >> 32)) & 0xFFFFFFFF) ^ (h >> 16)) & mask] for k in keys]
+        out = [conns[_long_partition(k, mask)] for k in keys]
         dead = [conn for conn in set(out) if conn is not None and not conn.alive]
         if dead:
             out = [None if conn in dead else conn for conn in out]
@@ -362,6 +361,13 @@ def pick_long(route: Tuple[int, List[Optional['NodeConnection']]],
     """The live connection to the primary node of the plain int ``key`` by ``route``
     (:meth:`Router.long_route`), or None to route by default."""
     mask, conns = route
-    h = (key ^ (key >> 32)) & 0xFFFFFFFF
-    conn = conns[(h ^ (h >> 16)) & mask]
+    conn = conns[_long_partition(key, mask)]
     return conn if conn is not None and conn.alive else None
+
+
+def _long_partition(key: int, mask: int) -> int:
+    """The partition of the plain int ``key`` (a Java long) for a power-of-two partition
+    count ``mask + 1``: Long.hashCode (low word ^ high word; ``key >> 32`` keeps the sign,
+    as the high word), spread as the server's affinity does."""
+    h = (key ^ (key >> 32)) & 0xFFFFFFFF
+    return (h ^ (h >> 16)) & mask
