@@ -261,36 +261,38 @@ class StreamerState:
             raise ParameterError('the data streamer is closed')
         if not self.prefix:
             raise ParameterError('the data streamer is not open (open_op)')
-        if key is None:
-            raise ParameterError('a data streamer key must not be None')
         ctx = self.session.binary
-        scratch = self.scratch
-        del scratch[:]
-        conn = None
         router = self.session.router
         route = None
         if key.__class__ is int and router is not None and _LONG_MIN <= key <= _LONG_MAX:
-            # the usual key: routed from the int itself, as its bytes would route it
+            # the usual key: routed from the int itself, as its bytes would route it, and
+            # written straight into its batch
             route = router.long_route(self.cache_id)
         if route is not None:
             conn = pick_long(route, key)
-            scratch += _pack_long(4, key)
+            key_bytes: Optional[bytes] = _pack_long(4, key)
         else:
+            if key is None:
+                raise ParameterError('a data streamer key must not be None')
+            scratch = self.scratch
+            del scratch[:]
             write(scratch, key, None, ctx)
+            conn = None
             if router is not None:
                 conn = router.connection_for(ctx, self.cache_id, scratch, 0)
+            # complex keys note positions in the frame written into: write them again there
+            key_bytes = None if scratch.pending or scratch.guessed else bytes(scratch)
+            scratch.pending = scratch.guessed = ()
         batch = self.buffers.get(conn)
         if batch is None:
             batch = self.buffers[conn] = Batch(self.prefix, conn)
         buf = batch.buf
         start, pending, guessed = len(buf), buf.pending, buf.guessed
         try:
-            if scratch.pending or scratch.guessed:
-                # the notes of complex keys are positions in the frame written into
-                scratch.pending = scratch.guessed = ()
+            if key_bytes is None:
                 write(buf, key, None, ctx)
             else:
-                buf += scratch
+                buf += key_bytes
             write(buf, value, None, ctx)
         except BaseException:
             del buf[start:]  # a value that could not be written leaves nothing behind
