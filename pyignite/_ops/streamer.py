@@ -71,6 +71,7 @@ MAX_CONFIRM_ROUNDS = 3
 STATUS_INVALID_NODE_STATE = 10
 
 _HEADER_LEN = 14
+_ASK = object()
 
 #: what a facade does for a step: start the call of a batch (:meth:`StreamerState.call`,
 #: then :meth:`StreamerState.sent`) ...
@@ -178,6 +179,10 @@ class StreamerState:
         self.count_pos = 0
         self.prefix = b''
         self.scratch = Frame()
+        #: how plain int keys are routed (:meth:`Router.long_route`), asked again for each
+        #: new batch: an entry routed by a map that just went stale still lands (the
+        #: server forwards it), so asking for each entry buys nothing
+        self.route: Any = _ASK
         #: connection (None: the default one) -> the batch being filled for it
         self.buffers: Dict[Any, Batch] = {}
         #: connection -> its batches in flight, oldest first
@@ -267,7 +272,9 @@ class StreamerState:
         if key.__class__ is int and router is not None and _LONG_MIN <= key <= _LONG_MAX:
             # the usual key: routed from the int itself, as its bytes would route it, and
             # written straight into its batch
-            route = router.long_route(self.cache_id)
+            route = self.route
+            if route is _ASK:
+                route = self.route = router.long_route(self.cache_id)
         if route is not None:
             conn = pick_long(route, key)
             key_bytes: Optional[bytes] = _pack_long(4, key)
@@ -301,6 +308,7 @@ class StreamerState:
         batch.count += 1
         if batch.count >= self.buffer_size:
             del self.buffers[conn]
+            self.route = _ASK
             return batch
         return None
 
@@ -312,6 +320,7 @@ class StreamerState:
     def take_all(self) -> List[Batch]:
         """Every batch being filled, to send now (a flush)."""
         self.last_flush = time.monotonic()
+        self.route = _ASK
         batches = [b for b in self.buffers.values() if b.count]
         self.buffers.clear()
         return batches
