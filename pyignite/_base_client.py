@@ -3,6 +3,7 @@ from the session (:class:`BaseClient`), and the methods of the public API, writt
 (:class:`ClientAPI`). The decisions live in :class:`~pyignite._session.session.Session`;
 each client adds only its driver (how bytes move) and its API's sync or async form.
 """
+import functools
 import random
 from typing import (
     TYPE_CHECKING, Any, Callable, Dict, Generator, Generic, Iterable, List, Mapping, Optional,
@@ -11,9 +12,10 @@ from typing import (
 
 from ._facade import Op, documented, operation, type_arguments
 from ._ops import cache_admin
+from ._ops.common import Operation
 from ._protocol import wire as P
 from ._protocol.request import Request, Response
-from ._session.session import Session
+from ._session.session import Closing, Session
 from .constants import CONNECTION_ARGS, IGNITE_DEFAULT_HOST, IGNITE_DEFAULT_PORT
 from .exceptions import ParameterError, ReconnectError
 from .transaction import TX_PARAMETERS_DOC
@@ -239,6 +241,23 @@ class BaseClient:
         return [self._connection_class(self._session, host, port, **self._connection_args)
                 for host, port in nodes]
 
+    def _plan_step(self, step: Any) -> Callable[[], Any]:
+        """What the driver does for a step of a connection plan of the session: close
+        connections (a :class:`~pyignite._session.session.Closing` list), connect them (a
+        list), or run an operation; a function whose result (awaited, of the asyncio client)
+        goes back to the plan."""
+        if step.__class__ is Closing:
+            return functools.partial(self._close_all, step)
+        if isinstance(step, list):
+            return functools.partial(self._connect_all, step)
+        return functools.partial(self._try_run, step)
+
+    # the driver's: close connections; connect them, giving each one's error or None; run
+    # an operation, giving its result or the exception it raised
+    _close_all: Callable[[List[Any]], Any]
+    _connect_all: Callable[[List[Any]], Any]
+    _try_run: Callable[[Any], Any]
+
     def _live_connection(self) -> Any:
         """A random live connection, or None if none is alive.
 
@@ -308,19 +327,22 @@ class ClientAPI(BaseClient, Generic[_Conn, _Cache, _SqlCursor, _Streamer, _Atomi
         :return: :class:`~pyignite.cache.Cache` (:class:`~pyignite.aio_cache.AioCache` of
          an asyncio client).
         """
-        name = yield from cache_admin.create(self._session, settings, True)
-        return self._cache_class(self, name)
+        return self._cache_made(cache_admin.create(self._session, settings, True))
 
     @operation
     def get_or_create_cache(self, settings: Union[str, Dict[int, Any]]
                             ) -> Generator[Request, Response, _Cache]:
         """Get a cache, creating it if it does not exist.
 
-        :param settings: a cache name, or a dict of cache property codes and values,
-        :return: :class:`~pyignite.cache.Cache` (:class:`~pyignite.aio_cache.AioCache` of
-         an asyncio client).
+        :param settings: as for :meth:`create_cache`: the name, or the properties a new
+         cache gets,
+        :return: the cache object, as :meth:`create_cache` gives.
         """
-        name = yield from cache_admin.create(self._session, settings, False)
+        return self._cache_made(cache_admin.create(self._session, settings, False))
+
+    def _cache_made(self, create: Operation) -> Generator[Request, Response, _Cache]:
+        """The cache object of the cache that ``create`` made (or found)."""
+        name = yield from create
         return self._cache_class(self, name)
 
     @operation

@@ -22,7 +22,6 @@ may go to several nodes, with their ``_fan_out``): the client's drivers (see
 :class:`~pyignite._base_client.BaseClient`).
 """
 import asyncio
-import functools
 import inspect
 import operator
 import sys
@@ -143,15 +142,20 @@ class Facade:
                 extra: Tuple[inspect.Parameter, ...] = ()) -> Callable[..., Any]:
         """``method``, named and documented as the build of ``op``, and with its signature
         (plus ``extra`` parameters) but the result of the operation as the return type."""
-        functools.update_wrapper(method, op.build)
+        signature = inspect.signature(op.build)
+        signature = signature.replace(
+            parameters=list(signature.parameters.values()) + list(extra),
+            return_annotation=cls._own_type(_result_of(signature.return_annotation)))
         method.__name__ = name
         method.__qualname__ = '{}.{}'.format(cls.__qualname__, name)
         method.__module__ = cls.__module__
-        signature = inspect.signature(op.build)
+        method.__doc__ = op.build.__doc__
         # mypy does not know functions take attributes
-        method.__signature__ = signature.replace(  # type: ignore[attr-defined]
-            parameters=list(signature.parameters.values()) + list(extra),
-            return_annotation=cls._own_type(_result_of(signature.return_annotation)))
+        method.__signature__ = signature  # type: ignore[attr-defined]
+        method.__annotations__ = {
+            p.name: p.annotation for p in signature.parameters.values()
+            if p.annotation is not inspect.Parameter.empty}
+        method.__annotations__['return'] = signature.return_annotation
         return method
 
     @classmethod

@@ -17,7 +17,7 @@ from ._base_client import CLIENT_PARAMETERS_DOC, ClientAPI, parse_nodes
 from ._facade import Coroutines, documented
 from ._ops.common import Operation
 from ._ops.exchange import Call
-from ._session.session import Closing, ConnectPlan
+from ._session.session import ConnectPlan
 from .aio_cache import AioCache
 from .aio_cluster import AioCluster
 from .atomic_long import AioAtomicLong
@@ -75,6 +75,7 @@ class AioClient(ClientAPI[AioConnection, AioCache, AioSqlFieldsCursor, AioDataSt
         self._heartbeat_task: Optional['asyncio.Task[None]'] = None
         # the heartbeats under way: the loop keeps only weak references to tasks
         self._heartbeats: Set['asyncio.Task[None]'] = set()
+        self._session.on_retry_due = self._retry_dead_soon
 
     async def __aenter__(self) -> 'AioClient':
         return self
@@ -136,21 +137,21 @@ class AioClient(ClientAPI[AioConnection, AioCache, AioSqlFieldsCursor, AioDataSt
     # --- the driver: moves bytes, the session decides -------------------------------------
 
     async def _carry_out(self, plan: ConnectPlan) -> Any:
-        """Do what a connection plan asks for (connect, each batch at once; close; run an
-        operation); return its result."""
+        """Do what a connection plan asks for (:meth:`_plan_step`); return its result."""
         try:
             step = next(plan)
             while True:
-                if step.__class__ is Closing:
-                    for conn in step:
-                        await conn.close()
-                    step = plan.send(None)
-                elif isinstance(step, list):
-                    step = plan.send(await asyncio.gather(*map(_try_connect, step)))
-                else:
-                    step = plan.send(await self._try_run(step))
+                step = plan.send(await self._plan_step(step)())
         except StopIteration as done:
             return done.value
+
+    async def _close_all(self, conns: List[AioConnection]) -> None:
+        for conn in conns:
+            await conn.close()
+
+    async def _connect_all(self, conns: List[AioConnection]) -> List[Optional[Exception]]:
+        # each batch at once
+        return list(await asyncio.gather(*map(_try_connect, conns)))
 
     async def _try_run(self, op: Union[Call, Operation]) -> Any:
         """Run an operation; return its result, or the exception it raised."""
@@ -208,8 +209,6 @@ class AioClient(ClientAPI[AioConnection, AioCache, AioSqlFieldsCursor, AioDataSt
          operation gives up then (see :meth:`AioConnection.request`).
         """
         session = self._session
-        if session.retry_due():
-            self._retry_dead_soon()
         ex = session.exchange(op)
         req = ex.req
         while req is not None:

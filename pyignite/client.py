@@ -14,7 +14,7 @@ from ._base_client import (  # noqa: F401
 from ._facade import Blocking, documented
 from ._ops.common import Operation
 from ._ops.exchange import Call, Exchange
-from ._session.session import Closing, ConnectPlan
+from ._session.session import ConnectPlan
 from .atomic_long import AtomicLong
 from .cache import Cache
 from .cluster import Cluster
@@ -60,6 +60,7 @@ class Client(ClientAPI[Connection, Cache, SqlFieldsCursor, DataStreamer, AtomicL
     def _init_driver(self) -> None:
         # serialises (re)connecting: a Connection must not be connected by two threads
         self._connect_lock = threading.Lock()
+        self._session.on_retry_due = self._retry_dead
         #: set to stop the heartbeat thread of the current connect()
         self._heartbeats: Optional[threading.Event] = None
 
@@ -109,21 +110,21 @@ class Client(ClientAPI[Connection, Cache, SqlFieldsCursor, DataStreamer, AtomicL
     # --- the driver: moves bytes, the session decides -------------------------------------
 
     def _carry_out(self, plan: ConnectPlan) -> Any:
-        """Do what a connection plan asks for (connect, one after the other; close; run an
-        operation); return its result."""
+        """Do what a connection plan asks for (:meth:`_plan_step`); return its result."""
         try:
             step = next(plan)
             while True:
-                if step.__class__ is Closing:
-                    for conn in step:
-                        conn.close()
-                    step = plan.send(None)
-                elif isinstance(step, list):
-                    step = plan.send([_try_connect(conn) for conn in step])
-                else:
-                    step = plan.send(self._try_run(step))
+                step = plan.send(self._plan_step(step)())
         except StopIteration as done:
             return done.value
+
+    def _close_all(self, conns: List[Connection]) -> None:
+        for conn in conns:
+            conn.close()
+
+    def _connect_all(self, conns: List[Connection]) -> List[Optional[Exception]]:
+        # one after the other
+        return [_try_connect(conn) for conn in conns]
 
     def _try_run(self, op: Union[Call, Operation]) -> Any:
         """Run an operation; return its result, or the exception it raised."""
@@ -175,8 +176,6 @@ class Client(ClientAPI[Connection, Cache, SqlFieldsCursor, DataStreamer, AtomicL
     def _run(self, op: Union[Call, Operation]) -> Any:
         """Drive an operation over the connections; return its result."""
         session = self._session
-        if session.retry_due():
-            self._retry_dead()
         ex = session.exchange(op)
         req = ex.req
         while req is not None:
@@ -195,10 +194,7 @@ class Client(ClientAPI[Connection, Cache, SqlFieldsCursor, DataStreamer, AtomicL
     def _start(self, op: Union[Call, Operation]) -> Tuple[Exchange, Any]:
         """Send the first request of an operation without waiting for its reply; give
         what :meth:`_finish` needs."""
-        session = self._session
-        if session.retry_due():
-            self._retry_dead()
-        ex = session.exchange(op)
+        ex = self._session.exchange(op)
         return ex, self._send_next(ex)
 
     def _send_next(self, ex: Exchange) -> Any:

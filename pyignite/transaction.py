@@ -28,7 +28,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._base_client import BaseClient
     from .connection.base import NodeConnection
 
-__all__ = ['Transaction', 'AioTransaction', 'TX_PARAMETERS_DOC']
+__all__ = ['Transaction', 'AioTransaction']
 
 #: the parameters of a transaction, documented once (``tx_start`` takes them too)
 TX_PARAMETERS_DOC = """:param concurrency: (optional) a
