@@ -228,6 +228,7 @@ class BaseClient:
 
     @property
     def partition_awareness_supported_by_protocol(self) -> bool:
+        """True when the negotiated protocol offers partition awareness (1.4.0 or newer)."""
         ctx = self.protocol_context
         return ctx is not None and ctx.is_partition_awareness_supported()
 
