@@ -15,7 +15,8 @@ coroutine method that also takes the keyword-only ``timeout`` of
 :class:`~pyignite.aio_cache.AioCache`. The methods are made when the class is created
 (:meth:`Facade.__init_subclass__`), so that each class holds ordinary functions of its own:
 documented, introspected (``inspect.iscoroutinefunction`` tells the async ones), and as fast
-as written by hand but for one call (the build's). The type checker sees them through :meth:`operation.__get__`.
+as written by hand but for one call (the build's). The type checker sees them through
+:meth:`operation.__get__`.
 
 The instances run an operation with their ``_run`` (and multi-key operations, whose parts
 may go to several nodes, with their ``_fan_out``): the client's drivers (see
