@@ -141,8 +141,32 @@ pyignite_build_inputs = ' '.join(
     + [p for p in OPTIONAL_PAGES if (DOCS / f'{p}.rst').is_file()])
 
 
+# --------------------------------------------------------------------------------------------
+# Methods written once for both clients show each client's own types
+# --------------------------------------------------------------------------------------------
+
+def _own_types(app, what, name, obj, options, signature, return_annotation):
+    """A method of a generic base (``ClientAPI``, ``CacheAPI``) documented on ``Client``,
+    ``Cache``... shows that class's types, not the base's type variables (``_Cache``)."""
+    if what != 'method' or not (signature or return_annotation):
+        return None
+    module_name, cls_name = name.rsplit('.', 2)[0], name.rsplit('.', 2)[1]
+    cls = getattr(sys.modules.get(module_name), cls_name, None)
+    if not isinstance(cls, type):
+        return None
+    from pyignite._facade import _bound_type_variables
+    names = {var.__name__: getattr(value, '__name__', str(value))
+             for var, value in _bound_type_variables(cls).items()}
+    if not names:
+        return None
+    pattern = re.compile(r'\b({})\b'.format('|'.join(map(re.escape, names))))
+    own = lambda text: text and pattern.sub(lambda m: names[m.group(1)], text)  # noqa: E731
+    return own(signature), own(return_annotation)
+
+
 def setup(app):
     app.add_config_value('pyignite_build_inputs', '', 'env')
     app.connect('source-read', _adapt_sources)
+    app.connect('autodoc-process-signature', _own_types)
     app.add_directive('example', ExampleInclude)
     return {'parallel_read_safe': True, 'parallel_write_safe': True}

@@ -18,6 +18,7 @@ from enum import IntEnum
 from typing import TYPE_CHECKING, Any, Generator, Optional, Tuple, Type, TypeVar, Union
 
 from ._ops import tx as ops
+from ._facade import documented
 from ._ops.common import Operation
 from ._protocol.request import current_tx, enter_tx
 from .datatypes.transactions import TransactionConcurrency, TransactionIsolation
@@ -28,6 +29,17 @@ if TYPE_CHECKING:  # pragma: no cover
     from .connection.base import NodeConnection
 
 __all__ = ['Transaction', 'AioTransaction']
+
+#: the parameters of a transaction, documented once (``tx_start`` takes them too)
+TX_PARAMETERS_DOC = """:param concurrency: (optional) a
+ :class:`~pyignite.datatypes.transactions.TransactionConcurrency`, PESSIMISTIC by
+ default,
+:param isolation: (optional) a
+ :class:`~pyignite.datatypes.transactions.TransactionIsolation`, REPEATABLE_READ by
+ default,
+:param timeout: (optional) timeout in ms, 0 (default) for none,
+:param label: (optional) a label the server shows for the transaction,
+"""
 
 _E = TypeVar('_E', bound=IntEnum)
 
@@ -72,6 +84,10 @@ class _TransactionBase:
         #: True once committed, rolled back or lost
         self.closed = False
         self._token: Optional['Token[Any]'] = None
+        self._created()
+
+    def _created(self) -> None:
+        """Called once the transaction is made: it starts when awaited (asyncio client)."""
 
     def _start_op(self) -> Operation:
         if self.tx_id is not None or self.closed:
@@ -119,32 +135,18 @@ class _TransactionBase:
             self.timeout, self.label, state)
 
 
+@documented("""A transaction of the sync client, started at once in the calling thread.
+
+Prefer :meth:`Client.tx_start() <pyignite.client.Client.tx_start>`.
+
+:param client: the :class:`~pyignite.client.Client`,
+""" + TX_PARAMETERS_DOC + """:raises ValueError: a parameter is invalid,
+:raises CacheError: the server could not start the transaction.
+""")
 class Transaction(_TransactionBase):
-    """A transaction of the sync client, started at once in the calling thread.
 
-    Prefer :meth:`Client.tx_start() <pyignite.client.Client.tx_start>`.
-
-    :param client: the :class:`~pyignite.client.Client`,
-    :param concurrency: (optional) a
-     :class:`~pyignite.datatypes.transactions.TransactionConcurrency`, PESSIMISTIC by
-     default,
-    :param isolation: (optional) a
-     :class:`~pyignite.datatypes.transactions.TransactionIsolation`, REPEATABLE_READ by
-     default,
-    :param timeout: (optional) timeout in ms, 0 (default) for none,
-    :param label: (optional) a label the server shows for the transaction,
-    :raises ValueError: a parameter is invalid,
-    :raises CacheError: the server could not start the transaction.
-    """
-
-    client: 'BaseClient'
-
-    def __init__(self, client: 'BaseClient',
-                 concurrency: Union[TransactionConcurrency, int, None] = None,
-                 isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
-                 label: Optional[str] = None) -> None:
-        super().__init__(client, concurrency, isolation, timeout, label)
-        self._started(client._run(self._start_op()))
+    def _created(self) -> None:
+        self._started(self.client._run(self._start_op()))
 
     def commit(self) -> None:
         """Commit the transaction.
@@ -180,31 +182,15 @@ class Transaction(_TransactionBase):
         self.close()
 
 
+@documented("""A transaction of the asyncio client. It starts when awaited or entered with
+``async with`` and belongs to the task that started it.
+
+Prefer :meth:`AioClient.tx_start() <pyignite.aio_client.AioClient.tx_start>`.
+
+:param client: the :class:`~pyignite.aio_client.AioClient`,
+""" + TX_PARAMETERS_DOC + """:raises ValueError: a parameter is invalid.
+""")
 class AioTransaction(_TransactionBase):
-    """A transaction of the asyncio client. It starts when awaited or entered with
-    ``async with`` and belongs to the task that started it.
-
-    Prefer :meth:`AioClient.tx_start() <pyignite.aio_client.AioClient.tx_start>`.
-
-    :param client: the :class:`~pyignite.aio_client.AioClient`,
-    :param concurrency: (optional) a
-     :class:`~pyignite.datatypes.transactions.TransactionConcurrency`, PESSIMISTIC by
-     default,
-    :param isolation: (optional) a
-     :class:`~pyignite.datatypes.transactions.TransactionIsolation`, REPEATABLE_READ by
-     default,
-    :param timeout: (optional) timeout in ms, 0 (default) for none,
-    :param label: (optional) a label the server shows for the transaction,
-    :raises ValueError: a parameter is invalid.
-    """
-
-    client: 'BaseClient'
-
-    def __init__(self, client: 'BaseClient',
-                 concurrency: Union[TransactionConcurrency, int, None] = None,
-                 isolation: Union[TransactionIsolation, int, None] = None, timeout: int = 0,
-                 label: Optional[str] = None) -> None:
-        super().__init__(client, concurrency, isolation, timeout, label)
 
     async def _start(self) -> 'AioTransaction':
         self._started(await self.client._run(self._start_op()))

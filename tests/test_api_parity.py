@@ -168,3 +168,13 @@ def test_exceptions_listed_here_are_real():
 
 def _params_of(param: inspect.Parameter) -> tuple:
     return param.name, param.kind, param.default
+
+
+@pytest.mark.parametrize('sync_cls, aio_cls', PAIRS, ids=[_ids(p) for p in PAIRS])
+def test_every_public_method_documented_on_both_sides(sync_cls, aio_cls):
+    """``help()`` and the API pages show a docstring for each public name, also for the
+    methods written once for both facades."""
+    for cls in (sync_cls, aio_cls):
+        undocumented = [name for name in sorted(_public(cls))
+                        if not inspect.getdoc(inspect.getattr_static(cls, name))]
+        assert not undocumented, '{}: {}'.format(cls.__name__, undocumented)

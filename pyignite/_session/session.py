@@ -102,6 +102,9 @@ class Session:
         self.throttling_retries = reconnect_throttling_retries
         #: makes a connection of the client's kind to ``(host, port)`` (set by the client)
         self.new_connection: Optional[Callable[[str, int], Any]] = None
+        #: called (by :meth:`exchange`) when dead nodes are due to be tried again: the
+        #: client's driver runs :meth:`retry_dead` then, or soon (set by the client)
+        self.on_retry_due: Optional[Callable[[], None]] = None
         #: the addresses given to ``connect()``: never dropped, whatever discovery says
         self.given: Set[Tuple[str, int]] = set()
         #: a topology change was seen: ask for the endpoints with the next maintenance
@@ -128,10 +131,13 @@ class Session:
     # --- the steps of an operation ----------------------------------------------------
 
     def exchange(self, op: Any) -> Exchange:
-        """Start stepping the operation ``op``.
+        """Start stepping the operation ``op`` (first telling the driver if dead nodes are due
+        to be tried again: :attr:`on_retry_due`).
 
         :raises ReconnectError: the client is not connected.
         """
+        if self.retry_due() and self.on_retry_due is not None:
+            self.on_retry_due()
         if not self.nodes:
             raise ReconnectError('The client is not connected: call connect() first')
         if op.__class__ is Call:

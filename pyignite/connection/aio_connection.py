@@ -241,8 +241,6 @@ class AioConnection(NodeConnection):
         self._proto: Optional[_FrameProtocol] = None
         self._loop: Optional[asyncio.AbstractEventLoop] = None
         self._flags_header = True
-        #: counts close() calls, so that a connect() can tell it was overtaken by one
-        self._closes = 0
 
     # --- connecting ---------------------------------------------------------------------
 
@@ -334,11 +332,8 @@ class AioConnection(NodeConnection):
 
     async def close(self) -> None:
         """Close the connection; requests still waiting get a :class:`ConnectionError`."""
-        self._closes += 1
+        was_alive = self._mark_closed()
         proto, self._proto = self._proto, None
-        was_alive = self.alive
-        self.alive = False
-        self.closed = True
         if proto is None:
             return
         proto._fail_waiters(ConnectionError('Connection closed.'))

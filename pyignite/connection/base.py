@@ -53,6 +53,17 @@ class NodeConnection:
         self.alive = False
         self.closed = True
         self._ids = itertools.count(1)
+        #: counts close() calls, so that a connect() can tell it was overtaken by one
+        self._closes = 0
+
+    def _mark_closed(self) -> bool:
+        """Take the connection as closed (a close() call); return whether it was alive,
+        that is whether the session must be told."""
+        self._closes += 1
+        was_alive = self.alive
+        self.alive = False
+        self.closed = True
+        return was_alive
 
     def requests_sent(self) -> int:
         """How many request ids the connection handed out so far (a heartbeat timer tells

@@ -386,8 +386,6 @@ class Connection(NodeConnection):
         self._connect_lock = threading.Lock()
         # guards swapping ``_stream`` with ``alive``/``closed``; never held during I/O
         self._state_lock = threading.Lock()
-        # counts close() calls, so a connect() that a close() overtook gives up
-        self._closes = 0
 
     # --- connecting ---------------------------------------------------------------------
 
@@ -499,11 +497,8 @@ class Connection(NodeConnection):
     def close(self) -> None:
         """Close the socket; requests still waiting get a :class:`ConnectionError`."""
         with self._state_lock:
-            self._closes += 1
+            was_alive = self._mark_closed()
             stream, self._stream = self._stream, None
-            was_alive = self.alive
-            self.alive = False
-            self.closed = True
         if stream is None:
             return
         self._end(stream, ConnectionError('connection to {}:{} closed'.format(
