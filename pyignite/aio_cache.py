@@ -13,13 +13,14 @@ still carry out a write that timed out on the client.
 """
 from typing import TYPE_CHECKING, Any, Dict, Generator, Optional, Union
 
+from ._ops import cache_admin
 from ._protocol.request import Request, Response
 from ._base_cache import CONTINUOUS_QUERY_DOC, CacheAPI
 from ._facade import TimedCoroutines, deadline, documented, operation
 from .cursors import AioIndexQueryCursor, AioParallelScanCursor, AioScanCursor
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .aio_client import AioClient
+    from ._base_client import BaseClient
     from .continuous_query import AioContinuousQuery, Disconnect, InitialQuery, Listener
 
 __all__ = ['AioCache', 'create_cache', 'get_cache', 'get_or_create_cache']
@@ -65,19 +66,21 @@ class AioCache(CacheAPI[AioScanCursor, AioParallelScanCursor, AioIndexQueryCurso
         return query
 
 
-async def get_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
+async def get_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
     """:meth:`AioClient.get_cache() <pyignite.aio_client.AioClient.get_cache>` as a function."""
-    return await client.get_cache(settings)
+    return AioCache(client, cache_admin.name_only(settings))
 
 
-async def create_cache(client: 'AioClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
+async def create_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> AioCache:
     """:meth:`AioClient.create_cache() <pyignite.aio_client.AioClient.create_cache>` as a
     function."""
-    return await client.create_cache(settings)
+    return AioCache(client, await client._run(cache_admin.create(client._session, settings,
+                                                                 True)))
 
 
-async def get_or_create_cache(client: 'AioClient',
+async def get_or_create_cache(client: 'BaseClient',
                               settings: Union[str, Dict[int, Any]]) -> AioCache:
     """:meth:`AioClient.get_or_create_cache()
     <pyignite.aio_client.AioClient.get_or_create_cache>` as a function."""
-    return await client.get_or_create_cache(settings)
+    return AioCache(client, await client._run(cache_admin.create(client._session, settings,
+                                                                 False)))

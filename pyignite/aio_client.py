@@ -13,7 +13,8 @@ Many requests may be in flight at once, also on one connection::
 import asyncio
 from typing import Any, Dict, Generator, List, Optional, Set, Tuple, Union
 
-from ._base_client import CLIENT_PARAMETERS_DOC, ClientAPI, parse_nodes
+from ._base_client import CLIENT_PARAMETERS_DOC, parse_nodes
+from ._client_api import ClientAPI
 from ._facade import Coroutines, documented
 from ._ops.common import Operation
 from ._ops.exchange import Call

@@ -5,13 +5,13 @@ or :meth:`Client.get_or_create_cache` rather than building one.
 """
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Union
 
-from ._ops import query
+from ._ops import cache_admin, query
 from ._base_cache import CONTINUOUS_QUERY_DOC, BaseCache, CacheAPI
 from ._facade import Blocking, documented
 from .cursors import IndexQueryCursor, ParallelScanCursor, ScanCursor
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .client import Client
+    from ._base_client import BaseClient
     from .continuous_query import ContinuousQuery, Disconnect, InitialQuery, Listener
     from .cursors import SqlCursor
 
@@ -75,17 +75,17 @@ class Cache(CacheAPI[ScanCursor, ParallelScanCursor, IndexQueryCursor], Blocking
                          distributed_joins, replicated_only, local, timeout)
 
 
-def get_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
+def get_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> Cache:
     """:meth:`Client.get_cache() <pyignite.client.Client.get_cache>` as a function."""
-    return client.get_cache(settings)
+    return Cache(client, cache_admin.name_only(settings))
 
 
-def create_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
+def create_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> Cache:
     """:meth:`Client.create_cache() <pyignite.client.Client.create_cache>` as a function."""
-    return client.create_cache(settings)
+    return Cache(client, client._run(cache_admin.create(client._session, settings, True)))
 
 
-def get_or_create_cache(client: 'Client', settings: Union[str, Dict[int, Any]]) -> Cache:
+def get_or_create_cache(client: 'BaseClient', settings: Union[str, Dict[int, Any]]) -> Cache:
     """:meth:`Client.get_or_create_cache() <pyignite.client.Client.get_or_create_cache>` as a
     function."""
-    return client.get_or_create_cache(settings)
+    return Cache(client, client._run(cache_admin.create(client._session, settings, False)))

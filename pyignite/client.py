@@ -9,8 +9,9 @@ import threading
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 from ._base_client import (  # noqa: F401
-    CLIENT_PARAMETERS_DOC, BaseClient, ClientAPI, check_credential, parse_nodes,
+    CLIENT_PARAMETERS_DOC, BaseClient, check_credential, parse_nodes,
 )
+from ._client_api import ClientAPI
 from ._facade import Blocking, documented
 from ._ops.common import Operation
 from ._ops.exchange import Call, Exchange
