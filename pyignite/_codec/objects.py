@@ -184,7 +184,7 @@ def _write_source(i: int, code: int, last: bool) -> List[str]:
         lines += ['    elif {} is False:'.format(v), "        buf += b'\\x08\\x00'"] + then('2')
     else:  # TC_STRING
         lines += ['    if {}.__class__ is str:'.format(v),
-                  "        data = {}.encode('utf-8')".format(v),
+                  "        data = {}.encode()".format(v),
                   '        buf += _pi({}, len(data))'.format(code),
                   '        buf += data'] + then('5 + len(data)')
     lines += ['    elif {} is None:'.format(v), '        buf.append({})'.format(_NULL)]
