@@ -3,9 +3,9 @@ from struct import error as StructError
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Tuple, Union
 
 from .._codec import structs as S
-from ..datatypes.type_codes import TC_LONG
+from ..datatypes.type_codes import TC_LONG, TC_STRING
 from .._codec.decoder import Data, Reader, read, read_bool, read_long
-from .._codec.encoder import _BY_PYTYPE, write
+from .._codec.encoder import _BY_PYTYPE, lone_surrogate_error, write
 from .._protocol.opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CONTAINS_KEY, OP_CACHE_GET,
     OP_CACHE_GET_AND_PUT, OP_CACHE_GET_AND_PUT_IF_ABSENT, OP_CACHE_GET_AND_REMOVE,
@@ -54,8 +54,9 @@ def cache_op(session: 'Session', cache: 'CacheRef', op_code: int,
 # get and put are the busiest operations: their requests are written out without the
 # generic layers, and their calls made without running Call.__init__
 _new_call = object.__new__
-# a plain int (not a bool) is written as a long
+# a plain int (not a bool) is written as a long, a str as a String
 _pack_long = S.TC_LONG.pack
+_pack_str_head = S.TC_INT.pack
 
 
 def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
@@ -101,11 +102,21 @@ def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
             write(buf, key, key_hint, ctx)
         else:
             writer(buf, key, ctx)
-    writer = _BY_PYTYPE.get(value.__class__) if value_hint is None else None
-    if writer is None:
-        write(buf, value, value_hint, ctx)
+    if value.__class__ is str and value_hint is None:
+        # the usual value, written inline (as write_str does: a frame and a dict lookup
+        # less, an eighth of an encoded put)
+        try:
+            data = value.encode()
+        except UnicodeEncodeError as e:
+            raise lone_surrogate_error(value, e) from None
+        buf += _pack_str_head(TC_STRING, len(data))
+        buf += data
     else:
-        writer(buf, value, ctx)
+        writer = _BY_PYTYPE.get(value.__class__) if value_hint is None else None
+        if writer is None:
+            write(buf, value, value_hint, ctx)
+        else:
+            writer(buf, value, ctx)
     call: Call = _new_call(Call)
     call.req = req
     call.reader = NOTHING
