@@ -127,6 +127,18 @@ def test_handshake_timeout_counts_the_whole_handshake(connect, proxy, ignite_nod
     assert elapsed(start) < 2.5
 
 
+def test_request_bigger_than_the_socket_buffers_goes_whole_within_a_timeout(
+        connect, ignite_node, made_cache):
+    """With a timeout, a frame the send buffer cannot take at once is sent in parts as
+    the node reads it, and arrives whole."""
+    client = connect.new(partition_aware=False, timeout=60)
+    with client.connect(ignite_node.host, ignite_node.port):
+        cache = client.get_cache(made_cache)
+        big = bytes(range(256)) * (1 << 16)  # 16 MiB: more than loopback buffers hold
+        cache.put('big', big)
+        assert cache.get('big') == big
+
+
 def test_request_timeout_when_the_node_stops_reading(connect, scripted_peer):
     """A node that takes the handshake and then reads nothing: a request too big for the
     socket buffers cannot be sent whole, and ``timeout`` ends it with ``socket.timeout``
