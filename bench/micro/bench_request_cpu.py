@@ -9,7 +9,9 @@ the same peer; the async rows' floor is the asyncio floor (one future per reques
 depends on the node or on other load on the machine; it prints the median of the rounds
 and what ours adds. The wall times are shown too, but they swing with the machine's load.
 
-``python3 bench/micro/bench_request_cpu.py [-n 1000] [--rounds 7] [--profile get]``
+``python3 bench/micro/bench_request_cpu.py [-n 1000] [--rounds 7] [--profile get]
+[--timeout 5]`` (``--timeout``: the clients' request timeout, which changes the system
+calls a request makes)
 """
 import argparse
 import asyncio
@@ -158,9 +160,13 @@ def _rounds(run, n: int, rounds: int, profile: bool):
     return statistics.median(cpus), statistics.median(walls)
 
 
+#: the clients' request ``timeout`` (seconds, None: none), set by ``--timeout``
+TIMEOUT = None
+
+
 def _sync(n: int, rounds: int, payload: bytes, call, profile: bool):
     peer = CannedPeer(payload)
-    client = Client(partition_aware=False, compact_footer=True)
+    client = Client(partition_aware=False, compact_footer=True, timeout=TIMEOUT)
     client.connect(peer.host, peer.port)
     call(client, 10)  # warm up
     result = _rounds(lambda n: call(client, n), n, rounds, profile)
@@ -171,7 +177,7 @@ def _sync(n: int, rounds: int, payload: bytes, call, profile: bool):
 
 def _aio(n: int, rounds: int, payload: bytes, call, profile: bool):
     peer = CannedPeer(payload)
-    client = AioClient(partition_aware=False, compact_footer=True)
+    client = AioClient(partition_aware=False, compact_footer=True, timeout=TIMEOUT)
     loop = asyncio.new_event_loop()
     loop.run_until_complete(client.connect(peer.host, peer.port))
     loop.run_until_complete(call(client, 10))  # warm up
@@ -239,7 +245,11 @@ def main() -> None:
     parser.add_argument('-n', type=int, default=1000)
     parser.add_argument('--rounds', type=int, default=7)
     parser.add_argument('--profile', default=None, help='one workload to profile')
+    parser.add_argument('--timeout', type=float, default=None,
+                        help="the clients' request timeout, seconds (default: none)")
     args = parser.parse_args()
+    global TIMEOUT
+    TIMEOUT = args.timeout
     value = wire.v_str(spec.small_value(1))
     rows = [
         ('get', _sync, _gets, value),

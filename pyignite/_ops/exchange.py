@@ -26,7 +26,6 @@ from .._protocol.request import Request, Response
 from ..exceptions import CacheError
 from .binary_types import decode
 from .common import Operation
-from .prepare import finish
 
 __all__ = ['Call', 'Exchange', 'server_error']
 
@@ -44,7 +43,8 @@ class Exchange:
     :ivar req: the request to send next, or None when the operation is over,
     :ivar result: the operation's result, once ``req`` is None.
     """
-    # ``started`` (the request being reported) is only set and read when ``observing``
+    # ``observing``: whether the request last sent was reported to the listeners (decided
+    # by request_id as it goes out); ``started`` (that report) is only set and read then
 
     # ``tries`` (requests sent again) is set only once one is: the common path never pays
     __slots__ = ('session', 'op', 'req', 'reader', 'result', 'observing', 'started', 'tries')
@@ -53,7 +53,7 @@ class Exchange:
     def __init__(self, session: Any, op: Operation):
         self.session = session
         self.result: Any = None
-        self.observing = session.events.observing()
+        self.observing = False
         self.op: Optional[Operation] = op
         self.reader: Any = None
         self.req: Optional[Request] = None
@@ -73,10 +73,16 @@ class Exchange:
 
         Call it once per request, right before sending it on ``conn``.
         """
-        if not self.observing:
+        # decided here, as the request goes out, rather than when the operation starts:
+        # the check runs once per request either way, and a request is reported finished
+        # exactly when it was reported started
+        events = self.session.events
+        if not events.observing():
+            self.observing = False
             return None
+        self.observing = True
         rid: int
-        rid, started = self.session.events.query_started(conn, req.op_code)
+        rid, started = events.query_started(conn, req.op_code)
         self.started = (conn, rid, started)
         return rid
 
@@ -134,8 +140,8 @@ class Call(Exchange):
 
     When nothing has to be prepared first (the usual get or put), a call is sent as it is
     and is its own exchange: no generator and no second object per request. Otherwise it
-    runs as the operation :func:`~pyignite._ops.prepare.finish` makes of it. A call runs
-    once.
+    runs as the operation :func:`~pyignite._ops.prepare.finish` makes of it. Either way
+    :meth:`~pyignite._session.session.Session.exchange` starts it. A call runs once.
     """
 
     __slots__ = ()
@@ -150,14 +156,3 @@ class Call(Exchange):
         """The connection the call's request must go to (None: any), until it runs."""
         req = self.req
         return None if req is None else req.conn
-
-    def start(self, session: Any) -> Exchange:
-        """The exchange that runs this call for ``session``."""
-        req = self.req
-        if req is None:
-            raise RuntimeError('a Call runs once')
-        if session.needs_prepare(req):
-            return Exchange(session, finish(session, req, self.reader))
-        self.session = session
-        self.observing = session.events.observing()
-        return self

@@ -33,6 +33,7 @@ from .._protocol import wire as P
 from .._protocol.request import current_tx
 from .._codec.registry import BinaryRegistry
 from .._ops.exchange import Call, Exchange
+from .._ops.prepare import finish
 from .._routing.router import RetrySchedule, Router
 from ..exceptions import AuthenticationError, HandshakeError, ReconnectError, connection_errors
 from ..retry import RetryNonePolicy, RetryPolicyContext
@@ -140,9 +141,18 @@ class Session:
             self.on_retry_due()
         if not self.nodes:
             raise ReconnectError('The client is not connected: call connect() first')
-        if op.__class__ is Call:
-            return op.start(self)
-        return Exchange(self, op)
+        if op.__class__ is not Call:
+            return Exchange(self, op)
+        # a Call is its own exchange unless something must be prepared first; started
+        # here, not by a method of its own, as this runs for every get and put
+        req = op.req
+        if req is None:
+            raise RuntimeError('a Call runs once')
+        if self.needs_prepare(req):
+            return Exchange(self, finish(self, req, op.reader))
+        op.session = self
+        op.observing = False
+        return op
 
     def needs_prepare(self, req: Any) -> bool:
         """Whether :func:`pyignite._ops.common.prepare` may have work to do before ``req``

@@ -14,12 +14,17 @@ threads).
 import socket
 import threading
 import time
+import uuid
 
 import pytest
 
 from pyignite.exceptions import ReconnectError
 
-from .doubles import client_via, current_port, delayed, delayed_if, dropped, elapsed
+from .doubles import (
+    client_via, current_port, delayed, delayed_if, dropped, elapsed, handshake_reply, recv_frame,
+)
+
+NODE = uuid.UUID('0a0b0c0d-0000-4000-8000-000000000014')
 
 
 def test_silent_server_fails_connect_within_handshake_timeout(connect, silent_server,
@@ -120,3 +125,40 @@ def test_handshake_timeout_counts_the_whole_handshake(connect, proxy, ignite_nod
         client.connect(proxy.host, proxy.port)
     assert isinstance(info.value.__cause__, socket.timeout)
     assert elapsed(start) < 2.5
+
+
+def test_request_bigger_than_the_socket_buffers_goes_whole_within_a_timeout(
+        connect, ignite_node, made_cache):
+    """With a timeout, a frame the send buffer cannot take at once is sent in parts as
+    the node reads it, and arrives whole."""
+    client = connect.new(partition_aware=False, timeout=60)
+    with client.connect(ignite_node.host, ignite_node.port):
+        cache = client.get_cache(made_cache)
+        big = bytes(range(256)) * (1 << 16)  # 16 MiB: more than loopback buffers hold
+        cache.put('big', big)
+        assert cache.get('big') == big
+
+
+def test_request_timeout_when_the_node_stops_reading(connect, scripted_peer):
+    """A node that takes the handshake and then reads nothing: a request too big for the
+    socket buffers cannot be sent whole, and ``timeout`` ends it with ``socket.timeout``
+    (the sync client offers its bytes without a socket timeout and waits by itself, so
+    this checks that the wait is bounded)."""
+    done = threading.Event()
+
+    def deaf(sock):
+        recv_frame(sock)
+        sock.sendall(handshake_reply(NODE))
+        done.wait(60)  # reads nothing more
+
+    peer = scripted_peer(deaf)
+    client = connect.new(partition_aware=False, timeout=1.0)
+    try:
+        with client.connect(peer.host, peer.port):
+            cache = client.get_cache('deaf')
+            start = time.monotonic()
+            with pytest.raises(socket.timeout):
+                cache.put(1, bytes(64 << 20))  # far more than loopback buffers hold
+            assert elapsed(start) < 30, 'the send must end at the timeout, not hang'
+    finally:
+        done.set()

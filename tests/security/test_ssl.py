@@ -48,6 +48,14 @@ def test_use_ssl_alone(connect, ssl_node, cache_name):
         assert _tls(client).version() in ('TLSv1.2', 'TLSv1.3')
 
 
+def test_use_ssl_with_a_request_timeout(connect, ssl_node, cache_name):
+    # with a timeout, TLS records go out through the sends bounded by it (the 3 MB value
+    # fills the socket's send buffer more than once)
+    client = connect.new(use_ssl=True, timeout=60)
+    with client.connect(ssl_node.host, ssl_node.port):
+        _roundtrip(client, cache_name)
+
+
 def test_server_verified_against_the_ca(connect, ssl_node, cache_name):
     files = tls_files(ssl_node)
     client = connect.new(use_ssl=True, ssl_ca_certfile=files['ca'],
