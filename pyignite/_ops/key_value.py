@@ -13,7 +13,7 @@ from .._protocol.opcodes import (
     OP_CACHE_PUT_IF_ABSENT, OP_CACHE_REMOVE_ALL, OP_CACHE_REMOVE_IF_EQUALS, OP_CACHE_REMOVE_KEY,
     OP_CACHE_REPLACE, OP_CACHE_REPLACE_IF_EQUALS,
 )
-from .._protocol.request import cache_request
+from .._protocol.request import Request, cache_request
 from ..datatypes.base import Hint
 from ..datatypes.key_value import PeekModes
 from ..exceptions import ParameterError, ParseError
@@ -59,25 +59,32 @@ _pack_long = S.TC_LONG.pack
 _pack_str_head = S.TC_INT.pack
 
 
-def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
-    req = cache_request(OP_CACHE_GET, cache)
+def _key_request(op_code: int, cache: 'CacheRef', key: Any, key_hint: Optional[Hint],
+                 ctx: Any) -> Request:
+    """The request of get or put, up to its key: a plain int key (not a bool) is packed
+    inline, other plain-typed keys written by their writer directly."""
+    req = cache_request(op_code, cache)
     buf = req.buf
     req.key_pos = len(buf)
-    if key.__class__ is int and key_hint is None:
-        # the usual key, written inline (as write_long_fast would); out of range, the
-        # writer raises its error
-        try:
-            buf += _pack_long(TC_LONG, key)
-        except StructError:
-            write(buf, key, None, session.binary)
-    else:
-        writer = _BY_PYTYPE.get(key.__class__) if key_hint is None else None
-        if writer is None:
-            write(buf, key, key_hint, session.binary)
-        else:
-            writer(buf, key, session.binary)
+    if key_hint is None:
+        cls = key.__class__
+        if cls is int:
+            try:
+                buf += _pack_long(TC_LONG, key)
+                return req
+            except StructError:
+                pass  # out of range: the writer below raises its error
+        writer = _BY_PYTYPE.get(cls)
+        if writer is not None:
+            writer(buf, key, ctx)
+            return req
+    write(buf, key, key_hint, ctx)
+    return req
+
+
+def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint] = None) -> Call:
     call: Call = _new_call(Call)
-    call.req = req
+    call.req = _key_request(OP_CACHE_GET, cache, key, key_hint, session.binary)
     call.reader = VALUE
     call.op = None
     return call
@@ -85,23 +92,9 @@ def get(session: 'Session', cache: 'CacheRef', key: Any, key_hint: Optional[Hint
 
 def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
         key_hint: Optional[Hint] = None, value_hint: Optional[Hint] = None) -> Call:
-    req = cache_request(OP_CACHE_PUT, cache)
-    buf = req.buf
     ctx = session.binary
-    req.key_pos = len(buf)
-    # the writers of plain-typed values are called directly, skipping write()'s dispatch;
-    # a plain int key is written inline, as in get
-    if key.__class__ is int and key_hint is None:
-        try:
-            buf += _pack_long(TC_LONG, key)
-        except StructError:
-            write(buf, key, None, ctx)
-    else:
-        writer = _BY_PYTYPE.get(key.__class__) if key_hint is None else None
-        if writer is None:
-            write(buf, key, key_hint, ctx)
-        else:
-            writer(buf, key, ctx)
+    req = _key_request(OP_CACHE_PUT, cache, key, key_hint, ctx)
+    buf = req.buf
     if value.__class__ is str and value_hint is None:
         # the usual value, written inline (as write_str does: a frame and a dict lookup
         # less, an eighth of an encoded put)
