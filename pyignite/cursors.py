@@ -95,7 +95,8 @@ class BaseCursor:
 
     def _forget_rows(self) -> None:
         state = self._state
-        state.rows, state.index = [], 0
+        state.rows = []
+        state.it = iter(state.rows)
 
     def __del__(self) -> None:
         state = self.__dict__.get('_state')
@@ -116,11 +117,8 @@ class _SyncCursor(BaseCursor):
 
     def __next__(self) -> Any:
         state = self._state
-        i = state.index
-        rows = state.rows
-        if i < len(rows):  # the hot path, inline
-            state.index = i + 1
-            return rows[i]
+        for row in state.it:  # the hot path, inline
+            return row
         while True:
             row = query.next_row(state)
             if row is query.NEED_PAGE:
@@ -338,11 +336,8 @@ class _AioCursor(BaseCursor):
         if not self._opened:
             await self._open()
         state = self._state
-        i = state.index
-        rows = state.rows
-        if i < len(rows):  # the hot path, inline
-            state.index = i + 1
-            return rows[i]
+        for row in state.it:  # the hot path, inline
+            return row
         while True:
             row = query.next_row(state)
             if row is query.NEED_PAGE:

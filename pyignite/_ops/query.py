@@ -17,7 +17,9 @@ that calls :func:`~pyignite._ops.resources.close_abandoned` (every query, page a
 and, through :func:`~pyignite._ops.prepare.prepare`, the key-value operations).
 """
 import struct
-from typing import TYPE_CHECKING, Any, Callable, Dict, Iterable, List, Optional, Tuple, Type, Union
+from typing import (
+    TYPE_CHECKING, Any, Callable, Dict, Iterable, Iterator, List, Optional, Tuple, Type, Union,
+)
 
 from .._codec import ids as _ids, structs as S
 from .._codec.decoder import (
@@ -69,7 +71,8 @@ class CursorState:
     :ivar conn: the connection the cursor lives on,
     :ivar opened_in: what identified that connection's session when the cursor was opened,
     :ivar rows: the rows of the current page,
-    :ivar index: the next row of ``rows`` to hand out,
+    :ivar it: an iterator over ``rows``, at the next row to hand out (a list iterator:
+     ``for row in state.it: return row`` costs ~30 ns less per row than keeping an index),
     :ivar more: the server holds more pages (and so the cursor is open there),
     :ivar limit: rows still allowed by ``max_rows``, or -1 for no limit,
     :ivar broken: why a page never came (a timeout, a cancellation, a lost connection),
@@ -81,7 +84,7 @@ class CursorState:
      driver's handle of the request under way (or of its outcome), or None.
     """
 
-    __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'index', 'more', 'limit',
+    __slots__ = ('cursor_id', 'conn', 'opened_in', 'rows', 'it', 'more', 'limit',
                  'page_op', 'reader', 'error', 'field_names', 'broken', 'type_codes',
                  'first_page', 'ahead')
 
@@ -90,7 +93,7 @@ class CursorState:
         self.conn: Optional['NodeConnection'] = None
         self.opened_in: Any = None
         self.rows: List[Any] = []
-        self.index = 0
+        self.it: Iterator[Any] = iter(self.rows)
         self.more = False
         self.limit = -1
         self.page_op = 0
@@ -122,6 +125,9 @@ def _same_session(state: CursorState) -> bool:
 def read_values(data: Data, pos: int, n: int, ctx: Any) -> Tuple[List[Any], int]:
     """Decode ``n`` consecutive full values; return ``(values, next_pos)``."""
     table = DECODERS
+    if isinstance(data, memoryview):
+        # (a frame is bytes; a view is copied once so that strings decode from slices)
+        data = bytes(data)
     size = len(data)
     if n > size - pos:  # every value takes at least one byte
         raise ParseError('malformed reply: {} values in {} bytes'.format(n, size - pos))
@@ -185,7 +191,8 @@ def read_entry_page(data: Data, pos: int,
     count = _page_header(data, pos)
     values, pos = read_values(data, pos + 4, 2 * count, ctx)
     more, pos = _page_end(data, pos)
-    return (list(zip(values[0::2], values[1::2])), more), pos
+    pairs = iter(values)  # (zip of one iterator twice: no half-size copies of the list)
+    return (list(zip(pairs, pairs)), more), pos
 
 
 _FIELDS_READERS: Dict[int, PageReader] = {}
@@ -252,7 +259,8 @@ def _decode_page(session: 'Session', reader: PageReader, data: Data, pos: int) -
 
 def _take_page(session: 'Session', state: CursorState, rows: List[Any], more: bool) -> Operation:
     """Make ``rows`` the current page, enforcing ``max_rows``; close the cursor if done."""
-    state.rows, state.index, state.more = rows, 0, more
+    # (the iterator reads the list as it is when iterated: trimmed, names inserted)
+    state.rows, state.it, state.more = rows, iter(rows), more
     limit = state.limit
     if limit >= 0:
         if len(rows) < limit:
@@ -545,11 +553,8 @@ def next_row(state: CursorState) -> Any:
 
     :raises CursorError: a page of the cursor never came, so the rest are lost.
     """
-    i = state.index
-    rows = state.rows
-    if i < len(rows):
-        state.index = i + 1
-        return rows[i]
+    for row in state.it:
+        return row
     if state.ahead is not None:
         return NEED_PAGE  # waiting for it tells how it went
     if state.broken is not None:
@@ -626,7 +631,8 @@ def take_page(session: 'Session', state: CursorState, page: Optional[Response]) 
     A page that cannot be decoded (or whose type fetch is given up on) breaks the cursor:
     its rows are lost, and the cursor must not go on as if they were not.
     """
-    state.rows, state.index = [], 0
+    state.rows = []
+    state.it = iter(state.rows)
     if page is None:
         return
     data = page.data

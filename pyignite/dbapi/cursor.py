@@ -5,6 +5,7 @@ closing and the release of an abandoned server-side cursor are the same code); r
 lists of column values.
 """
 import datetime
+from itertools import islice
 from typing import (
     TYPE_CHECKING, Any, Callable, Dict, Iterator, List, Optional, Protocol, Sequence, Tuple,
 )
@@ -76,7 +77,7 @@ class _Result(_SyncCursor):
         state.type_codes = []
         self._page(client._run(query.sql_fields(client._session, state, sql, page_size, args,
                                                 schema, include_field_names=True)))
-        state.index = 1  # row 0 is the names
+        next(state.it, None)  # row 0 is the names
         self.converters = [(i, _CONVERTERS[code]) for i, code in enumerate(self.type_codes)
                            if code in _CONVERTERS]
 
@@ -103,12 +104,9 @@ class _Result(_SyncCursor):
         state = self._state
         out: List[Any] = []
         while n < 0 or len(out) < n:
-            rows, i = state.rows, state.index
-            if i < len(rows):
-                stop = len(rows) if n < 0 else min(len(rows), i + n - len(out))
-                out.extend(rows[i:stop])
-                state.index = stop
-                continue
+            out.extend(state.it if n < 0 else islice(state.it, n - len(out)))
+            if 0 <= n <= len(out):
+                break
             row = query.next_row(state)
             if row is query.NEED_PAGE:
                 self._page(None)

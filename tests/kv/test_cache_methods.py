@@ -36,6 +36,19 @@ def test_get_all_and_put_all(cache):
     assert cache.get_all([]) == {}
 
 
+def test_get_all_of_int_keys(cache):
+    # int keys are Longs; a bool among them stays a Boolean key, another key than 1
+    cache.put_all({i: 'v%d' % i for i in range(1, 6)})
+    cache.put(True, 'bool')
+    assert cache.get_all(list(range(7))) == {i: 'v%d' % i for i in range(1, 6)}
+    # (True == 1 in a dict: the values tell the two keys apart)
+    assert list(cache.get_all([True]).values()) == ['bool']
+    assert list(cache.get_all([1]).values()) == ['v1']
+    assert cache.contains_keys([1, 5, -(1 << 63)]) is False
+    with pytest.raises(ParameterError, match='64-bit long'):
+        cache.get_all([1, 1 << 63])
+
+
 def test_hinted_keys_are_distinct_keys(cache):
     cache.put('a', 1)
     cache.put('a', 2, key_hint=CharObject)

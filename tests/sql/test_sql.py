@@ -301,6 +301,23 @@ def test_cursor_protocol(client, people):
     assert not cursor.more
 
 
+def test_loops_left_early_resume_where_they_stopped(client, people):
+    # every row once, in order, however the reading is split up (within and across pages)
+    cursor = client.sql('SELECT id FROM {} ORDER BY id'.format(people), page_size=4)
+    seen = []
+    for row in cursor:
+        seen.append(row[0])
+        if len(seen) == 3:
+            break
+    seen.append(next(cursor)[0])
+    for row in cursor:
+        seen.append(row[0])
+        if len(seen) == 6:
+            break
+    seen.extend(row[0] for row in cursor)
+    assert seen == list(range(10))
+
+
 def test_close_releases_the_server_cursor(client, people, server_holds_cursor):
     cursor = client.sql('SELECT id FROM {} ORDER BY id'.format(people), page_size=2)
     assert next(cursor) == [0]
