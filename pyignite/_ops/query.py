@@ -141,11 +141,11 @@ def read_values(data: Data, pos: int, n: int, ctx: Any) -> Tuple[List[Any], int]
                 if start <= end <= size:
                     try:
                         # decode(): strict UTF-8, cheaper than str(raw, 'utf-8')
-                        values[i] = data[start:end].decode()  # type: ignore[union-attr]
+                        values[i] = data[start:end].decode()
                         pos = end
                         continue
-                    except (UnicodeDecodeError, AttributeError):
-                        pass  # modified UTF-8 (or a memoryview): the table reader knows it
+                    except UnicodeDecodeError:
+                        pass  # modified UTF-8: the table reader knows it
             elif code == 3:  # Int
                 values[i] = _unpack_i(data, pos + 1)[0]
                 pos += 5
