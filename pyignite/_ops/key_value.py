@@ -3,9 +3,9 @@ from struct import error as StructError
 from typing import TYPE_CHECKING, Any, Dict, Iterable, Optional, Tuple, Union
 
 from .._codec import structs as S
-from ..datatypes.type_codes import TC_LONG, TC_STRING
+from ..datatypes.type_codes import TC_LONG
 from .._codec.decoder import Data, Reader, read, read_bool, read_long
-from .._codec.encoder import _BY_PYTYPE, lone_surrogate_error, write
+from .._codec.encoder import _BY_PYTYPE, write, write_str
 from .._protocol.opcodes import (
     OP_CACHE_CLEAR, OP_CACHE_CLEAR_KEY, OP_CACHE_CONTAINS_KEY, OP_CACHE_GET,
     OP_CACHE_GET_AND_PUT, OP_CACHE_GET_AND_PUT_IF_ABSENT, OP_CACHE_GET_AND_REMOVE,
@@ -54,9 +54,8 @@ def cache_op(session: 'Session', cache: 'CacheRef', op_code: int,
 # get and put are the busiest operations: their requests are written out without the
 # generic layers, and their calls made without running Call.__init__
 _new_call = object.__new__
-# a plain int (not a bool) is written as a long, a str as a String
+# a plain int key (not a bool) is written as a long
 _pack_long = S.TC_LONG.pack
-_pack_str_head = S.TC_INT.pack
 
 
 def _key_request(op_code: int, cache: 'CacheRef', key: Any, key_hint: Optional[Hint],
@@ -95,21 +94,17 @@ def put(session: 'Session', cache: 'CacheRef', key: Any, value: Any,
     ctx = session.binary
     req = _key_request(OP_CACHE_PUT, cache, key, key_hint, ctx)
     buf = req.buf
-    if value.__class__ is str and value_hint is None:
-        # the usual value, written inline (as write_str does: a frame and a dict lookup
-        # less, an eighth of an encoded put)
-        try:
-            data = value.encode()
-        except UnicodeEncodeError as e:
-            raise lone_surrogate_error(value, e) from None
-        buf += _pack_str_head(TC_STRING, len(data))
-        buf += data
+    # the writers of plain-typed values are called directly, skipping write()'s dispatch
+    # (a str, the usual value, even without looking its writer up)
+    if value_hint is None:
+        cls = value.__class__
+        writer = write_str if cls is str else _BY_PYTYPE.get(cls)
     else:
-        writer = _BY_PYTYPE.get(value.__class__) if value_hint is None else None
-        if writer is None:
-            write(buf, value, value_hint, ctx)
-        else:
-            writer(buf, value, ctx)
+        writer = None
+    if writer is None:
+        write(buf, value, value_hint, ctx)
+    else:
+        writer(buf, value, ctx)
     call: Call = _new_call(Call)
     call.req = req
     call.reader = NOTHING
