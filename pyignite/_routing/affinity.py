@@ -354,9 +354,10 @@ class PartitionMaps:
     """Partition maps of one client and the routing decision made from them.
 
     Protocol: call :meth:`invalidate` with the version from every response header
-    that carries AFFINITY_TOPOLOGY_CHANGED; before a keyed operation, if
-    :meth:`needs_refresh` says so, send OP_CACHE_PARTITIONS for :meth:`refresh_ids`
-    and feed the parsed reply to :meth:`update`; then ask :meth:`node_for_key`.
+    that carries AFFINITY_TOPOLOGY_CHANGED; before a keyed operation, if the maps do not
+    cover its cache or :meth:`is_stale` (the router asks both at once), send
+    OP_CACHE_PARTITIONS for :meth:`refresh_ids` and feed the parsed reply to
+    :meth:`update`; then ask :meth:`node_for_key`.
 
     Like the Java client, stale maps are not used: until fresh ones arrive, keys
     route by default.  The state is swapped whole, so readers in other threads see
@@ -388,10 +389,6 @@ class PartitionMaps:
             return False
         maps_version = self._maps[0]
         return maps_version is None or version > maps_version
-
-    def needs_refresh(self, cache_id: int) -> bool:
-        """Whether OP_CACHE_PARTITIONS must be sent before routing a key of ``cache_id``."""
-        return cache_id not in self._maps[1] or self.is_stale()
 
     def refresh_ids(self, cache_id: Optional[int] = None) -> List[int]:
         """Cache ids for the OP_CACHE_PARTITIONS request: all known ones, plus ``cache_id``."""

@@ -77,7 +77,7 @@ class Router:
     :ivar affinity: the partition maps (:class:`~pyignite._routing.affinity.PartitionMaps`).
     """
 
-    __slots__ = ('affinity', '_by_node', '_owners', '_tables', '_fresh', '_lock')
+    __slots__ = ('affinity', '_by_node', '_owners', '_tables', '_known', '_fresh', '_lock')
 
     def __init__(self, connections: Iterable['NodeConnection'] = ()) -> None:
         self.affinity = PartitionMaps()
@@ -86,6 +86,9 @@ class Router:
         self._owners: FrozenSet[UUID] = frozenset()
         #: cache id -> (group, partition mask or -1, partition -> connection or None)
         self._tables: Dict[int, Tuple[AffinityGroup, int, List[Optional['NodeConnection']]]] = {}
+        #: every cache id the maps cover, routed by key or not (:meth:`is_stale` asks it
+        #: before every keyed request: a set lookup, not a walk through the maps)
+        self._known: FrozenSet[int] = frozenset()
         #: False while a newer topology than the maps' has been seen
         self._fresh = True
         # the last rebuild must see both the latest maps and the latest connections
@@ -110,7 +113,8 @@ class Router:
         built: Dict[int, Tuple[AffinityGroup, int, List[Optional['NodeConnection']]]] = {}
         tables = {}
         owners: Set[Optional[UUID]] = set()
-        for cid in affinity.refresh_ids():
+        known = affinity.refresh_ids()
+        for cid in known:
             group = affinity.group(cid)
             if group is None or not group.parts:
                 continue
@@ -126,6 +130,7 @@ class Router:
         owners.discard(None)
         self._tables = tables
         self._owners = frozenset(owners)  # type: ignore[arg-type]  # None discarded above
+        self._known = frozenset(known)
         self._fresh = not affinity.is_stale()
 
     def connection_for(self, registry: Any, cache_id: int, data: ByteData,
@@ -263,8 +268,9 @@ class Router:
         return self.affinity.node_for_key(cache_id, data, key_pos, schema_fields, type_fields)
 
     def is_stale(self, cache_id: int) -> bool:
-        """Whether the map of ``cache_id`` must be fetched before routing a key of it."""
-        return self.affinity.needs_refresh(cache_id)
+        """Whether the map of ``cache_id`` must be fetched before routing a key of it: the
+        maps do not cover it, or a newer topology than theirs was seen."""
+        return not self._fresh or cache_id not in self._known
 
     def refresh_ids(self, cache_id: int) -> List[int]:
         """Cache ids to ask OP_CACHE_PARTITIONS for: every known cache and ``cache_id``."""

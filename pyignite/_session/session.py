@@ -137,7 +137,8 @@ class Session:
 
         :raises ReconnectError: the client is not connected.
         """
-        if self.retry_due() and self.on_retry_due is not None:
+        retry = self.retry
+        if retry.at is not None and retry.due() and self.on_retry_due is not None:
             self.on_retry_due()
         if not self.nodes:
             raise ReconnectError('The client is not connected: call connect() first')
@@ -368,10 +369,6 @@ class Session:
             if not isinstance(error, connection_errors):
                 raise error
         raise ReconnectError('Can not reconnect: out of nodes.')
-
-    def retry_due(self) -> bool:
-        """Whether the driver should run :meth:`retry_dead` before the next operation."""
-        return self.retry.at is not None and self.retry.due()
 
     def retry_dead(self) -> ConnectPlan:
         """Try the connections that are dead, and those that look alive but lead to a node

@@ -11,6 +11,7 @@ from pyignite._routing.affinity import (
     AffinityGroup, PartitionMaps, key_hash, parse_cache_partitions, partition_for_hash, pick,
 )
 from pyignite._codec.ids import cache_id, entity_id, schema_id
+from pyignite._routing.router import Router
 
 with open(os.path.join(os.path.dirname(__file__), 'data', 'java_hashes.json')) as f:
     JAVA = json.load(f)
@@ -475,7 +476,6 @@ def routed_router(version=(7, 2), **kwargs):
 def test_router_empty():
     router = PartitionMaps()
     assert router.topology_version is None and router.latest_version is None
-    assert router.needs_refresh(CACHE_1)
     assert not router.is_stale()
     assert router.node_for_key(CACHE_1, enc_int(1), 0) is None
     assert router.refresh_ids(CACHE_1) == [CACHE_1]
@@ -487,11 +487,6 @@ def test_router_empty():
 def test_router_routes_keys():
     router = routed_router()
     assert router.topology_version == (7, 2)
-    assert not router.needs_refresh(CACHE_1)
-    assert not router.needs_refresh(CACHE_2)  # came with CACHE_1's group
-    assert not router.needs_refresh(CACHE_3)  # not applicable, but known
-    assert not router.needs_refresh(999)      # asked for, does not exist
-    assert router.needs_refresh(cache_id('other'))
     # 1000 partitions (not a power of two): even ones on A, odd ones on B.
     assert router.node_for_key(CACHE_1, enc_string('key'), 0) == NODE_B  # 106079 -> 79
     assert router.node_for_key(CACHE_1, enc_int(42), 0) == NODE_A
@@ -514,6 +509,26 @@ def test_router_routes_keys():
     assert router.node_for_key(CACHE_1, b'\x0c\x00\x00\x00\x00', 0) is None
 
 
+def test_router_tells_which_maps_to_fetch_before_routing():
+    router = Router()
+    assert router.is_stale(CACHE_1)  # no maps yet
+    version, groups, _ = parse_cache_partitions(partitions_payload((7, 2)), 0)
+    router.update(version, groups, [CACHE_1, CACHE_3, 999])
+    assert not router.is_stale(CACHE_1)
+    assert not router.is_stale(CACHE_2)  # came with CACHE_1's group
+    assert not router.is_stale(CACHE_3)  # not routed by key, but known
+    assert not router.is_stale(999)      # asked for, does not exist
+    assert router.is_stale(cache_id('other'))
+    router.on_topology_change((7, 1))    # older: nothing changes
+    assert not router.is_stale(CACHE_1)
+    router.on_topology_change((7, 3))
+    assert router.is_stale(CACHE_1) and router.is_stale(999)
+    version, groups, _ = parse_cache_partitions(partitions_payload((7, 3)), 0)
+    router.update(version, groups, [CACHE_1])
+    assert not router.is_stale(CACHE_1) and not router.is_stale(CACHE_2)
+    assert router.is_stale(999)  # the new maps were not asked for it
+
+
 def test_router_partition_hole():
     router = routed_router(parts=10, holes=(2,))
     assert router.group(CACHE_1).parts == 10
@@ -525,12 +540,11 @@ def test_router_staleness():
     router = routed_router()
     assert router.invalidate((7, 2)) is False  # same version: nothing changed
     assert router.invalidate((7, 1)) is False
-    assert not router.needs_refresh(CACHE_1)
     assert router.is_stale((7, 3)) and router.is_stale((8, 0)) and not router.is_stale((7, 2))
     assert not router.is_stale()
     assert router.invalidate((7, 3)) is True
     assert router.latest_version == (7, 3)
-    assert router.is_stale() and router.needs_refresh(CACHE_1) and router.needs_refresh(999)
+    assert router.is_stale()
     assert router.node_for_key(CACHE_1, enc_int(42), 0) is None  # stale maps are not used
     assert router.group(CACHE_1) is not None
     assert router.refresh_ids(cache_id('new')) == sorted(
@@ -540,11 +554,11 @@ def test_router_staleness():
     router.update(v, groups[:1], requested=[CACHE_1])
     assert router.topology_version == (7, 3) and not router.is_stale()
     assert router.node_for_key(CACHE_1, enc_int(42), 0) == NODE_A
-    assert router.needs_refresh(CACHE_3)  # dropped with the old maps
-    assert router.needs_refresh(999)
+    assert CACHE_3 not in router.refresh_ids()  # dropped with the old maps
+    assert 999 not in router.refresh_ids()
     # Same version: merged in.
     router.update(v, groups[1:], requested=[CACHE_3])
-    assert not router.needs_refresh(CACHE_3) and not router.needs_refresh(CACHE_1)
+    assert {CACHE_1, CACHE_3} <= set(router.refresh_ids())
 
 
 def test_router_ignores_older_reply():
@@ -560,7 +574,6 @@ def test_router_reply_older_than_reported_version_stays_stale():
     v, groups, _ = parse_cache_partitions(partitions_payload((8, 5)), 0)
     router.update(v, groups, [CACHE_1])
     assert router.topology_version == (8, 5) and router.latest_version == (9, 0)
-    assert router.needs_refresh(CACHE_1)
     assert router.node_for_key(CACHE_1, enc_int(42), 0) is None
     v, groups, _ = parse_cache_partitions(partitions_payload((9, 0)), 0)
     router.update(v, groups, [CACHE_1])

@@ -291,16 +291,16 @@ def test_topology_change_schedules_a_retry_of_dead_nodes():
     clock = [100.0]
     session.retry = RetrySchedule(clock=lambda: clock[0])
     session.on_topology_change(conns[0], (3, 0))  # not newer: nothing
-    assert not session.retry_due()
+    assert not session.retry.due()
     session.on_topology_change(conns[0], (4, 0))
-    assert session.retry_due()
+    assert session.retry.due()
     plan = session.retry_dead()
     assert plan.send(None) == [conns[1]]
-    assert not session.retry_due()  # the attempt is under way
+    assert not session.retry.due()  # the attempt is under way
     with pytest.raises(StopIteration):
         plan.send([ConnectionRefusedError()])
     clock[0] += RetrySchedule().interval
-    assert session.retry_due()  # B is still dead: tried again later
+    assert session.retry.due()  # B is still dead: tried again later
     attempts, _ = connects(session.retry_dead(), lambda c: None)
     assert attempts == [conns[1]] and conns[1].alive
     assert session.retry.at is None
@@ -310,7 +310,7 @@ def test_new_maps_with_an_unreachable_owner_schedule_a_retry():
     a, b = FakeConn(A), FakeConn(B)
     session = session_with([a, b], router_with([a, b], [group(nodes=(A, C))]))
     session.on_affinity_update()
-    assert session.retry_due()
+    assert session.retry.due()
     assert session.retry_dead().send(None) == [b]  # alive, but its node owns nothing now
 
 
