@@ -138,6 +138,8 @@ class Session:
         :raises ReconnectError: the client is not connected.
         """
         retry = self.retry
+        # ``at`` first: nearly every operation finds no attempt scheduled, and due() would
+        # cost a call (and a clock read when one is)
         if retry.at is not None and retry.due() and self.on_retry_due is not None:
             self.on_retry_due()
         if not self.nodes:
