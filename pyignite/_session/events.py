@@ -3,12 +3,13 @@
 
 Connections call the ``handshake_*`` and ``connection_closed`` hooks; the
 :class:`~pyignite._ops.exchange.Exchange` calls ``query_started`` and
-``query_finished`` around each request while :meth:`Events.observing` says someone
+``query_finished`` around each request while :attr:`Events.observing` says someone
 listens.
 """
 import logging
+from functools import partial
 from time import perf_counter
-from typing import Any, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 from .._protocol import wire as P
 from .._protocol.opcodes import OP_NAMES, OP_QUERY_CONTINUOUS
@@ -26,6 +27,11 @@ log = logging.getLogger('pyignite.connection')
 qlog = logging.getLogger('pyignite.queries')
 _query_debug = qlog.isEnabledFor
 
+
+def _always() -> bool:
+    return True
+
+
 #: what every handshake offers, as reported by handshake start and failure events
 _OFFERED = P.ProtocolContext(P.LATEST, frozenset(P.CLIENT_FEATURES))
 
@@ -36,7 +42,8 @@ class Events:
     :param listeners: :mod:`pyignite.monitoring` listeners (others are ignored).
     """
 
-    __slots__ = ('listeners', 'connection_listeners', 'query_listeners', '_failed_attempts')
+    __slots__ = ('listeners', 'connection_listeners', 'query_listeners', '_failed_attempts',
+                 'observing')
 
     def __init__(self, listeners: Optional[Sequence[Any]] = None):
         self.listeners = list(listeners or ())
@@ -46,6 +53,11 @@ class Events:
             x for x in self.listeners if isinstance(x, QueryEventListener))
         #: (host, port) -> connection attempts that failed in a row
         self._failed_attempts: Dict[Tuple[str, int], int] = {}
+        #: whether requests must be reported now: always with query listeners, else while
+        #: DEBUG logging is on (asked once per request, so it is a ready-made callable,
+        #: the logger's own check when there are no listeners)
+        self.observing: Callable[[], bool] = (
+            _always if self.query_listeners else partial(_query_debug, logging.DEBUG))
 
     @staticmethod
     def _emit(listeners: Sequence[Any], method: str, event: Any) -> None:
@@ -146,13 +158,6 @@ class Events:
             self._emit(self.query_listeners, 'on_query_retry', QueryRetryEvent(
                 context.op_code, op_name, context.operation.name, context.iteration,
                 repr(context.error)))
-
-    def observing(self) -> bool:
-        """Whether requests must be reported (listeners, or DEBUG logging on)."""
-        # asked once per request: no listener and no DEBUG logging must cost next to nothing
-        if self.query_listeners:
-            return True
-        return _query_debug(logging.DEBUG)
 
     def query_started(self, conn: Any, op_code: int) -> Tuple[int, float]:
         """Report a request about to go out; return ``(request id, start time)``.

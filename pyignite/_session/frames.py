@@ -41,23 +41,28 @@ class FrameBuffer:
         return len(self._buf)
 
     def feed(self, data: Union[bytes, bytearray, memoryview]) -> List[bytes]:
-        """Take a chunk (bytes or a memoryview the caller may reuse afterwards); return
+        """Take a chunk (bytes, or a memoryview the caller may reuse afterwards); return
         the frame bodies it completes, in order.
 
         :raises ParseError: a frame length is out of bounds; the stream is unusable then.
         """
-        size = len(data)
+        return self.received(memoryview(data), len(data))
+
+    def received(self, view: memoryview, size: int) -> List[bytes]:
+        """:meth:`feed` for a transport that reads into a buffer of its own: the chunk is
+        the first ``size`` bytes of ``view``, which the caller may reuse afterwards."""
         buf = self._buf
         if not buf and size >= 4:
             # the usual case: the chunk is one whole frame, copied once out of it
-            n = _unpack_i(data, 0)[0]
+            n = _unpack_i(view, 0)[0]
             if n + 4 == size and self.shortest <= n <= self.limit:
                 self.completed += 1
-                return [bytes(data[4:])]
+                return [view[4:size].tobytes()]
+        data: Union[bytearray, memoryview] = view
         if buf:
-            buf += data
+            buf += view[:size]
             data = buf
-            size = len(data)
+            size = len(buf)
         frames = []
         pos = 0
         shortest = self.shortest
@@ -76,7 +81,7 @@ class FrameBuffer:
         if buf:
             del buf[:pos]
         elif pos < size:
-            buf += data[pos:]
+            buf += view[pos:size]
         return frames
 
     def want(self) -> int:

@@ -113,6 +113,21 @@ def test_frame_buffer_cuts_the_same_frames_however_bytes_arrive(cut):
 
 
 @pytest.mark.parametrize('cut', CUTS)
+def test_frame_buffer_reads_only_the_fresh_part_of_a_reused_buffer(cut):
+    # as the blocking transport reads: each chunk lands at the start of one buffer, whose
+    # tail still holds the bytes of earlier, longer reads
+    buffer = FrameBuffer(10, P.MAX_FRAME)
+    scratch = memoryview(bytearray(b'\xff' * 4096))
+    frames = []
+    for chunk in chunked(STREAM, cut):
+        scratch[:len(chunk)] = chunk
+        frames += buffer.received(scratch, len(chunk))
+    assert b''.join(struct.pack('<i', len(f)) + f for f in frames) == STREAM
+    assert all(type(f) is bytes for f in frames)
+    assert len(buffer) == 0
+
+
+@pytest.mark.parametrize('cut', CUTS)
 def test_inbox_sorts_replies_notifications_and_late_replies(cut):
     buffer = FrameBuffer(10, P.MAX_FRAME)
     inbox, events = sorted_inbox()
