@@ -41,28 +41,23 @@ class FrameBuffer:
         return len(self._buf)
 
     def feed(self, data: Union[bytes, bytearray, memoryview]) -> List[bytes]:
-        """Take a chunk (bytes, or a memoryview the caller may reuse afterwards); return
+        """Take a chunk (bytes or a memoryview the caller may reuse afterwards); return
         the frame bodies it completes, in order.
 
         :raises ParseError: a frame length is out of bounds; the stream is unusable then.
         """
-        return self.received(memoryview(data), len(data))
-
-    def received(self, view: memoryview, size: int) -> List[bytes]:
-        """:meth:`feed` for a transport that reads into a buffer of its own: the chunk is
-        the first ``size`` bytes of ``view``, which the caller may reuse afterwards."""
+        size = len(data)
         buf = self._buf
         if not buf and size >= 4:
             # the usual case: the chunk is one whole frame, copied once out of it
-            n = _unpack_i(view, 0)[0]
+            n = _unpack_i(data, 0)[0]
             if n + 4 == size and self.shortest <= n <= self.limit:
                 self.completed += 1
-                return [view[4:size].tobytes()]
-        data: Union[bytearray, memoryview] = view
+                return [bytes(data[4:])]
         if buf:
-            buf += view[:size]
+            buf += data
             data = buf
-            size = len(buf)
+            size = len(data)
         frames = []
         pos = 0
         shortest = self.shortest
@@ -81,8 +76,20 @@ class FrameBuffer:
         if buf:
             del buf[:pos]
         elif pos < size:
-            buf += view[pos:size]
+            buf += data[pos:]
         return frames
+
+    def received(self, view: memoryview, size: int) -> List[bytes]:
+        """:meth:`feed` for a transport that reads into a buffer of its own: the chunk is
+        the first ``size`` bytes of ``view``, which the caller may reuse afterwards."""
+        if not self._buf and size >= 4:
+            # feed()'s usual case, without slicing the view first and with the faster
+            # copy of a view (tobytes(): bytes(view) takes about 100 ns more)
+            n = _unpack_i(view, 0)[0]
+            if n + 4 == size and self.shortest <= n <= self.limit:
+                self.completed += 1
+                return [view[4:size].tobytes()]
+        return self.feed(view[:size])
 
     def want(self) -> int:
         """Bytes still missing from the frame being received (at least 1)."""
