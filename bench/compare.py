@@ -4,8 +4,8 @@ The committed tables come from different days and machines, and the machines her
 speed by up to 2x from one hour to the next, so a ratio is only comparable with one
 measured in the same session. This runs ``bench/run.py`` of a commit (its own harness and
 client, in a git worktree) and of this checkout one after the other, ``--repeat`` times,
-and prints each workload's ratio against the reference and against the floor for every
-run of both::
+and prints each workload's ratios against the reference and against the floor (of wall
+time, then of the client's CPU time) for every run of both::
 
     python3 bench/compare.py b1567ee --only put,get,codec_encode_put --repeat 2
 
@@ -46,15 +46,16 @@ def run_bench(tree: Path, names: List[str], python: Path, log: Path) -> dict:
     return results
 
 
-def median_wall(entry: dict, client: str) -> Optional[float]:
+def median_of(entry: dict, client: str, what: str) -> Optional[float]:
+    """The median over the rounds of ``client`` of ``what`` (``wall_us``, ``cpu_us``)."""
     rounds = (entry.get('clients', {}).get(client) or {}).get('rounds')
     if not rounds:
         return None
-    return statistics.median(r['wall_us'] for r in rounds)
+    return statistics.median(r[what] for r in rounds)
 
 
-def row(entry: dict) -> str:
-    ours, ref, floor = (median_wall(entry, c) for c in ('ours', 'ref', 'floor'))
+def row(entry: dict, what: str) -> str:
+    ours, ref, floor = (median_of(entry, c, what) for c in ('ours', 'ref', 'floor'))
     vs_ref = '{:.2f}x'.format(ref / ours) if ours and ref else '-'
     vs_floor = '{:+.0f}%'.format((ours / floor - 1) * 100) if ours and floor else '-'
     return '{:>7} {:>6}'.format(vs_ref, vs_floor)
@@ -92,14 +93,19 @@ def main() -> int:
         finally:
             subprocess.run(['git', 'worktree', 'remove', '--force', str(old)], cwd=ROOT,
                            capture_output=True)
-    print('median wall time of the rounds: x faster than the reference, ours vs the floor')
-    print('{:<32} {}'.format('workload', ' | '.join(
-        '{} run {}'.format(label, i + 1).rjust(14) for label in runs
-        for i in range(args.repeat))))
-    for name in names:
-        cells = [row(results[name]) if name in results else '-'.rjust(14)
-                 for label in runs for results in runs[label]]
-        print('{:<32} {}'.format(name, ' | '.join(cells)))
+    for what, title in (('wall_us', 'median wall time of the rounds: x faster than the '
+                                    'reference, ours vs the floor'),
+                        ('cpu_us', 'median client CPU time of the rounds: x less than the '
+                                   'reference, ours vs the floor')):
+        print(title)
+        print('{:<32} {}'.format('workload', ' | '.join(
+            '{} run {}'.format(label, i + 1).rjust(14) for label in runs
+            for i in range(args.repeat))))
+        for name in names:
+            cells = [row(results[name], what) if name in results else '-'.rjust(14)
+                     for label in runs for results in runs[label]]
+            print('{:<32} {}'.format(name, ' | '.join(cells)))
+        print()
     return 0
 
 
