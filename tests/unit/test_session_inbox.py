@@ -48,6 +48,13 @@ def chunked(data: bytes, how):
         return [data[i:i + 1] for i in range(len(data))]
     if how == 'whole':
         return [data]
+    if how == 'frames':  # one frame per read, as a request and its reply usually go
+        chunks, pos = [], 0
+        while pos < len(data):
+            end = pos + 4 + struct.unpack_from('<i', data, pos)[0]
+            chunks.append(data[pos:end])
+            pos = end
+        return chunks
     rng = random.Random(how)
     chunks, pos = [], 0
     while pos < len(data):
@@ -57,7 +64,7 @@ def chunked(data: bytes, how):
     return chunks
 
 
-CUTS = ['bytewise', 'whole', 1, 2, 3, 4, 5]
+CUTS = ['bytewise', 'whole', 'frames', 1, 2, 3, 4, 5]
 
 # A session's worth of traffic: replies in any order, notifications between them, a
 # reply to a request given up on (id 50, its cursor 777), and one nobody ever asked for.
@@ -146,6 +153,19 @@ def test_a_bad_length_fails_before_its_body_is_awaited(length):
     assert buffer.feed(reply(1)) == [reply(1)[4:]]
     with pytest.raises(ParseError, match='bad frame length'):
         buffer.feed(struct.pack('<i', length))  # nothing but the length is in yet
+
+
+@pytest.mark.parametrize('how', ['feed', 'received'])
+@pytest.mark.parametrize('length', [0, 9, 2 ** 20 + 1])
+def test_a_whole_frame_of_a_bad_length_is_refused_too(how, length):
+    # the one-frame shortcut checks the bounds as the general path does
+    buffer = FrameBuffer(10, 2 ** 20)
+    chunk = struct.pack('<i', length) + bytes(length)
+    with pytest.raises(ParseError, match='bad frame length'):
+        if how == 'feed':
+            buffer.feed(chunk)
+        else:
+            buffer.received(memoryview(bytearray(chunk)), len(chunk))
 
 
 def test_want_says_how_much_of_a_frame_is_missing():
